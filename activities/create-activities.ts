@@ -1,0 +1,37 @@
+import { analysisActivityName, type AnalysisActivities } from '../common/analysis-activities';
+import { ANALYSIS_KINDS } from '../common/types';
+import type { AnalysisBackend } from './analysis-backend';
+import type { AnalysisSettings } from './analysis-settings';
+import type { FailureNotifier } from './failure-notifier';
+import { createProbeActivity } from './probe-media';
+import { createRecordActivities } from './record-status';
+import { createReduceActivity } from './reduce-spine';
+import { createAnalysisActivity } from './run-analysis';
+import type { MediaRecords } from './storage/media-records';
+import type { ObjectStore } from './storage/object-store';
+import { createReportActivity } from './write-report';
+
+/** Everything the activities talk to; created once per worker, injected by tests. */
+export interface ActivityDeps {
+  store: ObjectStore;
+  records: MediaRecords;
+  backend: AnalysisBackend;
+  settings: AnalysisSettings;
+  notifier: FailureNotifier;
+}
+
+/** All activities of analyzeMedia, bound to their dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  const analyses = Object.fromEntries(
+    ANALYSIS_KINDS.map((kind) => [analysisActivityName(kind), createAnalysisActivity(kind, deps)]),
+  ) as AnalysisActivities;
+  return {
+    ...createRecordActivities(deps),
+    probeMedia: createProbeActivity(deps),
+    ...analyses,
+    reduceSpine: createReduceActivity(deps),
+    writeReport: createReportActivity(deps),
+  };
+}
+
+export type ReelscopeActivities = ReturnType<typeof createActivities>;

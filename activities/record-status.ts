@@ -1,0 +1,73 @@
+import { Context } from '@temporalio/activity';
+import type {
+  AnalysisOutcome,
+  AnalysisPlan,
+  FailureInfo,
+  MediaFacts,
+  MediaSource,
+  ReportSummary,
+  SpineSummary,
+  Stage,
+} from '../common/types';
+import type { ActivityDeps } from './create-activities';
+import type { RecordKey, RunIdentity } from './storage/media-records';
+
+export interface StageInput extends RecordKey {
+  status: Stage;
+}
+
+export type PersistInput = RecordKey &
+  (
+    | {
+        status: 'COMPLETED';
+        media: MediaFacts;
+        plan: AnalysisPlan;
+        outcomes: AnalysisOutcome[];
+        spine: SpineSummary;
+        report: ReportSummary;
+      }
+    | { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] }
+  );
+
+export interface FailureInput extends RecordKey {
+  failure: FailureInfo;
+  outcomes: AnalysisOutcome[];
+}
+
+function currentRun(): RunIdentity {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('status writes run only as activities of a workflow');
+  return { workflowId: execution.workflowId, runId: execution.runId };
+}
+
+/** Status writes: each stage, the terminal record, and a failure (table row + notification). */
+export function createRecordActivities({ records, notifier }: ActivityDeps) {
+  return {
+    async recordStage({ status, ...key }: StageInput): Promise<void> {
+      await records.update(key, currentRun(), status);
+    },
+
+    async persistRecord(input: PersistInput): Promise<void> {
+      const { mediaId, tenant, source } = input;
+      const fields =
+        input.status === 'COMPLETED'
+          ? {
+              media: input.media,
+              plan: input.plan,
+              outcomes: input.outcomes,
+              spine: input.spine,
+              report: input.report,
+              flagged: input.spine.flagged,
+            }
+          : { reason: input.reason, outcomes: input.outcomes };
+      await records.update({ mediaId, tenant, source }, currentRun(), input.status, fields);
+    },
+
+    async recordFailure({ failure, outcomes, ...key }: FailureInput): Promise<void> {
+      const run = currentRun();
+      await records.addFailure(key, run, failure);
+      await records.update(key, run, 'FAILED', { reason: failure, outcomes });
+      await notifier.notify(key.mediaId, key.tenant, failure);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { Spine } from '../spine/spine';
+import type { Report } from './report-schema';
+
+export interface ReportImages {
+  poster?: { time: number; jpeg: Buffer };
+  keyframes: { time: number; jpeg: Buffer }[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+  label: string;
+}
+
+const STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#1d2330;padding:0 1rem}
+h1{margin-bottom:.2rem}.meta{color:#5b6474}
+#verdict{display:inline-block;padding:.1rem .6rem;border-radius:1rem;font-weight:600}
+#verdict.clean{background:#dff5e3;color:#17612a}#verdict.flagged{background:#fde2e1;color:#8a1c17}
+#poster{max-width:100%;border-radius:6px}
+#thumbnails{display:flex;gap:.5rem;overflow-x:auto;padding:.5rem 0}
+#thumbnails figure{margin:0;text-align:center;font-size:12px;color:#5b6474}.thumb{height:72px;border-radius:4px}
+#timeline{border:1px solid #d8dde6;border-radius:6px;padding:.5rem}
+.lane{display:flex;align-items:center;margin:.25rem 0}.lane-name{width:90px;font-size:12px;color:#5b6474}
+.track{position:relative;flex:1;height:18px;background:#f3f5f8;border-radius:3px}
+.bar{position:absolute;top:2px;bottom:2px;border-radius:2px;min-width:2px}
+.lane-shots .bar{background:#6c8ebf;border-right:1px solid #fff}.lane-speech .bar{background:#5fb878}
+.lane-silence .bar{background:#b8bec9}.lane-black .bar{background:#1d2330}.lane-flags .bar{background:#d9534f}
+table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #e6e9ef;text-align:left}
+#transcript p{margin:.3rem 0}.ts{color:#5b6474;font-variant-numeric:tabular-nums;margin-right:.5rem}`;
+
+/** Renders the self-contained report.html: poster, thumbnail strip, timeline, transcript. */
+export function renderReportHtml(report: Report, spine: Spine, images: ReportImages): string {
+  const duration = spine.durationSeconds;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(report.title)} · reelscope</title><style>${STYLE}</style></head>
+<body>
+<header><h1>${escapeHtml(report.title)}</h1>
+<p class="meta"><span id="verdict" class="${report.moderation.verdict}">${escapeHtml(report.moderation.verdict)}</span>
+ · ${formatTime(duration)} · media ${escapeHtml(report.mediaId)} · written by ${escapeHtml(report.generatedBy)}</p></header>
+<p>${escapeHtml(report.summary)}</p>
+${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
+<h2>Keyframes</h2>
+<div id="thumbnails">${images.keyframes
+    .map((k) => `<figure><img class="thumb" alt="keyframe at ${formatTime(k.time)}" src="${dataUri(k.jpeg)}"><figcaption>${formatTime(k.time)}</figcaption></figure>`)
+    .join('')}</div>
+<h2>Timeline</h2>
+<div id="timeline">
+${lane('shots', 'Shots', spine.segments.map((s) => ({ start: s.start, end: s.end, label: `shot ${s.index + 1}` })), duration)}
+${lane('speech', 'Speech', spine.speech.map((s) => ({ start: s.start, end: s.end, label: s.text })), duration)}
+${lane('silence', 'Silence', spine.silences.map((s) => ({ ...s, label: 'silence' })), duration)}
+${lane('black', 'Black', spine.blackSegments.map((s) => ({ ...s, label: 'black frames' })), duration)}
+${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, end: f.end, label: `${f.source} ${f.category} ${f.score.toFixed(2)}` })), duration)}
+</div>
+<h2>Chapters</h2>
+<ol>${report.chapters.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> <span class="ts">${formatTime(c.start)}–${formatTime(c.end)}</span><br>${escapeHtml(c.summary)}</li>`).join('')}</ol>
+<h2>Topics and entities</h2>
+<p>${report.topics.map((t) => escapeHtml(t.name)).join(', ') || 'none found'}</p>
+<ul>${report.entities.map((e) => `<li>${escapeHtml(e.name)} <span class="meta">(${escapeHtml(e.type)}, from ${escapeHtml(e.source)})</span></li>`).join('')}</ul>
+<h2>Moderation</h2>
+<p>${escapeHtml(report.moderation.rationale)}</p>
+${report.moderation.flags.length ? `<table><tr><th>time</th><th>source</th><th>category</th><th>score</th></tr>${report.moderation.flags
+      .map((f) => `<tr><td>${formatTime(f.start)}</td><td>${escapeHtml(f.source)}</td><td>${escapeHtml(f.category)}</td><td>${f.score.toFixed(2)}</td></tr>`)
+      .join('')}</table>` : ''}
+<h2>Not analysed</h2>
+<ul>${report.missing.map((m) => `<li>${escapeHtml(m.analysis)} (${escapeHtml(m.status)}): ${escapeHtml(m.reason)}</li>`).join('') || '<li>everything ran</li>'}</ul>
+<h2>Transcript</h2>
+<div id="transcript">${spine.speech.map((s) => `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`).join('') || '<p>No speech recognised.</p>'}</div>
+</body></html>
+`;
+}
+
+function lane(kind: string, name: string, spans: Span[], duration: number): string {
+  const bars = spans
+    .map((s) => {
+      const left = percent(s.start, duration);
+      const width = Math.max(0, percent(s.end, duration) - left);
+      return `<div class="bar" style="left:${left}%;width:${width}%" title="${escapeHtml(`${formatTime(s.start)}–${formatTime(s.end)} ${s.label}`)}"></div>`;
+    })
+    .join('');
+  return `<div class="lane lane-${kind}"><span class="lane-name">${name}</span><div class="track">${bars}</div></div>`;
+}
+
+/** Position on the timeline, clamped to 0..100 and safe for a zero duration. */
+function percent(seconds: number, duration: number): number {
+  if (!(duration > 0)) return 0;
+  return Math.round(Math.min(100, Math.max(0, (seconds / duration) * 100)) * 100) / 100;
+}
+
+function formatTime(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function dataUri(jpeg: Buffer): string {
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
+
+/** Escapes text for HTML content and attribute values: everything from media or users goes through here. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

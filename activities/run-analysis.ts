@@ -1,0 +1,42 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { AnalysisActivity } from '../common/analysis-activities';
+import { resultsPrefix } from '../common/s3-uri';
+import type { AnalysisKind } from '../common/types';
+import type { ActivityDeps } from './create-activities';
+import { withFailureMapping } from './failures';
+
+/** A liveness heartbeat this often, between the progress heartbeats the runners send. */
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/**
+ * The activity for one analysis kind: presigns the media, runs the backend's runner with
+ * the activity's cancellation signal and heartbeats, and returns the runner's small outcome.
+ */
+export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: ActivityDeps): AnalysisActivity {
+  return async (input) =>
+    withFailureMapping(async () => {
+      const runner = backend.runners[kind];
+      if (!runner) {
+        const capability = backend.capabilities.analyses[kind];
+        const reason = capability.available ? 'no runner' : capability.reason;
+        throw ApplicationFailure.create({ type: 'AnalysisUnavailable', message: `${kind}: ${reason}`, nonRetryable: true });
+      }
+      const context = Context.current();
+      const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId);
+      const keepAlive = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      try {
+        const outcome = await runner({
+          input,
+          mediaUrl,
+          store,
+          prefix: resultsPrefix(input.tenant, input.mediaId),
+          signal: context.cancellationSignal,
+          heartbeat: (details) => context.heartbeat(details),
+        });
+        context.log.info('analysis finished', { kind, mediaId: input.mediaId, summary: outcome.summary });
+        return { kind, ...outcome };
+      } finally {
+        clearInterval(keepAlive);
+      }
+    });
+}

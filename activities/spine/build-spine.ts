@@ -1,0 +1,122 @@
+import type { Interval } from '../media/technical-cues';
+import type { BranchOutputs, VisualModerationOutput } from './branch-outputs';
+import type { ModerationFlag, Spine, SpineSegment, TimedText } from './spine';
+
+export interface SpineThresholds {
+  /** Transcript segments and audio hits below this recognition confidence are left out. */
+  minConfidence: number;
+  /** A frame is flagged when an explicit class scores at least this. */
+  moderation: number;
+}
+
+/** nsfwjs classes that count as explicit; Neutral and Drawing never flag. */
+const EXPLICIT_CLASSES = ['Porn', 'Hentai', 'Sexy'] as const;
+
+/**
+ * Reduces the branch outputs into the spine: one timeline of segments (shots, or speech and
+ * silence for audio), each with its speech, cues and moderation flags. Pure, so the same
+ * outputs always give the same spine.
+ */
+export function buildSpine(
+  mediaId: string,
+  media: { durationSeconds: number; hasVideo: boolean },
+  outputs: BranchOutputs,
+  thresholds: SpineThresholds,
+): Spine {
+  const { durationSeconds } = media;
+  const speech: TimedText[] = (outputs.transcript?.segments ?? [])
+    .filter((s) => s.confidence >= thresholds.minConfidence)
+    .map(({ start, end, text, confidence }) => ({ start, end, text, confidence }));
+  const silences = outputs.shots?.silences ?? [];
+  const blackSegments = outputs.shots?.blackSegments ?? [];
+  const flags = [
+    ...visualFlags(outputs.visualModeration, thresholds.moderation),
+    ...(outputs.audioModeration?.hits ?? [])
+      .filter((h) => h.confidence >= thresholds.minConfidence)
+      .map((h): ModerationFlag => ({ start: h.start, end: h.end, source: 'audio', category: `profanity:${h.term}`, score: h.confidence })),
+  ].sort((a, b) => a.start - b.start);
+  const keyframes = outputs.thumbnails?.keyframes ?? [];
+
+  const segments = segmentBounds(media, outputs, silences).map(
+    ({ start, end }, index): SpineSegment => {
+      const thumbnail = keyframes.find((k) => k.time >= start - 0.05 && k.time < end);
+      return {
+        index,
+        start,
+        end,
+        speech: speech
+          .filter((s) => midpoint(s) >= start && midpoint(s) < end)
+          .map((s) => s.text)
+          .join(' '),
+        black: coveredShare({ start, end }, blackSegments) > 0.5,
+        silent: coveredShare({ start, end }, silences) > 0.5,
+        flags: flags.filter((f) => f.start < end && f.end > start),
+        ...(thumbnail ? { thumbnailRef: thumbnail.ref } : {}),
+      };
+    },
+  );
+
+  return {
+    mediaId,
+    durationSeconds,
+    thresholds,
+    segments,
+    speech,
+    speechSeconds: round2(speech.reduce((sum, s) => sum + (s.end - s.start), 0)),
+    blackSegments,
+    silences,
+    ...(outputs.shots?.loudness ? { loudness: outputs.shots.loudness } : {}),
+    moderation: { flagged: flags.length > 0, maxScore: Math.max(0, ...flags.map((f) => f.score)), flags },
+    ...(outputs.thumbnails ? { posterRef: outputs.thumbnails.poster.ref } : {}),
+    thumbnails: keyframes,
+  };
+}
+
+/** Shots when there is video; otherwise speech and silence alternate; otherwise one segment. */
+function segmentBounds(
+  { durationSeconds, hasVideo }: { durationSeconds: number; hasVideo: boolean },
+  outputs: BranchOutputs,
+  silences: Interval[],
+): Interval[] {
+  const shots = outputs.shots?.shots ?? [];
+  if (hasVideo && shots.length > 0) return shots;
+  const cuts = silences.flatMap((s) => [s.start, s.end]).filter((t) => t > 0 && t < durationSeconds);
+  const bounds = [0, ...cuts, durationSeconds];
+  return bounds
+    .slice(1)
+    .map((end, i) => ({ start: bounds[i] ?? 0, end }))
+    .filter((b) => b.end > b.start);
+}
+
+function visualFlags(output: VisualModerationOutput | undefined, threshold: number): ModerationFlag[] {
+  if (!output) return [];
+  return output.samples.flatMap((sample) =>
+    EXPLICIT_CLASSES.filter((c) => sample.scores[c] >= threshold).map(
+      (category): ModerationFlag => ({
+        start: sample.time,
+        end: round2(sample.time + output.intervalSeconds),
+        source: 'visual',
+        category,
+        score: sample.scores[category],
+      }),
+    ),
+  );
+}
+
+function coveredShare(segment: Interval, intervals: readonly Interval[]): number {
+  const length = segment.end - segment.start;
+  if (length <= 0) return 0;
+  const covered = intervals.reduce(
+    (sum, i) => sum + Math.max(0, Math.min(i.end, segment.end) - Math.max(i.start, segment.start)),
+    0,
+  );
+  return covered / length;
+}
+
+function midpoint(i: Interval): number {
+  return (i.start + i.end) / 2;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,66 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { parseS3Uri, toS3Uri } from '../../common/s3-uri';
+
+export interface ObjectHead {
+  sizeBytes: number;
+  etag?: string;
+  contentType?: string;
+}
+
+/** The object store as reelscope uses it: JSON and binary artefacts, presigned reads. */
+export class ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    /** Bucket that receives every artefact reelscope writes. */
+    readonly resultsBucket: string,
+    private readonly presignSeconds = 900,
+  ) {}
+
+  /** Writes a JSON artefact to the results bucket; returns its s3:// reference. */
+  async putJson(key: string, value: unknown, signal?: AbortSignal): Promise<string> {
+    return this.putBytes(key, Buffer.from(JSON.stringify(value)), 'application/json', signal);
+  }
+
+  /** Writes bytes to the results bucket; returns its s3:// reference. */
+  async putBytes(key: string, body: Buffer | string, contentType: string, signal?: AbortSignal): Promise<string> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.resultsBucket, Key: key, Body: body, ContentType: contentType }),
+      { abortSignal: signal },
+    );
+    return toS3Uri(this.resultsBucket, key);
+  }
+
+  async getJson<T>(uri: string, signal?: AbortSignal): Promise<T> {
+    return JSON.parse((await this.getBytes(uri, signal)).toString('utf8')) as T;
+  }
+
+  async getBytes(uri: string, signal?: AbortSignal): Promise<Buffer> {
+    const { bucket, key } = parseS3Uri(uri);
+    const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    if (!response.Body) throw new Error(`empty body for ${uri}`);
+    return Buffer.from(await response.Body.transformToByteArray());
+  }
+
+  /** Size and etag of an object, or undefined when it does not exist. */
+  async head(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectHead | undefined> {
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+      return { sizeBytes: head.ContentLength ?? 0, etag: head.ETag, contentType: head.ContentType };
+    } catch (err) {
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (err as Error).name === 'NotFound') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * A time-limited GET URL: ffmpeg and ffprobe read the media over HTTP ranges, so probe
+   * reads only the headers it needs and no step downloads the whole file first.
+   */
+  async presignGet(bucket: string, key: string, versionId?: string): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
+      expiresIn: this.presignSeconds,
+    });
+  }
+}

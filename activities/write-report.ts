@@ -1,0 +1,49 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { resultsPrefix } from '../common/s3-uri';
+import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
+import type { ActivityDeps } from './create-activities';
+import { writeExtractiveReport } from './report/extractive-writer';
+import { renderReportHtml, type ReportImages } from './report/render-report-html';
+import { reportSchema } from './report/report-schema';
+import type { Spine } from './spine/spine';
+
+export interface ReportInput {
+  mediaId: string;
+  tenant: string;
+  source: MediaSource;
+  media: MediaFacts;
+  plan: AnalysisPlan;
+  outcomes: AnalysisOutcome[];
+  spine: SpineSummary;
+}
+
+/** Report: writes report.json (schema-validated) and a self-contained report.html. */
+export function createReportActivity({ store }: ActivityDeps) {
+  return async function writeReport(input: ReportInput): Promise<ReportSummary> {
+    const spine = await store.getJson<Spine>(input.spine.ref);
+    const parsed = reportSchema.safeParse(
+      writeExtractiveReport({ mediaId: input.mediaId, sourceKey: input.source.key, media: input.media, spine, outcomes: input.outcomes }),
+    );
+    if (!parsed.success) {
+      throw ApplicationFailure.create({
+        type: 'InvalidAnalysisOutput',
+        message: `report does not match the schema: ${parsed.error.message}`,
+        nonRetryable: true,
+      });
+    }
+    const report = parsed.data;
+    const prefix = resultsPrefix(input.tenant, input.mediaId);
+    const jsonRef = await store.putJson(`${prefix}report.json`, report);
+    const html = renderReportHtml(report, spine, await loadImages(store, spine));
+    const htmlRef = await store.putBytes(`${prefix}report.html`, html, 'text/html; charset=utf-8');
+    return { jsonRef, htmlRef, verdict: report.moderation.verdict, headline: report.summary.slice(0, 200) };
+  };
+}
+
+async function loadImages(store: ActivityDeps['store'], spine: Spine): Promise<ReportImages> {
+  const [poster, keyframes] = await Promise.all([
+    spine.posterRef ? store.getBytes(spine.posterRef) : undefined,
+    Promise.all(spine.thumbnails.map(async (t) => ({ time: t.time, jpeg: await store.getBytes(t.ref) }))),
+  ]);
+  return { ...(poster ? { poster: { time: 0, jpeg: poster } } : {}), keyframes };
+}

@@ -1,0 +1,6 @@
+/** Names shared by worker, starter, CLI and tests: declared once so they cannot drift apart. */
+export const DEFAULT_TASK_QUEUE = 'reelscope-media';
+export const WORKFLOW_TYPE = 'analyzeMedia';
+export const PROGRESS_QUERY = 'progress';
+/** Prefix of every workflow id, so operators can filter reelscope executions in the Web UI. */
+export const WORKFLOW_ID_PREFIX = 'media-';

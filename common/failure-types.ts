@@ -1,0 +1,33 @@
+/**
+ * Stable failure type names: part of the retry contract between activities and the
+ * workflow's retry policies, and what the record shows as the reason's type.
+ */
+
+/** Bad or unsupported media: the workflow ends REJECTED and nothing is retried. */
+export const REJECTION_TYPES = [
+  'EmptyMedia',
+  'UnrecognizedMedia',
+  'CorruptMedia',
+  'TruncatedMedia',
+  'UnsupportedMediaKind',
+  'MediaTooLong',
+  'MediaNotFound',
+  'UnknownTier',
+] as const;
+export type RejectionType = (typeof REJECTION_TYPES)[number];
+
+/** Failures that retrying cannot fix, outside the media itself. */
+export const NON_RETRYABLE_TYPES = [
+  ...REJECTION_TYPES,
+  'InvalidConfiguration',
+  'AnalysisUnavailable',
+  'InvalidAnalysisOutput',
+] as const;
+
+/** The type the workflow fails with after recording which step failed. */
+export const STEP_FAILED = 'AnalysisStepFailed';
+
+/** Whether a failure type name is a media rejection. */
+export function isRejectionType(type: string | undefined | null): type is RejectionType {
+  return (REJECTION_TYPES as readonly string[]).includes(type ?? '');
+}

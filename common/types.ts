@@ -1,0 +1,164 @@
+/**
+ * Types that cross the workflow boundary. Everything here is small by design: branch
+ * results are references to objects in the store plus counts, never raw analysis output,
+ * so a workflow's history does not grow with the length of the media.
+ */
+
+export type MediaKind = 'video' | 'audio' | 'image';
+
+/** The analyses reelscope knows; a backend says which of them it can run. */
+export const ANALYSIS_KINDS = [
+  'transcript',
+  'shots',
+  'thumbnails',
+  'visualModeration',
+  'audioModeration',
+  'labels',
+  'celebrities',
+  'text',
+] as const;
+export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
+
+export type Stage = 'RECEIVED' | 'PROBING' | 'ANALYZING' | 'REDUCING' | 'REPORTING';
+export type TerminalStatus = 'COMPLETED' | 'REJECTED' | 'FAILED';
+export type MediaStatus = Stage | TerminalStatus;
+
+/** The object that was uploaded; version id or etag pins the exact bytes. */
+export interface MediaSource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+  sizeBytes?: number;
+}
+
+export interface AnalyzeMediaInput {
+  mediaId: string;
+  tenant: string;
+  tier: string;
+  source: MediaSource;
+  /** Analyses the uploader asked to leave out. */
+  skip?: AnalysisKind[];
+}
+
+export interface GeoLocation {
+  latitude: number;
+  longitude: number;
+  altitude?: number;
+  /** The tag as it was written in the file. */
+  iso6709: string;
+}
+
+export interface VideoStreamInfo {
+  codec: string;
+  width: number;
+  height: number;
+  framesPerSecond: number;
+}
+
+export interface AudioStreamInfo {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+}
+
+/** What probe learned about the media: the facts every later step plans from. */
+export interface MediaFacts {
+  kind: MediaKind;
+  formatName: string;
+  durationSeconds: number;
+  sizeBytes: number;
+  bitRate?: number;
+  streamCount: number;
+  video?: VideoStreamInfo;
+  audio?: AudioStreamInfo;
+  title?: string;
+  location?: GeoLocation;
+}
+
+export type Capability = { available: true; usdPerMinute: number } | { available: false; reason: string };
+
+/** What the worker's backend can do; returned by probe so the plan stays a pure function. */
+export interface BackendCapabilities {
+  backend: string;
+  analyses: Record<AnalysisKind, Capability>;
+}
+
+export interface ProbeResult {
+  media: MediaFacts;
+  capabilities: BackendCapabilities;
+}
+
+export type PlannedAnalysis =
+  | { kind: AnalysisKind; decision: 'run'; estimatedCostUsd: number; after?: AnalysisKind }
+  | { kind: AnalysisKind; decision: 'skip'; reason: string };
+
+export interface AnalysisPlan {
+  analyses: PlannedAnalysis[];
+  estimatedCostUsd: number;
+}
+
+/** What one analysis activity needs: where the media is and what probe found. */
+export interface AnalysisInput {
+  mediaId: string;
+  tenant: string;
+  source: MediaSource;
+  media: MediaFacts;
+  /** Location of the transcript, for analyses that read it (audio moderation). */
+  transcriptRef?: string;
+}
+
+export type AnalysisStatus = 'succeeded' | 'skipped' | 'failed';
+
+/** One branch's result: a reference and a few numbers, never the payload itself. */
+export interface AnalysisOutcome {
+  kind: AnalysisKind;
+  status: AnalysisStatus;
+  /** s3://bucket/key of the branch's full output. */
+  ref?: string;
+  counts?: Record<string, number>;
+  /** One line for the UI and the report's "what is missing". */
+  summary: string;
+  failureType?: string;
+}
+
+export interface SpineSummary {
+  ref: string;
+  segments: number;
+  flagged: boolean;
+  /** Highest moderation score that passed the confidence threshold, 0 when none. */
+  maxModerationScore: number;
+}
+
+export interface ReportSummary {
+  jsonRef: string;
+  htmlRef: string;
+  verdict: 'clean' | 'flagged';
+  /** The first sentence of the summary, trimmed, for UI and record. */
+  headline: string;
+}
+
+export interface FailureInfo {
+  step: string;
+  type: string;
+  message: string;
+}
+
+export interface AnalyzeMediaResult {
+  mediaId: string;
+  status: 'COMPLETED' | 'REJECTED';
+  reason?: FailureInfo;
+  report?: ReportSummary;
+  outcomes: AnalysisOutcome[];
+}
+
+export type BranchState = 'pending' | 'running' | AnalysisStatus;
+
+/** Answer of the `progress` query. */
+export interface Progress {
+  mediaId: string;
+  status: MediaStatus;
+  percent: number;
+  branches: Partial<Record<AnalysisKind, BranchState>>;
+  failure?: FailureInfo;
+}

@@ -1,0 +1,50 @@
+import { CreateTableCommand, ResourceInUseException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** Records by media id, with the tenant index operators list by; the same shape CDK deploys. */
+export function recordTableDefinitions(tables: { records: string; failures: string }): CreateTableCommandInput[] {
+  return [
+    {
+      TableName: tables.records,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'mediaId', AttributeType: 'S' },
+        { AttributeName: 'tenant', AttributeType: 'S' },
+        { AttributeName: 'updatedAt', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'mediaId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byTenantUpdatedAt',
+          KeySchema: [
+            { AttributeName: 'tenant', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'source', 'flagged'] },
+        },
+      ],
+    },
+    {
+      TableName: tables.failures,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'mediaId', AttributeType: 'S' },
+        { AttributeName: 'runId', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'mediaId', KeyType: 'HASH' },
+        { AttributeName: 'runId', KeyType: 'RANGE' },
+      ],
+    },
+  ];
+}
+
+/** Creates the tables when missing (local servers only; AWS gets them from the CDK app). */
+export async function ensureRecordTables(client: DynamoDBClient, tables: { records: string; failures: string }): Promise<void> {
+  for (const definition of recordTableDefinitions(tables)) {
+    try {
+      await client.send(new CreateTableCommand(definition));
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+  }
+}

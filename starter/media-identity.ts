@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { WORKFLOW_ID_PREFIX } from '../common/constants';
+import type { MediaSource } from '../common/types';
+
+/** Tenant ids: what may appear as the first path segment under the incoming prefix. */
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
+
+export type KeyCheck = { ok: true; tenant: string } | { ok: false; reason: string };
+
+/**
+ * Checks an incoming object key (`<prefix><tenant>/<name>`) and extracts the tenant.
+ * Keys that could escape their prefix (`..`, empty segments, control characters) are refused.
+ */
+export function checkIncomingKey(key: string, prefix: string): KeyCheck {
+  if (!key.startsWith(prefix)) return { ok: false, reason: `key is outside the ${prefix} prefix` };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(key)) return { ok: false, reason: 'key contains control characters' };
+  const segments = key.slice(prefix.length).split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) {
+    return { ok: false, reason: 'key has empty, "." or ".." path segments' };
+  }
+  const [tenant, ...rest] = segments;
+  if (!tenant || rest.length === 0) return { ok: false, reason: `key must look like ${prefix}<tenant>/<file>` };
+  if (!TENANT.test(tenant)) return { ok: false, reason: `tenant "${tenant}" is not a valid tenant id` };
+  return { ok: true, tenant };
+}
+
+/**
+ * The media id: a hash of bucket, key and version (or etag), so every delivery of the same
+ * upload maps to the same id and workflow, and a new upload to the same key gets a new one.
+ */
+export function mediaIdFor(source: MediaSource): string {
+  const version = source.versionId ?? source.etag?.replace(/"/g, '') ?? '';
+  return createHash('sha256').update(`${source.bucket}\n${source.key}\n${version}`).digest('hex').slice(0, 24);
+}
+
+/** The workflow id of a media: its business identity, never a random id. */
+export function workflowIdFor(mediaId: string): string {
+  return `${WORKFLOW_ID_PREFIX}${mediaId}`;
+}
+
+/** Decodes an S3 event key: S3 URL-encodes keys in events, with '+' for spaces. */
+export function decodeEventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}

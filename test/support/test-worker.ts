@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/create-activities';
+import type { AnalysisSettings } from '../../activities/analysis-settings';
+import type { AnalyzeMediaInput, MediaSource } from '../../common/types';
+import { mediaIdFor } from '../../starter/media-identity';
+import { createActivityDeps } from '../../worker/activity-deps';
+import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
+import { createReelscopeWorker } from '../../worker/create-worker';
+
+/** Builds the workflow bundle once per test file (webpack takes seconds). */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+}
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+export interface TestWorker {
+  taskQueue: string;
+  client: Client;
+  config: WorkerConfig;
+  clients: AwsClients;
+  deps: ActivityDeps;
+  worker: Worker;
+  /** Uploads a local file under incoming/<tenant>/ and returns the workflow input for it. */
+  upload(path: string, options?: { tenant?: string; tier?: string; name?: string }): Promise<AnalyzeMediaInput>;
+  stop(): Promise<void>;
+}
+
+/** A real worker on its own task queue against the suite's dev server and local stores. */
+export async function startTestWorker(
+  bundle: WorkflowBundle,
+  settings: Partial<AnalysisSettings> = {},
+  overrideDeps: (deps: ActivityDeps) => ActivityDeps = (d) => d,
+): Promise<TestWorker> {
+  const taskQueue = `test-${randomUUID()}`;
+  const base = loadWorkerConfig(process.env);
+  const config: WorkerConfig = { ...base, taskQueue, analysis: { ...base.analysis, ...settings } };
+  const clients = createAwsClients(config.aws);
+  const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }));
+  const address = process.env['TEMPORAL_ADDRESS'] as string;
+  const workerConnection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const worker = await createReelscopeWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    maxConcurrentActivities: config.maxConcurrentActivities,
+    shutdownGraceSeconds: 1,
+    workflowBundle: bundle,
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    client: new Client({ connection: clientConnection }),
+    config,
+    clients,
+    deps,
+    worker,
+    async upload(path, options = {}) {
+      const tenant = options.tenant ?? 'acme';
+      const key = `incoming/${tenant}/${randomUUID().slice(0, 8)}-${options.name ?? path.split('/').pop()}`;
+      const size = statSync(path).size;
+      const put = await clients.s3.send(
+        new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: size ? createReadStream(path) : '', ContentLength: size }),
+      );
+      const source: MediaSource = { bucket: config.bucket, key, sizeBytes: size, ...(put.ETag ? { etag: put.ETag.replace(/"/g, '') } : {}) };
+      return { mediaId: mediaIdFor(source), tenant, tier: options.tier ?? 'standard', source };
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await clientConnection.close();
+      clients.s3.destroy();
+      clients.dynamoDb.destroy();
+    },
+  };
+}

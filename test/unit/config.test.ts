@@ -1,0 +1,24 @@
+import { loadStarterConfig } from '../../starter/config';
+import { loadWorkerConfig } from '../../worker/config';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadWorkerConfig({});
+    expect(config.analysis.tierMaxSeconds).toEqual({ free: 600, standard: 14_400 });
+    expect(config.analysis.acceptedKinds).toEqual(['video']);
+    expect(loadStarterConfig({}).incomingPrefix).toBe('incoming/');
+  });
+
+  it('parses lists and name=value pairs', () => {
+    const config = loadWorkerConfig({ REELSCOPE_TIER_MAX_SECONDS: 'free=60, pro=7200', REELSCOPE_ACCEPTED_KINDS: 'video,audio' });
+    expect(config.analysis.tierMaxSeconds).toEqual({ free: 60, pro: 7200 });
+    expect(config.analysis.acceptedKinds).toEqual(['video', 'audio']);
+  });
+
+  it('names each bad variable and the expected form', () => {
+    expect(() => loadWorkerConfig({ REELSCOPE_MODERATION_THRESHOLD: '7', REELSCOPE_TIER_MAX_SECONDS: 'free' })).toThrow(
+      /REELSCOPE_MODERATION_THRESHOLD[\s\S]*REELSCOPE_TIER_MAX_SECONDS: expected name=value pairs/,
+    );
+    expect(() => loadStarterConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
+  });
+});

@@ -1,0 +1,37 @@
+import { checkIncomingKey, decodeEventKey, mediaIdFor, workflowIdFor } from '../../starter/media-identity';
+
+describe('checkIncomingKey', () => {
+  it.each([
+    ['incoming/acme/clip.mp4', 'acme'],
+    ['incoming/tenant_2/sub/dir/My Clip (1).mov', 'tenant_2'],
+  ])('accepts %s as tenant %s', (key, tenant) => {
+    expect(checkIncomingKey(key, 'incoming/')).toEqual({ ok: true, tenant });
+  });
+
+  it.each([
+    ['uploads/acme/clip.mp4', /outside/],
+    ['incoming/clip.mp4', /<tenant>\/<file>/],
+    ['incoming/acme/../other/clip.mp4', /"\.\."/],
+    ['incoming//clip.mp4', /empty/],
+    ['incoming/ac me/clip.mp4', /not a valid tenant/],
+    ['incoming/acme/bad\u0007name.mp4', /control/],
+  ])('refuses %s', (key, reason) => {
+    const check = checkIncomingKey(key, 'incoming/');
+    expect(check.ok).toBe(false);
+    expect(check.ok ? '' : check.reason).toMatch(reason);
+  });
+});
+
+describe('media identity', () => {
+  it('decodes S3 event keys: + for space, %XX and unicode', () => {
+    expect(decodeEventKey('incoming/acme/Happy+Face%20%28final%29.mp4')).toBe('incoming/acme/Happy Face (final).mp4');
+    expect(decodeEventKey('incoming/acme/caf%C3%A9.mp4')).toBe('incoming/acme/café.mp4');
+  });
+
+  it('derives the same id for the same upload and a new one for a new version', () => {
+    const source = { bucket: 'b', key: 'incoming/acme/a.mp4', etag: '"abc"' };
+    expect(mediaIdFor(source)).toBe(mediaIdFor({ ...source, etag: 'abc' }));
+    expect(mediaIdFor(source)).not.toBe(mediaIdFor({ ...source, etag: 'abd' }));
+    expect(workflowIdFor(mediaIdFor(source))).toMatch(/^media-[0-9a-f]{24}$/);
+  });
+});

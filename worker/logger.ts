@@ -1,0 +1,20 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import pino from 'pino';
+
+/** One structured JSON logger per process: pino, with the service name on every line. */
+export function createLogger(service: string, level: string): pino.Logger {
+  return pino({ level, base: { service } });
+}
+
+const PINO_LEVEL: Record<LogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
+/**
+ * Routes the Temporal SDK's logs (and the workflow and activity `log`) to pino. The Runtime
+ * is process-wide and can be installed once, so entry points call this, never libraries.
+ */
+export function routeTemporalLogs(logger: pino.Logger): void {
+  const level = (Object.keys(PINO_LEVEL) as LogLevel[]).find((l) => PINO_LEVEL[l] === logger.level) ?? 'INFO';
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => logger[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message)),
+  });
+}

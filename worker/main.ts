@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivityDeps } from './activity-deps';
+import { createAwsClients } from './aws-clients';
+import { loadWorkerConfig } from './config';
+import { createReelscopeWorker } from './create-worker';
+import { createLogger, routeTemporalLogs } from './logger';
+
+/** Where scripts/build-workflow-bundle.ts writes the production bundle. */
+const PRODUCTION_BUNDLE = join(__dirname, '..', 'dist', 'workflow-bundle.js');
+
+/** Worker entry point: runs until SIGINT/SIGTERM, then drains within the grace time. */
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger('reelscope-worker', config.logLevel);
+  routeTemporalLogs(logger);
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clients = createAwsClients(config.aws);
+  try {
+    const worker = await createReelscopeWorker({
+      connection,
+      namespace: namespace ?? 'default',
+      taskQueue: config.taskQueue,
+      deps: createActivityDeps(config, clients, logger),
+      maxConcurrentActivities: config.maxConcurrentActivities,
+      shutdownGraceSeconds: config.shutdownGraceSeconds,
+      workflowBundle: existsSync(PRODUCTION_BUNDLE) ? { codePath: PRODUCTION_BUNDLE } : undefined,
+    });
+    logger.info({ taskQueue: config.taskQueue, namespace, backend: config.backend }, 'worker started');
+    await worker.run();
+  } finally {
+    await connection.close();
+    clients.s3.destroy();
+    clients.dynamoDb.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('worker failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,216 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { ReelscopeActivities } from '../activities/create-activities';
+import { analysisActivityName } from '../common/analysis-activities';
+import { isRejectionType, STEP_FAILED } from '../common/failure-types';
+import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
+import type {
+  AnalysisInput,
+  AnalysisKind,
+  AnalysisOutcome,
+  AnalysisPlan,
+  AnalyzeMediaInput,
+  AnalyzeMediaResult,
+  FailureInfo,
+  MediaFacts,
+  MediaStatus,
+  Stage,
+} from '../common/types';
+import { progressQuery } from './messages';
+import { planAnalyses } from './plan';
+import { analysisOptions, persistOptions, probeOptions, recordOptions, reduceAndReportOptions } from './policies';
+import { ProgressTracker } from './progress-tracker';
+
+const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
+const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
+const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
+
+type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'persist';
+
+/**
+ * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
+ * Bad media ends REJECTED with a reason and no retries; a required step that runs out of
+ * retries is recorded (step, type, message) before the workflow fails.
+ */
+export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMediaResult> {
+  const progress = new ProgressTracker(input.mediaId);
+  setHandler(progressQuery, () => progress.snapshot());
+  const pipeline = new MediaPipeline(input, progress);
+  try {
+    return await pipeline.run();
+  } catch (err) {
+    const failure = pipeline.describeFailure(err);
+    if (isRejectionType(failure.type) && !isCancellation(err)) return await pipeline.reject(failure);
+    await pipeline.recordFailed(failure);
+    throw ApplicationFailure.create({
+      type: STEP_FAILED,
+      message: `${failure.step} failed: ${failure.type}: ${failure.message}`,
+      nonRetryable: true,
+      cause: err instanceof Error ? err : undefined,
+    });
+  }
+}
+
+class MediaPipeline {
+  private step: Step = 'probe';
+  private outcomes: AnalysisOutcome[] = [];
+
+  constructor(
+    private readonly input: AnalyzeMediaInput,
+    private readonly progress: ProgressTracker,
+  ) {}
+
+  async run(): Promise<AnalyzeMediaResult> {
+    const { mediaId, tenant, source, tier } = this.input;
+    await this.enter('RECEIVED');
+
+    await this.enter('PROBING');
+    const probe = await probeMedia({ mediaId, tenant, tier, source });
+    const media = probe.media;
+    upsertSearchAttributes([
+      { key: MEDIA_KIND, value: media.kind },
+      { key: DURATION_SECONDS, value: media.durationSeconds },
+    ]);
+
+    this.step = 'plan';
+    const plan = planAnalyses(media, probe.capabilities, this.input.skip);
+    log.info('analyses planned', { mediaId, plan: summarizePlan(plan) });
+
+    this.step = 'analyse';
+    await this.enter('ANALYZING');
+    this.outcomes = await this.runAnalyses(plan, media);
+
+    this.step = 'reduce';
+    await this.enter('REDUCING');
+    const { reduceSpine, writeReport } = proxyActivities<ReelscopeActivities>(
+      reduceAndReportOptions(media.durationSeconds),
+    );
+    const spine = await reduceSpine({ mediaId, tenant, media, outcomes: this.outcomes });
+    upsertSearchAttributes([{ key: FLAGGED, value: spine.flagged }]);
+
+    this.step = 'report';
+    await this.enter('REPORTING');
+    const report = await writeReport({ mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine });
+
+    this.step = 'persist';
+    await persistRecord({ mediaId, tenant, source, status: 'COMPLETED', media, plan, outcomes: this.outcomes, spine, report });
+    this.moveTo('COMPLETED', `report ready: ${report.verdict}`);
+    return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes };
+  }
+
+  /** Runs every planned analysis at once; one that waits for another starts when it is done. */
+  private async runAnalyses(plan: AnalysisPlan, media: MediaFacts): Promise<AnalysisOutcome[]> {
+    const { mediaId, tenant, source } = this.input;
+    const base: AnalysisInput = { mediaId, tenant, source, media };
+    const branches = new Map<AnalysisKind, Promise<AnalysisOutcome>>();
+    for (const planned of plan.analyses) {
+      if (planned.decision === 'skip') {
+        this.progress.setBranch(planned.kind, 'skipped');
+        branches.set(planned.kind, Promise.resolve(skipped(planned.kind, planned.reason)));
+      } else {
+        this.progress.setBranch(planned.kind, 'pending');
+        const prerequisite = planned.after ? branches.get(planned.after) : undefined;
+        branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite));
+      }
+    }
+    return Promise.all(branches.values());
+  }
+
+  /** One optional analysis: its failure is recorded in the outcome, never fails the run. */
+  private async runBranch(
+    kind: AnalysisKind,
+    base: AnalysisInput,
+    prerequisite?: Promise<AnalysisOutcome>,
+  ): Promise<AnalysisOutcome> {
+    let input = base;
+    if (prerequisite) {
+      const before = await prerequisite;
+      if (before.status !== 'succeeded' || !before.ref) {
+        this.progress.setBranch(kind, 'skipped');
+        return skipped(kind, `needs ${before.kind}, which ${before.status === 'failed' ? 'failed' : 'was skipped'}`);
+      }
+      input = { ...base, transcriptRef: before.ref };
+    }
+    this.progress.setBranch(kind, 'running');
+    const activities = proxyActivities<ReelscopeActivities>({
+      ...analysisOptions(base.media.durationSeconds),
+      summary: `${kind} of ${base.mediaId}`,
+    });
+    try {
+      const outcome = await activities[analysisActivityName(kind)](input);
+      this.progress.setBranch(kind, outcome.status);
+      return outcome;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const { type, message } = failureCause(err);
+      log.warn('optional analysis failed', { mediaId: base.mediaId, kind, type, message });
+      this.progress.setBranch(kind, 'failed');
+      return { kind, status: 'failed', failureType: type, summary: message };
+    }
+  }
+
+  async reject(reason: FailureInfo): Promise<AnalyzeMediaResult> {
+    const { mediaId, tenant, source } = this.input;
+    this.step = 'persist';
+    await persistRecord({ mediaId, tenant, source, status: 'REJECTED', reason, outcomes: [] });
+    this.moveTo('REJECTED', `${reason.type}: ${reason.message}`, reason);
+    return { mediaId, status: 'REJECTED', reason, outcomes: [] };
+  }
+
+  /** Records the failure even when the workflow is being cancelled, then marks it FAILED. */
+  async recordFailed(failure: FailureInfo): Promise<void> {
+    const { mediaId, tenant, source } = this.input;
+    try {
+      await CancellationScope.nonCancellable(() =>
+        recordFailure({ mediaId, tenant, source, failure, outcomes: this.outcomes }),
+      );
+    } catch (err) {
+      log.error('could not record the failure', { mediaId, failure, error: failureCause(err).message });
+    }
+    this.moveTo('FAILED', `${failure.step} failed: ${failure.type}`, failure);
+  }
+
+  describeFailure(err: unknown): FailureInfo {
+    if (isCancellation(err)) return { step: this.step, type: 'Cancelled', message: 'the workflow was cancelled' };
+    return { step: this.step, ...failureCause(err) };
+  }
+
+  private async enter(stage: Stage): Promise<void> {
+    this.moveTo(stage, stage.toLowerCase());
+    const { mediaId, tenant, source } = this.input;
+    await recordStage({ mediaId, tenant, source, status: stage });
+  }
+
+  private moveTo(status: MediaStatus, details: string, failure?: FailureInfo): void {
+    this.progress.moveTo(status, failure);
+    upsertSearchAttributes([{ key: STAGE, value: status }]);
+    setCurrentDetails(`**${status}** · ${details}`);
+  }
+}
+
+function skipped(kind: AnalysisKind, reason: string): AnalysisOutcome {
+  return { kind, status: 'skipped', summary: reason };
+}
+
+/** The innermost application failure's type and message: what actually went wrong. */
+function failureCause(err: unknown): { type: string; message: string } {
+  let current: unknown = err;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  if (current instanceof ApplicationFailure) return { type: current.type ?? 'Error', message: current.message };
+  if (current instanceof Error) return { type: current.name, message: current.message };
+  return { type: 'Error', message: String(current) };
+}
+
+function summarizePlan(plan: AnalysisPlan): string {
+  return plan.analyses.map((a) => `${a.kind}:${a.decision}`).join(' ');
+}

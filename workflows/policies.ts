@@ -1,0 +1,63 @@
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { NON_RETRYABLE_TYPES } from '../common/failure-types';
+
+/**
+ * Every timeout and retry policy of analyzeMedia, in one place. Durations are strings
+ * throughout. Rejections and other non-retryable types are listed here as well as thrown
+ * non-retryable, so the contract holds even if an activity forgets to mark one.
+ */
+
+const nonRetryableErrorTypes = [...NON_RETRYABLE_TYPES];
+
+const quickIoRetry: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes,
+};
+
+/** Status writes to the metadata store: small, idempotent, run as local activities. */
+export const recordOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: quickIoRetry,
+};
+
+/** ffprobe over a presigned URL reads headers only, so it is quick whatever the media size. */
+export const probeOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { ...quickIoRetry, maximumAttempts: 5 },
+};
+
+/**
+ * Analyses scale with the media: a fixed timeout is what broke long media in the Step
+ * Functions design. Heartbeats catch a dead worker long before the start-to-close does.
+ */
+export function analysisOptions(durationSeconds: number): ActivityOptions {
+  const budgetSeconds = 300 + Math.ceil(durationSeconds * 4);
+  return {
+    startToCloseTimeout: `${budgetSeconds} seconds`,
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes,
+    },
+  };
+}
+
+/** Reduce and report read every branch output: sized like an analysis, retried like I/O. */
+export function reduceAndReportOptions(durationSeconds: number): ActivityOptions {
+  return {
+    startToCloseTimeout: `${120 + Math.ceil(durationSeconds / 2)} seconds`,
+    retry: { ...quickIoRetry, maximumAttempts: 5 },
+  };
+}
+
+/** The final record write: retried long enough to ride out a store outage of minutes. */
+export const persistOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { ...quickIoRetry, maximumAttempts: 20, maximumInterval: '1 minute' },
+};

@@ -1,0 +1,54 @@
+import type { AnalysisKind, BranchState, FailureInfo, MediaStatus, Progress } from '../common/types';
+
+const STAGE_PERCENT: Record<MediaStatus, number> = {
+  RECEIVED: 0,
+  PROBING: 5,
+  ANALYZING: 10,
+  REDUCING: 75,
+  REPORTING: 85,
+  COMPLETED: 100,
+  REJECTED: 100,
+  FAILED: 100,
+};
+const ANALYZING_SPAN = STAGE_PERCENT.REDUCING - STAGE_PERCENT.ANALYZING;
+
+/** The workflow's view of its own progress, as the `progress` query returns it. */
+export class ProgressTracker {
+  private status: MediaStatus = 'RECEIVED';
+  private readonly branches: Partial<Record<AnalysisKind, BranchState>> = {};
+  private failure?: FailureInfo;
+
+  constructor(private readonly mediaId: string) {}
+
+  get current(): MediaStatus {
+    return this.status;
+  }
+
+  moveTo(status: MediaStatus, failure?: FailureInfo): void {
+    this.status = status;
+    this.failure = failure;
+  }
+
+  setBranch(kind: AnalysisKind, state: BranchState): void {
+    this.branches[kind] = state;
+  }
+
+  snapshot(): Progress {
+    return {
+      mediaId: this.mediaId,
+      status: this.status,
+      percent: this.percent(),
+      branches: { ...this.branches },
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
+  }
+
+  private percent(): number {
+    if (this.status !== 'ANALYZING') return STAGE_PERCENT[this.status];
+    const states = Object.values(this.branches);
+    const running = states.filter((s) => s !== 'skipped');
+    if (running.length === 0) return STAGE_PERCENT.ANALYZING;
+    const done = running.filter((s) => s === 'succeeded' || s === 'failed').length;
+    return STAGE_PERCENT.ANALYZING + Math.floor((ANALYZING_SPAN * done) / running.length);
+  }
+}
