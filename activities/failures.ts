@@ -2,10 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { FfprobeError } from './media/ffprobe';
 import { MediaRejectedError } from './media/media-facts';
 
-// ffprobe's words for files that will never probe, whatever the retry.
+// ffprobe's words for files that will never probe, whatever the retry; the most specific first,
+// since a moov-less MP4 also reports invalid data.
 const UNREADABLE: { pattern: RegExp; type: 'UnrecognizedMedia' | 'CorruptMedia'; reason: string }[] = [
-  { pattern: /Invalid data found/i, type: 'UnrecognizedMedia', reason: 'not a media file ffmpeg can read' },
   { pattern: /moov atom not found/i, type: 'CorruptMedia', reason: 'the MP4 index (moov atom) is missing: the upload is incomplete or was never finalised' },
+  { pattern: /Invalid data found/i, type: 'UnrecognizedMedia', reason: 'not a media file ffmpeg can read' },
   { pattern: /could not find codec parameters|unspecified size|no decoder/i, type: 'CorruptMedia', reason: 'a stream cannot be decoded' },
 ];
 

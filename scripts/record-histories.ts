@@ -7,9 +7,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack } from '../local/local-stack';
+import { TEMPORAL_CLI } from '../local/temporal-dev-server';
 import { startAnalysis } from '../starter/start-analysis';
 import { makeZeroByte } from '../test/support/media-fixtures';
 import { bundleWorkflows, startTestWorker } from '../test/support/test-worker';
@@ -38,7 +40,13 @@ async function main(): Promise<void> {
       const handle = harness.client.workflow.getHandle(workflowId);
       await handle.result();
       const file = join(HISTORIES, `${name}.json`);
-      await writeFile(file, `${historyToJSON(await handle.fetchHistory())}\n`);
+      // The CLI writes the canonical proto JSON that historyFromJSON reads back.
+      const { stdout } = await promisify(execFile)(
+        TEMPORAL_CLI,
+        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', stack.temporalAddress],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      await writeFile(file, stdout);
       console.log(`recorded ${file}`);
     }
   } finally {

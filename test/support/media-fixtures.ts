@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+// Bad and edge-case media, generated at test time so no binaries are committed.
+
+async function ffmpeg(args: string[]): Promise<void> {
+  await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...args]);
+}
+
+const tone = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+const pattern = (seconds: number) => ['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25:duration=${seconds}`];
+
+/** A short h264/aac test-pattern clip with a tone (faststart unless asked otherwise). */
+export async function makeVideoClip(
+  dir: string,
+  opts: { seconds?: number; withAudio?: boolean; name?: string; faststart?: boolean } = {},
+): Promise<string> {
+  const seconds = opts.seconds ?? 3;
+  const path = join(dir, opts.name ?? `clip-${seconds}s${opts.withAudio === false ? '-silent' : ''}${opts.faststart === false ? '-tail' : ''}.mp4`);
+  await ffmpeg([
+    ...pattern(seconds),
+    ...(opts.withAudio === false ? [] : tone(seconds)),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    ...(opts.withAudio === false ? [] : ['-c:a', 'aac', '-shortest']),
+    ...(opts.faststart === false ? [] : ['-movflags', '+faststart']),
+    path,
+  ]);
+  return path;
+}
+
+export async function makeZeroByte(dir: string): Promise<string> {
+  const path = join(dir, 'empty.mp4');
+  await writeFile(path, '');
+  return path;
+}
+
+export async function makeTextAsMp4(dir: string): Promise<string> {
+  const path = join(dir, 'notes.mp4');
+  await writeFile(path, 'Meeting notes\nThis is a text file that someone renamed to .mp4.\n'.repeat(50));
+  return path;
+}
+
+/** A faststart MP4 cut to 40%: the index survives, most of the media data does not. */
+export async function makeTruncatedMp4(dir: string): Promise<string> {
+  const full = await makeVideoClip(dir, { seconds: 6, name: 'full-for-truncation.mp4' });
+  const bytes = await readFile(full);
+  const path = join(dir, 'truncated.mp4');
+  await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * 0.4)));
+  return path;
+}
+
+/** An MP4 with its index at the end, cut before it: what an interrupted upload looks like. */
+export async function makeMoovlessMp4(dir: string): Promise<string> {
+  const full = await makeVideoClip(dir, { seconds: 6, faststart: false, name: 'full-moov-at-end.mp4' });
+  const bytes = await readFile(full);
+  const path = join(dir, 'moovless.mp4');
+  await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  return path;
+}
+
+export async function makeAudioOnly(dir: string): Promise<string> {
+  const path = join(dir, 'voice.m4a');
+  await ffmpeg([...tone(3), '-c:a', 'aac', path]);
+  return path;
+}
+
+export async function makeImage(dir: string): Promise<string> {
+  const path = join(dir, 'still.jpg');
+  await ffmpeg([...pattern(1), '-frames:v', '1', path]);
+  return path;
+}
