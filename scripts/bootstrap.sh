@@ -17,10 +17,12 @@ die() { printf '[bootstrap] cannot continue: %s\n' "$*" >&2; exit 1; }
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 [ "$node_major" -ge 20 ] || die "Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none)). Install it from https://nodejs.org or your distribution."
 
-# npm: reinstall only when the lockfile changed since the last install.
+# npm: reinstall only when the lockfile changed since the last install. `npm install` rather
+# than `npm ci`: npm 11 here records no lock entries for other platforms' optional swc and
+# resolver binaries, and `npm ci` refuses such a lockfile; install still honours the pins.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm dependencies (npm install)"
+  npm install --no-audit --no-fund --loglevel=error
 else
   say "npm dependencies up to date"
 fi
