@@ -1,6 +1,7 @@
 import type { Spine } from '../spine/spine';
 import type { Report } from './report-schema';
 
+/** Keyframe bytes already fetched by the caller, so rendering stays pure and the page needs no URLs. */
 export interface ReportImages {
   poster?: { time: number; jpeg: Buffer };
   keyframes: { time: number; jpeg: Buffer }[];
@@ -37,7 +38,7 @@ export function renderReportHtml(report: Report, spine: Spine, images: ReportIma
 <title>${escapeHtml(report.title)} · reelscope</title><style>${STYLE}</style></head>
 <body>
 <header><h1>${escapeHtml(report.title)}</h1>
-<p class="meta"><span id="verdict" class="${report.moderation.verdict}">${escapeHtml(report.moderation.verdict)}</span>
+<p class="meta"><span id="verdict" class="${escapeHtml(report.moderation.verdict)}">${escapeHtml(report.moderation.verdict)}</span>
  · ${formatTime(duration)} · media ${escapeHtml(report.mediaId)} · written by ${escapeHtml(report.generatedBy)}</p></header>
 <p>${escapeHtml(report.summary)}</p>
 ${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
@@ -84,12 +85,13 @@ function lane(kind: string, name: string, spans: Span[], duration: number): stri
 
 /** Position on the timeline, clamped to 0..100 and safe for a zero duration. */
 function percent(seconds: number, duration: number): number {
-  if (!(duration > 0)) return 0;
+  if (!(duration > 0) || !Number.isFinite(duration) || !Number.isFinite(seconds)) return 0;
   return Math.round(Math.min(100, Math.max(0, (seconds / duration) * 100)) * 100) / 100;
 }
 
+/** mm:ss; minutes grow past 59 rather than adding hours, which suits clips. Non-finite input reads 00:00, never NaN. */
 function formatTime(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
+  const s = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 

@@ -1,0 +1,113 @@
+import { renderReportHtml } from '../../activities/report/render-report-html';
+import type { Report } from '../../activities/report/report-schema';
+import type { Spine } from '../../activities/spine/spine';
+
+const EVIL = '<script>alert(1)</script> "quoted"';
+
+function makeSpine(overrides: Partial<Spine> = {}): Spine {
+  return {
+    mediaId: 'm1',
+    durationSeconds: 20,
+    thresholds: { minConfidence: 0.2, moderation: 0.7 },
+    segments: [
+      { index: 0, start: 0, end: 5, speech: '', black: false, silent: false, flags: [] },
+      { index: 1, start: 5, end: 12, speech: '', black: false, silent: false, flags: [] },
+      { index: 2, start: 12, end: 20, speech: '', black: false, silent: false, flags: [] },
+    ],
+    speech: [{ start: 1, end: 4, text: EVIL, confidence: 0.9 }],
+    speechSeconds: 3,
+    blackSegments: [{ start: 12, end: 13 }],
+    silences: [{ start: 15, end: 17 }],
+    moderation: { flagged: true, maxScore: 0.8, flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }] },
+    thumbnails: [],
+    ...overrides,
+  };
+}
+
+function makeReport(overrides: Partial<Report> = {}): Report {
+  return {
+    mediaId: 'm1',
+    generatedBy: 'extractive',
+    title: `${EVIL}.mp4`,
+    summary: EVIL,
+    chapters: [{ title: EVIL, start: 0, end: 20, summary: EVIL }],
+    topics: [{ name: EVIL, weight: 0.5 }],
+    entities: [{ name: EVIL, type: 'person', source: EVIL }],
+    moderation: {
+      verdict: 'flagged',
+      rationale: EVIL,
+      flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }],
+    },
+    missing: [{ analysis: 'ocr', status: 'failed', reason: EVIL }],
+    ...overrides,
+  };
+}
+
+/** The bars of one lane, in document order, with their inline style parsed. */
+function laneBars(html: string, lane: string): { left: number; width: number; title: string }[] {
+  // Bars are empty divs, so a lane's track ends at its first "</div></div>" (last bar plus track).
+  const laneMatch = new RegExp(`<div class="lane lane-${lane}">.*?<div class="track">(.*?)</div></div>`).exec(html);
+  expect(laneMatch).not.toBeNull();
+  const barPattern = /<div class="bar" style="left:([^%]*)%;width:([^%]*)%" title="([^"]*)">/g;
+  return [...(laneMatch?.[1] ?? '').matchAll(barPattern)].map((m) => ({
+    left: Number(m[1]),
+    width: Number(m[2]),
+    title: m[3] ?? '',
+  }));
+}
+
+describe('renderReportHtml', () => {
+  it('escapes media- and user-supplied text everywhere', () => {
+    const html = renderReportHtml(makeReport(), makeSpine(), { keyframes: [] });
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('"quoted"');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;');
+    // The transcript and the title both carry the payload; both must land as text.
+    expect(html).toMatch(/<div id="transcript">.*&lt;script&gt;/s);
+    expect(html).toMatch(/<h1>&lt;script&gt;alert\(1\)&lt;\/script&gt; &quot;quoted&quot;\.mp4<\/h1>/);
+  });
+
+  it('draws one shot bar per segment at its share of the duration', () => {
+    const html = renderReportHtml(makeReport(), makeSpine(), { keyframes: [] });
+    const bars = laneBars(html, 'shots');
+    expect(bars.map(({ left, width }) => [left, width])).toEqual([
+      [0, 25],
+      [25, 35],
+      [60, 40],
+    ]);
+    expect(bars.every((b) => b.title.length > 0)).toBe(true);
+    expect(html).toContain('id="timeline"');
+    for (const lane of ['speech', 'silence', 'black', 'flags']) expect(laneBars(html, lane)).toHaveLength(1);
+  });
+
+  it('clamps spans that run past the duration', () => {
+    const spine = makeSpine({ segments: [{ index: 0, start: 15, end: 30, speech: '', black: false, silent: false, flags: [] }] });
+    const [bar] = laneBars(renderReportHtml(makeReport(), spine, { keyframes: [] }), 'shots');
+    expect(bar).toMatchObject({ left: 75, width: 25 });
+  });
+
+  it('embeds the poster and keyframes as data URIs with mm:ss captions', () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+    const html = renderReportHtml(makeReport(), makeSpine(), {
+      poster: { time: 3, jpeg },
+      keyframes: [
+        { time: 0, jpeg },
+        { time: 75, jpeg },
+      ],
+    });
+    const uri = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+    expect(html).toContain(`id="poster" alt="poster frame" src="${uri}"`);
+    const thumbs = [...html.matchAll(/<img class="thumb"[^>]*src="([^"]*)"/g)].map((m) => m[1]);
+    expect(thumbs).toEqual([uri, uri]);
+    expect(html).toContain('<figcaption>00:00</figcaption>');
+    expect(html).toContain('<figcaption>01:15</figcaption>');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('renders a zero-duration media without NaN or Infinity', () => {
+    const html = renderReportHtml(makeReport(), makeSpine({ durationSeconds: 0 }), { keyframes: [] });
+    expect(html).not.toMatch(/NaN|Infinity/);
+    for (const bar of laneBars(html, 'shots')) expect(bar).toMatchObject({ left: 0, width: 0 });
+    expect(html).toContain('id="verdict" class="flagged"');
+  });
+});
