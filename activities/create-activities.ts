@@ -2,6 +2,7 @@ import { analysisActivityName, type AnalysisActivities } from '../common/analysi
 import { ANALYSIS_KINDS } from '../common/types';
 import type { AnalysisBackend } from './analysis-backend';
 import type { AnalysisSettings } from './analysis-settings';
+import type { PriceTable } from './cost/price-table';
 import type { FailureNotifier } from './failure-notifier';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
@@ -9,6 +10,7 @@ import { createReduceActivity } from './reduce-spine';
 import { createAnalysisActivity } from './run-analysis';
 import type { MediaRecords } from './storage/media-records';
 import type { ObjectStore } from './storage/object-store';
+import type { ReportWriter } from './report/report-writer';
 import { createReportActivity } from './write-report';
 
 /** Everything the activities talk to; created once per worker, injected by tests. */
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   backend: AnalysisBackend;
   settings: AnalysisSettings;
   notifier: FailureNotifier;
+  reportWriter: ReportWriter;
+  prices: PriceTable;
 }
 
 /** All activities of analyzeMedia, bound to their dependencies. */

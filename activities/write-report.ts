@@ -1,8 +1,8 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
-import { writeExtractiveReport } from './report/extractive-writer';
+import { bedrockCost } from './cost/price-table';
 import { renderReportHtml, type ReportImages } from './report/render-report-html';
 import { reportSchema } from './report/report-schema';
 import type { Spine } from './spine/spine';
@@ -18,12 +18,15 @@ export interface ReportInput {
 }
 
 /** Report: writes report.json (schema-validated) and a self-contained report.html. */
-export function createReportActivity({ store }: ActivityDeps) {
+export function createReportActivity({ store, reportWriter, prices }: ActivityDeps) {
   return async function writeReport(input: ReportInput): Promise<ReportSummary> {
-    const spine = await store.getJson<Spine>(input.spine.ref);
-    const parsed = reportSchema.safeParse(
-      writeExtractiveReport({ mediaId: input.mediaId, sourceKey: input.source.key, media: input.media, spine, outcomes: input.outcomes }),
+    const { cancellationSignal: signal } = Context.current();
+    const spine = await store.getJson<Spine>(input.spine.ref, signal);
+    const written = await reportWriter.write(
+      { mediaId: input.mediaId, sourceKey: input.source.key, media: input.media, spine, outcomes: input.outcomes },
+      signal,
     );
+    const parsed = reportSchema.safeParse(written.report);
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: 'InvalidAnalysisOutput',
@@ -36,7 +39,8 @@ export function createReportActivity({ store }: ActivityDeps) {
     const jsonRef = await store.putJson(`${prefix}report.json`, report);
     const html = renderReportHtml(report, spine, await loadImages(store, spine));
     const htmlRef = await store.putBytes(`${prefix}report.html`, html, 'text/html; charset=utf-8');
-    return { jsonRef, htmlRef, verdict: report.moderation.verdict, headline: report.summary.slice(0, 200) };
+    const cost = written.usage ? bedrockCost(written.usage.modelId, written.usage.inputTokens, written.usage.outputTokens, prices) : undefined;
+    return { jsonRef, htmlRef, verdict: report.moderation.verdict, headline: report.summary.slice(0, 200), ...(cost ? { cost } : {}) };
   };
 }
 

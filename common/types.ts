@@ -76,7 +76,15 @@ export interface MediaFacts {
   location?: GeoLocation;
 }
 
-export type Capability = { available: true; usdPerMinute: number } | { available: false; reason: string };
+/**
+ * Account-wide limits on concurrent jobs: an analysis that names one holds a permit of it for
+ * the life of its job, so bursts of uploads queue instead of failing with LimitExceeded.
+ */
+export type JobQuota = 'rekognition-video' | 'transcribe';
+
+export type Capability =
+  | { available: true; usdPerMinute: number; quota?: JobQuota }
+  | { available: false; reason: string };
 
 /** What the worker's backend can do; returned by probe so the plan stays a pure function. */
 export interface BackendCapabilities {
@@ -90,7 +98,7 @@ export interface ProbeResult {
 }
 
 export type PlannedAnalysis =
-  | { kind: AnalysisKind; decision: 'run'; estimatedCostUsd: number; after?: AnalysisKind }
+  | { kind: AnalysisKind; decision: 'run'; estimatedCostUsd: number; after?: AnalysisKind; quota?: JobQuota }
   | { kind: AnalysisKind; decision: 'skip'; reason: string };
 
 export interface AnalysisPlan {
@@ -110,6 +118,16 @@ export interface AnalysisInput {
 
 export type AnalysisStatus = 'succeeded' | 'skipped' | 'failed';
 
+/** Billable units of one paid service call, priced with the configured price table. */
+export interface CostLine {
+  service: 'rekognition' | 'transcribe' | 'bedrock';
+  /** The billed feature, e.g. `LabelDetection` or the model id. */
+  item: string;
+  unit: 'video-minute' | 'audio-second' | 'input-token' | 'output-token';
+  quantity: number;
+  usd: number;
+}
+
 /** One branch's result: a reference and a few numbers, never the payload itself. */
 export interface AnalysisOutcome {
   kind: AnalysisKind;
@@ -120,6 +138,10 @@ export interface AnalysisOutcome {
   /** One line for the UI and the report's "what is missing". */
   summary: string;
   failureType?: string;
+  /** What the analysis was billed for; absent when it ran on free local tools. */
+  cost?: CostLine[];
+  /** The service job that produced it, for the UI and for support cases. */
+  jobId?: string;
 }
 
 export interface SpineSummary {
@@ -136,6 +158,8 @@ export interface ReportSummary {
   verdict: 'clean' | 'flagged';
   /** The first sentence of the summary, trimmed, for UI and record. */
   headline: string;
+  /** Model usage of the report itself; the analyses' costs are on their outcomes. */
+  cost?: CostLine[];
 }
 
 export interface FailureInfo {

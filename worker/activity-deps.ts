@@ -1,6 +1,8 @@
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier } from '../activities/failure-notifier';
+import { DEFAULT_PRICES } from '../activities/cost/price-table';
 import { createLocalBackend } from '../activities/local/local-backend';
+import { extractiveReportWriter } from '../activities/report/report-writer';
 import { MediaRecords } from '../activities/storage/media-records';
 import { ObjectStore } from '../activities/storage/object-store';
 import type { AwsClients } from './aws-clients';
@@ -18,5 +20,7 @@ export function createActivityDeps(
     backend: createLocalBackend(config.analysis),
     settings: config.analysis,
     notifier: logFailureNotifier(log),
+    reportWriter: extractiveReportWriter,
+    prices: DEFAULT_PRICES,
   };
 }

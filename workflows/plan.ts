@@ -44,7 +44,13 @@ export function planAnalyses(
       kind,
       reason || !capability.available
         ? { kind, decision: 'skip', reason: reason ?? 'unavailable' }
-        : { kind, decision: 'run', estimatedCostUsd: roundCents(capability.usdPerMinute * minutes), after: prerequisite },
+        : {
+            kind,
+            decision: 'run',
+            estimatedCostUsd: roundCents(capability.usdPerMinute * minutes),
+            after: prerequisite,
+            ...(capability.quota ? { quota: capability.quota } : {}),
+          },
     );
   }
   const analyses = [...decided.values()];

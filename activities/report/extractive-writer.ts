@@ -1,6 +1,7 @@
 import type { AnalysisOutcome, MediaFacts } from '../../common/types';
 import type { Spine, SpineSegment } from '../spine/spine';
 import type { Report } from './report-schema';
+import type { ReportContext } from './report-writer';
 
 export const EXTRACTIVE_WRITER = 'reelscope-extractive-1';
 
@@ -16,20 +17,13 @@ const HONORIFICS = new Set(['mr', 'mrs', 'miss', 'dr', 'sir', 'lady', 'lord']);
 /** A pause this long in speech, or a black segment, starts a new chapter. */
 const CHAPTER_PAUSE_SECONDS = 1.5;
 
-export interface ExtractiveInput {
-  mediaId: string;
-  sourceKey: string;
-  media: MediaFacts;
-  spine: Spine;
-  outcomes: readonly AnalysisOutcome[];
-}
 
 /**
  * The local backend's report: built only from what the analyses found (quoted speech,
  * keyword topics, metadata entities, moderation flags), never invented. Deterministic, so
  * the same spine always gives the same report.
  */
-export function writeExtractiveReport(input: ExtractiveInput): Report {
+export function writeExtractiveReport(input: ReportContext): Report {
   const { media, spine, outcomes } = input;
   const keywords = rankKeywords(spine);
   return {
