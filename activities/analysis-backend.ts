@@ -10,8 +10,18 @@ export interface AnalysisRun {
   /** Key prefix for this media's artefacts. */
   prefix: string;
   signal: AbortSignal;
-  /** Reports liveness (and progress) to Temporal; cheap to call often. */
+  /**
+   * Records progress with Temporal; the last details given are what a retried attempt
+   * finds in `resumeFrom` (a job id to re-attach to). Cheap to call often.
+   */
   heartbeat: (details?: unknown) => void;
+  /** The previous attempt's last heartbeat details, when this is a retry. */
+  resumeFrom?: unknown;
+  /**
+   * The workflow run this analysis belongs to: service job names and request tokens derive
+   * from it, so every attempt of one analysis in one run addresses the same job.
+   */
+  execution: { workflowId: string; runId: string };
 }
 
 export type AnalysisRunner = (run: AnalysisRun) => Promise<Omit<AnalysisOutcome, 'kind'>>;

@@ -5,7 +5,11 @@ import type { AnalysisKind } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
 
-/** A liveness heartbeat this often, between the progress heartbeats the runners send. */
+/**
+ * A liveness heartbeat this often, between the progress heartbeats the runners send. It
+ * repeats the runner's last details: Temporal keeps only the latest, and a retried attempt
+ * must still find the job id there.
+ */
 const HEARTBEAT_INTERVAL_MS = 5_000;
 
 /**
@@ -22,8 +26,15 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
         throw ApplicationFailure.create({ type: 'AnalysisUnavailable', message: `${kind}: ${reason}`, nonRetryable: true });
       }
       const context = Context.current();
+      const { heartbeatDetails, workflowExecution } = context.info;
+      if (!workflowExecution) throw new Error('analyses run inside a workflow: no workflow execution in the activity info');
       const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId);
-      const keepAlive = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      let lastDetails: unknown = heartbeatDetails;
+      const heartbeat = (details?: unknown) => {
+        if (details !== undefined) lastDetails = details;
+        context.heartbeat(lastDetails);
+      };
+      const keepAlive = setInterval(heartbeat, HEARTBEAT_INTERVAL_MS);
       try {
         const outcome = await runner({
           input,
@@ -31,7 +42,9 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
           store,
           prefix: resultsPrefix(input.tenant, input.mediaId),
           signal: context.cancellationSignal,
-          heartbeat: (details) => context.heartbeat(details),
+          heartbeat,
+          resumeFrom: heartbeatDetails,
+          execution: { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId },
         });
         context.log.info('analysis finished', { kind, mediaId: input.mediaId, summary: outcome.summary });
         return { kind, ...outcome };

@@ -16,9 +16,26 @@ export const REJECTION_TYPES = [
 ] as const;
 export type RejectionType = (typeof REJECTION_TYPES)[number];
 
+/**
+ * AWS errors by what retrying can do about them (mapped once, in activities/aws/aws-errors.ts).
+ * Retryable: the service is busy or briefly broken; a later attempt succeeds.
+ */
+export const AWS_RETRYABLE_TYPES = ['AwsThrottled', 'AwsServiceUnavailable', 'AwsLimitExceeded'] as const;
+/** Not retryable: the request, the permissions or the job itself is wrong. */
+export const AWS_NON_RETRYABLE_TYPES = [
+  'AwsInvalidRequest',
+  'AwsAccessDenied',
+  'AwsResourceNotFound',
+  'AnalysisJobFailed',
+  'AnalysisJobTimedOut',
+  'QuotaWaitTimedOut',
+] as const;
+export type AwsFailureType = (typeof AWS_RETRYABLE_TYPES)[number] | (typeof AWS_NON_RETRYABLE_TYPES)[number];
+
 /** Failures that retrying cannot fix, outside the media itself. */
 export const NON_RETRYABLE_TYPES = [
   ...REJECTION_TYPES,
+  ...AWS_NON_RETRYABLE_TYPES,
   'InvalidConfiguration',
   'AnalysisUnavailable',
   'InvalidAnalysisOutput',

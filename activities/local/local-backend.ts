@@ -1,7 +1,7 @@
 import type { AnalysisKind, BackendCapabilities, Capability } from '../../common/types';
 import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
 import type { AnalysisSettings } from '../analysis-settings';
-import { classifyFrame, NSFW_INPUT_SIZE } from '../media/nsfw-classifier';
+import { classifyFrame, EXPLICIT_NSFW_CLASSES, NSFW_INPUT_SIZE } from '../media/nsfw-classifier';
 import { recognizeSpeech } from '../media/pocketsphinx';
 import { findProfanity } from '../media/profanity';
 import { sampleFrames } from '../media/sampled-frames';
@@ -91,6 +91,7 @@ export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend 
       const output: VisualModerationOutput = {
         model: 'nsfwjs MobileNetV2',
         intervalSeconds: settings.frameSampleSeconds,
+        explicitClasses: [...EXPLICIT_NSFW_CLASSES],
         samples: [],
       };
       const frames = sampleFrames(
@@ -102,7 +103,7 @@ export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend 
         output.samples.push({ time: frame.time, scores: await classifyFrame(frame) });
         heartbeat({ framesClassified: output.samples.length });
       }
-      const flagged = output.samples.filter((s) => Math.max(s.scores.Porn, s.scores.Hentai, s.scores.Sexy) >= settings.moderationThreshold);
+      const flagged = output.samples.filter((s) => EXPLICIT_NSFW_CLASSES.some((c) => (s.scores[c] ?? 0) >= settings.moderationThreshold));
       const ref = await store.putJson(`${prefix}visual-moderation.json`, output, signal);
       return {
         status: 'succeeded',

@@ -7,6 +7,8 @@ export const NSFW_INPUT_SIZE = 224;
 
 export type NsfwClass = 'Drawing' | 'Hentai' | 'Neutral' | 'Porn' | 'Sexy';
 export type NsfwScores = Record<NsfwClass, number>;
+/** Classes that count as explicit; Neutral and Drawing never flag. */
+export const EXPLICIT_NSFW_CLASSES = ['Porn', 'Hentai', 'Sexy'] as const satisfies readonly NsfwClass[];
 
 let model: Promise<NSFWJS> | undefined;
 

@@ -16,10 +16,45 @@ export interface ThumbnailsOutput {
   keyframes: { time: number; ref: string }[];
 }
 
+/**
+ * Moderation scores (0..1) of sampled moments: nsfwjs class scores of frames on the local
+ * backend, Rekognition's moderation labels (grouped by timestamp) on aws.
+ */
 export interface VisualModerationOutput {
   model: string;
+  /** How long one sample stands for on the timeline. */
   intervalSeconds: number;
-  samples: { time: number; scores: NsfwScores }[];
+  /**
+   * Classes that flag when they score over the threshold. Absent means every class flags:
+   * Rekognition returns only unsafe content, nsfwjs also scores 'Neutral' and 'Drawing'.
+   */
+  explicitClasses?: string[];
+  samples: { time: number; scores: Partial<NsfwScores> & Record<string, number> }[];
+}
+
+/** A thing seen at a moment, with the detector's confidence (0..1). */
+export interface TimedDetection {
+  time: number;
+  name: string;
+  confidence: number;
+}
+
+/** Objects, scenes and activities (Rekognition label detection). */
+export interface LabelsOutput {
+  model: string;
+  detections: (TimedDetection & { parents: string[]; categories: string[] })[];
+}
+
+/** Recognised public figures; `urls` point at the reference the service matched. */
+export interface CelebritiesOutput {
+  model: string;
+  detections: (TimedDetection & { id: string; urls: string[] })[];
+}
+
+/** Lines of text on screen; `name` is the text. */
+export interface TextOutput {
+  model: string;
+  detections: TimedDetection[];
 }
 
 export interface AudioModerationOutput {
@@ -33,4 +68,7 @@ export interface BranchOutputs {
   thumbnails?: ThumbnailsOutput;
   visualModeration?: VisualModerationOutput;
   audioModeration?: AudioModerationOutput;
+  labels?: LabelsOutput;
+  celebrities?: CelebritiesOutput;
+  text?: TextOutput;
 }

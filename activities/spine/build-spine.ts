@@ -1,6 +1,6 @@
 import type { Interval } from '../media/technical-cues';
-import type { BranchOutputs, VisualModerationOutput } from './branch-outputs';
-import type { ModerationFlag, Spine, SpineSegment, TimedText } from './spine';
+import type { BranchOutputs, TimedDetection, VisualModerationOutput } from './branch-outputs';
+import type { ModerationFlag, NameTally, Spine, SpineSegment, TimedText } from './spine';
 
 export interface SpineThresholds {
   /** Transcript segments and audio hits below this recognition confidence are left out. */
@@ -9,8 +9,10 @@ export interface SpineThresholds {
   moderation: number;
 }
 
-/** nsfwjs classes that count as explicit; Neutral and Drawing never flag. */
-const EXPLICIT_CLASSES = ['Porn', 'Hentai', 'Sexy'] as const;
+/** Per segment, the most confident few labels: enough to describe a shot, small enough to read. */
+const LABELS_PER_SEGMENT = 6;
+const TEXT_LINES_PER_SEGMENT = 4;
+const TOP_LABELS = 15;
 
 /**
  * Reduces the branch outputs into the spine: one timeline of segments (shots, or speech and
@@ -36,6 +38,10 @@ export function buildSpine(
       .map((h): ModerationFlag => ({ start: h.start, end: h.end, source: 'audio', category: `profanity:${h.term}`, score: h.confidence })),
   ].sort((a, b) => a.start - b.start);
   const keyframes = outputs.thumbnails?.keyframes ?? [];
+  const confident = (d: TimedDetection) => d.confidence >= thresholds.minConfidence;
+  const labels = (outputs.labels?.detections ?? []).filter(confident);
+  const people = (outputs.celebrities?.detections ?? []).filter(confident);
+  const onScreenText = (outputs.text?.detections ?? []).filter(confident);
 
   const segments = segmentBounds(media, outputs, silences).map(
     ({ start, end }, index): SpineSegment => {
@@ -52,6 +58,9 @@ export function buildSpine(
         silent: coveredShare({ start, end }, silences) > 0.5,
         flags: flags.filter((f) => f.start < end && f.end > start),
         ...(thumbnail ? { thumbnailRef: thumbnail.ref } : {}),
+        ...optionalList('labels', namesWithin(labels, { start, end }, LABELS_PER_SEGMENT)),
+        ...optionalList('people', namesWithin(people, { start, end }, Number.POSITIVE_INFINITY)),
+        ...optionalList('onScreenText', namesWithin(onScreenText, { start, end }, TEXT_LINES_PER_SEGMENT)),
       };
     },
   );
@@ -69,7 +78,14 @@ export function buildSpine(
     moderation: { flagged: flags.length > 0, maxScore: Math.max(0, ...flags.map((f) => f.score)), flags },
     ...(outputs.thumbnails ? { posterRef: outputs.thumbnails.poster.ref } : {}),
     thumbnails: keyframes,
+    labels: tally(labels, TOP_LABELS),
+    people: tally(people, Number.POSITIVE_INFINITY),
   };
+}
+
+/** Leaves empty lists out of each segment, so spines without those analyses stay compact. */
+function optionalList<K extends string>(key: K, values: string[]): Partial<Record<K, string[]>> {
+  return values.length > 0 ? ({ [key]: values } as Record<K, string[]>) : {};
 }
 
 /** Shots when there is video; otherwise speech and silence alternate; otherwise one segment. */
@@ -90,17 +106,45 @@ function segmentBounds(
 
 function visualFlags(output: VisualModerationOutput | undefined, threshold: number): ModerationFlag[] {
   if (!output) return [];
+  const flagging = output.explicitClasses ? new Set(output.explicitClasses) : undefined;
   return output.samples.flatMap((sample) =>
-    EXPLICIT_CLASSES.filter((c) => sample.scores[c] >= threshold).map(
-      (category): ModerationFlag => ({
-        start: sample.time,
-        end: round2(sample.time + output.intervalSeconds),
-        source: 'visual',
-        category,
-        score: sample.scores[category],
-      }),
-    ),
+    Object.entries(sample.scores)
+      .filter(([category, score]) => (!flagging || flagging.has(category)) && score >= threshold)
+      .map(
+        ([category, score]): ModerationFlag => ({
+          start: sample.time,
+          end: round2(sample.time + output.intervalSeconds),
+          source: 'visual',
+          category,
+          score,
+        }),
+      ),
   );
+}
+
+/** Distinct names seen inside a segment, most confident first. */
+function namesWithin(detections: readonly TimedDetection[], segment: Interval, limit: number): string[] {
+  const best = new Map<string, number>();
+  for (const d of detections) {
+    if (d.time < segment.start || d.time >= segment.end) continue;
+    best.set(d.name, Math.max(best.get(d.name) ?? 0, d.confidence));
+  }
+  return [...best.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([name]) => name);
+}
+
+/** How often each name was seen and when first: the media-wide view of labels and people. */
+function tally(detections: readonly TimedDetection[], limit: number): NameTally[] {
+  const byName = new Map<string, NameTally>();
+  for (const d of detections) {
+    const entry = byName.get(d.name) ?? { name: d.name, appearances: 0, firstSeen: d.time };
+    entry.appearances += 1;
+    entry.firstSeen = Math.min(entry.firstSeen, d.time);
+    byName.set(d.name, entry);
+  }
+  return [...byName.values()].sort((a, b) => b.appearances - a.appearances || a.firstSeen - b.firstSeen).slice(0, limit);
 }
 
 function coveredShare(segment: Interval, intervals: readonly Interval[]): number {

@@ -21,6 +21,19 @@ export interface SpineSegment {
   flags: ModerationFlag[];
   /** s3:// reference of the keyframe nearest the segment start, when thumbnails ran. */
   thumbnailRef?: string;
+  /** The most confident labels seen in the segment (aws backend). */
+  labels?: string[];
+  /** Recognised public figures seen in the segment. */
+  people?: string[];
+  /** Lines of on-screen text. */
+  onScreenText?: string[];
+}
+
+/** A name seen across the media: how often and first when. */
+export interface NameTally {
+  name: string;
+  appearances: number;
+  firstSeen: number;
 }
 
 export interface TimedText {
@@ -44,4 +57,7 @@ export interface Spine {
   moderation: { flagged: boolean; maxScore: number; flags: ModerationFlag[] };
   posterRef?: string;
   thumbnails: { time: number; ref: string }[];
+  /** The labels seen most often, over the whole media. */
+  labels: NameTally[];
+  people: NameTally[];
 }

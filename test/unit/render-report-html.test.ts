@@ -20,6 +20,8 @@ function makeSpine(overrides: Partial<Spine> = {}): Spine {
     silences: [{ start: 15, end: 17 }],
     moderation: { flagged: true, maxScore: 0.8, flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }] },
     thumbnails: [],
+    labels: [],
+    people: [],
     ...overrides,
   };
 }

@@ -25,6 +25,7 @@ const outputs: BranchOutputs = {
   visualModeration: {
     model: 'nsfwjs',
     intervalSeconds: 2,
+    explicitClasses: ['Porn', 'Hentai', 'Sexy'],
     samples: [
       { time: 0, scores: { Drawing: 0.9, Hentai: 0.02, Neutral: 0.05, Porn: 0.02, Sexy: 0.01 } },
       { time: 8, scores: { Drawing: 0.05, Hentai: 0.01, Neutral: 0.1, Porn: 0.8, Sexy: 0.04 } },
@@ -47,6 +48,46 @@ describe('buildSpine', () => {
     ]);
     expect(spine.segments[1]?.flags).toHaveLength(1);
     expect(spine.moderation).toMatchObject({ flagged: true, maxScore: 0.9 });
+  });
+
+  it('flags every class of a detector that reports only unsafe content, and places labels, people and text in their shots', () => {
+    const awsOutputs: BranchOutputs = {
+      shots: outputs.shots,
+      visualModeration: {
+        model: 'rekognition ContentModeration 7.0',
+        intervalSeconds: 1,
+        samples: [
+          { time: 3, scores: { Violence: 0.92, 'Graphic Violence': 0.75 } },
+          { time: 11, scores: { Suggestive: 0.4 } },
+        ],
+      },
+      labels: {
+        model: 'rekognition LabelDetection 3.0',
+        detections: [
+          { time: 1, name: 'Person', confidence: 0.99, parents: [], categories: [] },
+          { time: 2, name: 'Dog', confidence: 0.1, parents: ['Animal'], categories: [] },
+          { time: 7, name: 'Person', confidence: 0.95, parents: [], categories: [] },
+          { time: 7.5, name: 'Car', confidence: 0.97, parents: ['Vehicle'], categories: [] },
+        ],
+      },
+      celebrities: { model: 'rekognition', detections: [{ time: 6.5, name: 'Ada Lovelace', id: 'c1', confidence: 0.93, urls: [] }] },
+      text: { model: 'rekognition', detections: [{ time: 13, name: 'BREAKING NEWS', confidence: 0.88 }] },
+    };
+
+    const spine = buildSpine('m3', { durationSeconds: 20, hasVideo: true }, awsOutputs, thresholds);
+
+    expect(spine.moderation.flags.map((f) => [f.category, f.start])).toEqual([['Violence', 3], ['Graphic Violence', 3]]);
+    expect(spine.segments.map((s) => [s.labels, s.people, s.onScreenText])).toEqual([
+      [['Person'], undefined, undefined],
+      [['Car', 'Person'], ['Ada Lovelace'], undefined],
+      [undefined, undefined, undefined],
+      [undefined, undefined, ['BREAKING NEWS']],
+    ]);
+    expect(spine.labels).toEqual([
+      { name: 'Person', appearances: 2, firstSeen: 1 },
+      { name: 'Car', appearances: 1, firstSeen: 7.5 },
+    ]);
+    expect(spine.people).toEqual([{ name: 'Ada Lovelace', appearances: 1, firstSeen: 6.5 }]);
   });
 
   it('segments audio-only media by speech and silence', () => {
