@@ -148,8 +148,7 @@ async function main(): Promise<void> {
     await running;
     await workerConnection.close();
     await clientConnection.close();
-    clients.s3.destroy();
-    clients.dynamoDb.destroy();
+    clients.destroy();
     await stack.stop();
   }
 }

@@ -1,6 +1,6 @@
+import { createAwsBackend } from '../activities/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier } from '../activities/failure-notifier';
-import { DEFAULT_PRICES } from '../activities/cost/price-table';
 import { createLocalBackend } from '../activities/local/local-backend';
 import { extractiveReportWriter } from '../activities/report/report-writer';
 import { MediaRecords } from '../activities/storage/media-records';
@@ -14,13 +14,25 @@ export function createActivityDeps(
   clients: AwsClients,
   log: { error(message: string, meta?: Record<string, unknown>): void },
 ): ActivityDeps {
+  const local = createLocalBackend(config.analysis);
+  const backend =
+    config.backend === 'aws'
+      ? createAwsBackend({
+          rekognition: clients.rekognition,
+          transcribe: clients.transcribe,
+          settings: config.awsBackend,
+          prices: config.prices,
+          // The worker image has ffmpeg: keyframes and transcript moderation stay on it.
+          onWorker: { thumbnails: local.runners.thumbnails, audioModeration: local.runners.audioModeration },
+        })
+      : local;
   return {
-    store: new ObjectStore(clients.s3, config.bucket),
+    store: new ObjectStore(clients.s3, config.bucket, { kmsKeyId: config.aws.kmsKeyId }),
     records: new MediaRecords(clients.doc, config.tables),
-    backend: createLocalBackend(config.analysis),
+    backend,
     settings: config.analysis,
     notifier: logFailureNotifier(log),
     reportWriter: extractiveReportWriter,
-    prices: DEFAULT_PRICES,
+    prices: config.prices,
   };
 }

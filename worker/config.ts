@@ -1,13 +1,36 @@
 import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
+import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
+import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
+import type { JobQuota } from '../common/types';
 import { DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 
 const fraction = z.coerce.number().min(0).max(1);
 const positiveInt = z.coerce.number().int().positive();
 
+const percent = z.coerce.number().min(0).max(100);
+const milliseconds = z.coerce.number().int().positive();
+
+/** Price overrides: `rekognition.LabelDetection=0.08,transcribe=0.015,bedrock.input=3,bedrock.output=15`. */
+const PRICE_KEYS = [
+  'rekognition.LabelDetection',
+  'rekognition.ContentModeration',
+  'rekognition.CelebrityRecognition',
+  'rekognition.TextDetection',
+  'rekognition.SegmentDetection',
+  'transcribe',
+  'bedrock.input',
+  'bedrock.output',
+] as const;
+const priceOverrides = keyValueList(z.coerce.number().nonnegative()).pipe(
+  z.record(z.string(), z.number()).refine((r) => Object.keys(r).every((k) => (PRICE_KEYS as readonly string[]).includes(k)), {
+    message: `price names are ${PRICE_KEYS.join(', ')}`,
+  }),
+);
+
 const workerEnv = z.object({
-  REELSCOPE_BACKEND: z.enum(['local']).default('local'),
+  REELSCOPE_BACKEND: z.enum(['local', 'aws']).default('local'),
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   REELSCOPE_BUCKET: z.string().min(3).default('reelscope-media'),
   REELSCOPE_RECORDS_TABLE: z.string().min(3).default('reelscope-media'),
@@ -25,18 +48,53 @@ const workerEnv = z.object({
   REELSCOPE_THUMBNAIL_WIDTH: positiveInt.default(320),
   REELSCOPE_POCKETSPHINX_BIN: z.string().min(1).default('pocketsphinx_continuous'),
   REELSCOPE_POCKETSPHINX_MODEL_DIR: z.string().min(1).optional(),
+  REELSCOPE_REKOGNITION_ENDPOINT: z.url().optional(),
+  REELSCOPE_TRANSCRIBE_ENDPOINT: z.url().optional(),
+  REELSCOPE_BEDROCK_ENDPOINT: z.url().optional(),
+  REELSCOPE_BEDROCK_REGION: z.string().min(1).optional(),
+  REELSCOPE_BEDROCK_MODEL_ID: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS: positiveInt.default(4096),
+  REELSCOPE_REPORT_CHUNK_TOKENS: positiveInt.default(24_000),
+  REELSCOPE_REKOGNITION_MIN_CONFIDENCE: percent.default(50),
+  REELSCOPE_TRANSCRIBE_LANGUAGE: z.string().min(2).optional(),
+  REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: commaList.default(['en-US', 'en-GB', 'es-US', 'fr-FR', 'de-DE']),
+  REELSCOPE_TRANSCRIBE_MAX_SPEAKERS: z.coerce.number().int().min(2).max(30).default(4),
+  REELSCOPE_TRANSCRIBE_SUBTITLES: commaList.pipe(z.array(z.enum(['vtt', 'srt']))).default(['vtt', 'srt']),
+  REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES: positiveInt.default(1_900_000_000),
+  REELSCOPE_POLL_INITIAL_MS: milliseconds.default(1_000),
+  REELSCOPE_POLL_MAX_MS: milliseconds.default(10_000),
+  REELSCOPE_JOB_DEADLINE_BASE_SECONDS: positiveInt.default(240),
+  REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: z.coerce.number().nonnegative().default(2),
+  REELSCOPE_QUOTA_REKOGNITION_VIDEO: positiveInt.default(20),
+  REELSCOPE_QUOTA_TRANSCRIBE: positiveInt.default(100),
+  REELSCOPE_KMS_KEY_ID: z.string().min(1).optional(),
+  REELSCOPE_PRICES: priceOverrides.default({}),
   REELSCOPE_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(4),
   REELSCOPE_SHUTDOWN_GRACE_SECONDS: positiveInt.max(120).default(25),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export interface WorkerConfig {
-  backend: 'local';
+  backend: 'local' | 'aws';
   taskQueue: string;
   bucket: string;
   tables: { records: string; failures: string };
-  aws: { region: string; s3Endpoint?: string; dynamoDbEndpoint?: string };
+  aws: {
+    region: string;
+    s3Endpoint?: string;
+    dynamoDbEndpoint?: string;
+    rekognitionEndpoint?: string;
+    transcribeEndpoint?: string;
+    bedrockEndpoint?: string;
+    bedrockRegion: string;
+    kmsKeyId?: string;
+  };
   analysis: AnalysisSettings;
+  awsBackend: AwsBackendSettings;
+  bedrock: { modelId: string; maxOutputTokens: number; chunkTokenBudget: number };
+  /** Account-wide concurrent job limits, shared by every worker through the quota workflows. */
+  quotas: Record<JobQuota, number>;
+  prices: PriceTable;
   maxConcurrentActivities: number;
   shutdownGraceSeconds: number;
   logLevel: z.infer<typeof workerEnv>['LOG_LEVEL'];
@@ -50,7 +108,35 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     taskQueue: e.REELSCOPE_TASK_QUEUE,
     bucket: e.REELSCOPE_BUCKET,
     tables: { records: e.REELSCOPE_RECORDS_TABLE, failures: e.REELSCOPE_FAILURES_TABLE },
-    aws: { region: e.AWS_REGION, s3Endpoint: e.REELSCOPE_S3_ENDPOINT, dynamoDbEndpoint: e.REELSCOPE_DYNAMODB_ENDPOINT },
+    aws: {
+      region: e.AWS_REGION,
+      s3Endpoint: e.REELSCOPE_S3_ENDPOINT,
+      dynamoDbEndpoint: e.REELSCOPE_DYNAMODB_ENDPOINT,
+      rekognitionEndpoint: e.REELSCOPE_REKOGNITION_ENDPOINT,
+      transcribeEndpoint: e.REELSCOPE_TRANSCRIBE_ENDPOINT,
+      bedrockEndpoint: e.REELSCOPE_BEDROCK_ENDPOINT,
+      bedrockRegion: e.REELSCOPE_BEDROCK_REGION ?? e.AWS_REGION,
+      kmsKeyId: e.REELSCOPE_KMS_KEY_ID,
+    },
+    awsBackend: {
+      rekognitionMinConfidence: e.REELSCOPE_REKOGNITION_MIN_CONFIDENCE,
+      transcribe: {
+        languageCode: e.REELSCOPE_TRANSCRIBE_LANGUAGE,
+        languageOptions: e.REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS,
+        maxSpeakers: e.REELSCOPE_TRANSCRIBE_MAX_SPEAKERS,
+        subtitleFormats: e.REELSCOPE_TRANSCRIBE_SUBTITLES,
+        extractAudioOverBytes: e.REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES,
+      },
+      poll: { initialMs: e.REELSCOPE_POLL_INITIAL_MS, maxMs: e.REELSCOPE_POLL_MAX_MS, factor: 1.5 },
+      jobDeadline: { baseSeconds: e.REELSCOPE_JOB_DEADLINE_BASE_SECONDS, perMediaSecond: e.REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND },
+    },
+    bedrock: {
+      modelId: e.REELSCOPE_BEDROCK_MODEL_ID,
+      maxOutputTokens: e.REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS,
+      chunkTokenBudget: e.REELSCOPE_REPORT_CHUNK_TOKENS,
+    },
+    quotas: { 'rekognition-video': e.REELSCOPE_QUOTA_REKOGNITION_VIDEO, transcribe: e.REELSCOPE_QUOTA_TRANSCRIBE },
+    prices: applyPriceOverrides(e.REELSCOPE_PRICES),
     analysis: {
       acceptedKinds: e.REELSCOPE_ACCEPTED_KINDS,
       tierMaxSeconds: e.REELSCOPE_TIER_MAX_SECONDS,
@@ -67,4 +153,17 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownGraceSeconds: e.REELSCOPE_SHUTDOWN_GRACE_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function applyPriceOverrides(overrides: Record<string, number>): PriceTable {
+  const prices: PriceTable = structuredClone(DEFAULT_PRICES);
+  for (const [name, value] of Object.entries(overrides)) {
+    const [service, item] = name.split('.');
+    if (service === 'transcribe') prices.transcribePerMinute = value;
+    else if (service === 'bedrock' && (item === 'input' || item === 'output')) prices.bedrockPerMillionTokens[item] = value;
+    else if (service === 'rekognition' && item && item in prices.rekognitionPerMinute) {
+      prices.rekognitionPerMinute[item as keyof PriceTable['rekognitionPerMinute']] = value;
+    }
+  }
+  return prices;
 }

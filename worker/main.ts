@@ -33,8 +33,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
-    clients.s3.destroy();
-    clients.dynamoDb.destroy();
+    clients.destroy();
   }
 }
 

@@ -16,6 +16,7 @@ export interface RecognizedWord {
 /** One utterance as pocketsphinx segments the audio (it splits on silence). */
 export interface Utterance {
   words: RecognizedWord[];
+  speaker?: string;
 }
 
 export interface PocketsphinxOptions {

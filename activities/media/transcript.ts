@@ -7,6 +7,8 @@ export interface TranscriptSegment {
   /** Mean word confidence. */
   confidence: number;
   words: RecognizedWord[];
+  /** Speaker label (`spk_0`, ...) when the recogniser tells speakers apart. */
+  speaker?: string;
 }
 
 export interface Transcript {
@@ -23,17 +25,17 @@ const MAX_SEGMENT_SECONDS = 15;
 /** Groups recognised words into timed segments: one per utterance, split when too long. */
 export function buildTranscript(utterances: readonly Utterance[], engine: string, language: string): Transcript {
   const segments: TranscriptSegment[] = [];
-  for (const { words } of utterances) {
+  for (const { words, speaker } of utterances) {
     let group: RecognizedWord[] = [];
     for (const word of words) {
       const first = group[0];
       if (first && word.end - first.start > MAX_SEGMENT_SECONDS) {
-        segments.push(toSegment(group));
+        segments.push(toSegment(group, speaker));
         group = [];
       }
       group.push(word);
     }
-    if (group.length) segments.push(toSegment(group));
+    if (group.length) segments.push(toSegment(group, speaker));
   }
   return {
     engine,
@@ -44,7 +46,7 @@ export function buildTranscript(utterances: readonly Utterance[], engine: string
   };
 }
 
-function toSegment(words: RecognizedWord[]): TranscriptSegment {
+function toSegment(words: RecognizedWord[], speaker: string | undefined): TranscriptSegment {
   const confidence = words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
   return {
     start: words[0]?.start ?? 0,
@@ -52,5 +54,6 @@ function toSegment(words: RecognizedWord[]): TranscriptSegment {
     text: words.map((w) => w.word).join(' '),
     confidence: Math.round(confidence * 1000) / 1000,
     words,
+    ...(speaker ? { speaker } : {}),
   };
 }

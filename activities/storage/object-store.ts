@@ -1,6 +1,17 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { parseS3Uri, toS3Uri } from '../../common/s3-uri';
+
+/** Parts of this size (S3's minimum is 5 MiB): large artefacts upload in parallel and resume per part. */
+const PART_SIZE_BYTES = 8 * 1024 * 1024;
+
+export interface ObjectStoreOptions {
+  presignSeconds?: number;
+  /** When set, artefacts are written with SSE-KMS under this key instead of the bucket default. */
+  kmsKeyId?: string;
+}
 
 export interface ObjectHead {
   sizeBytes: number;
@@ -14,7 +25,7 @@ export class ObjectStore {
     private readonly s3: S3Client,
     /** Bucket that receives every artefact reelscope writes. */
     readonly resultsBucket: string,
-    private readonly presignSeconds = 900,
+    private readonly options: ObjectStoreOptions = {},
   ) {}
 
   /** Writes a JSON artefact to the results bucket; returns its s3:// reference. */
@@ -24,10 +35,33 @@ export class ObjectStore {
 
   /** Writes bytes to the results bucket; returns its s3:// reference. */
   async putBytes(key: string, body: Buffer | string, contentType: string, signal?: AbortSignal): Promise<string> {
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.resultsBucket, Key: key, Body: body, ContentType: contentType }),
-      { abortSignal: signal },
-    );
+    return this.upload(key, body, contentType, signal);
+  }
+
+  /**
+   * Streams into the results bucket without holding the whole body in memory (an audio
+   * track extracted by ffmpeg); multipart above one part.
+   */
+  async putStream(key: string, body: Readable, contentType: string, signal?: AbortSignal): Promise<string> {
+    return this.upload(key, body, contentType, signal);
+  }
+
+  private async upload(key: string, body: PutObjectCommandInput['Body'], contentType: string, signal?: AbortSignal): Promise<string> {
+    const encryption = this.options.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.options.kmsKeyId } : {};
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.resultsBucket, Key: key, Body: body, ContentType: contentType, ...encryption },
+      partSize: PART_SIZE_BYTES,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    const abort = () => void upload.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await upload.done();
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
     return toS3Uri(this.resultsBucket, key);
   }
 
@@ -60,7 +94,7 @@ export class ObjectStore {
    */
   async presignGet(bucket: string, key: string, versionId?: string): Promise<string> {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
-      expiresIn: this.presignSeconds,
+      expiresIn: this.options.presignSeconds ?? 900,
     });
   }
 }

@@ -32,8 +32,7 @@ describe('activities with MockActivityEnvironment on generated media', () => {
     dir = await mkdtemp(join(tmpdir(), 'reelscope-act-'));
   });
   afterAll(() => {
-    clients.s3.destroy();
-    clients.dynamoDb.destroy();
+    clients.destroy();
   });
 
   it('probes the sample clip: kind, duration, streams, title and location', async () => {

@@ -77,8 +77,7 @@ export async function startTestWorker(
       await running;
       await workerConnection.close();
       await clientConnection.close();
-      clients.s3.destroy();
-      clients.dynamoDb.destroy();
+      clients.destroy();
     },
   };
 }

@@ -1,0 +1,198 @@
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { createHash } from 'node:crypto';
+import { toS3Uri } from '../../common/s3-uri';
+import type { AnalysisKind, AnalysisOutcome, BackendCapabilities, Capability } from '../../common/types';
+import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
+import { REKOGNITION_FEATURE, rekognitionCost, transcribeCost, type PriceTable, type RekognitionFeature } from '../cost/price-table';
+import { extractAudioTrack } from '../media/audio-track';
+import type { TranscriptOutput } from '../spine/branch-outputs';
+import type { AwsBackendSettings } from './aws-backend-settings';
+import { runJobToCompletion } from './job-poller';
+import { celebritiesOutput, labelsOutput, moderationOutput, segmentsOutput, textOutput } from './rekognition-outputs';
+import { collectVideoJobResults, startVideoJob, videoJobState } from './rekognition-video';
+import { startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
+import { transcriptFromTranscribe } from './transcribe-transcript';
+
+/** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
+const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
+
+export interface AwsBackendDeps {
+  rekognition: RekognitionClient;
+  transcribe: TranscribeClient;
+  settings: AwsBackendSettings;
+  prices: PriceTable;
+  /** Analyses that run on the worker itself (thumbnails, transcript moderation). */
+  onWorker: Partial<Record<AnalysisKind, AnalysisRunner>>;
+}
+
+/** What the aws backend runs and what each analysis costs a minute, at the configured prices. */
+export function awsCapabilities(prices: PriceTable): BackendCapabilities {
+  const rekognition = (feature: RekognitionFeature): Capability => ({
+    available: true,
+    usdPerMinute: prices.rekognitionPerMinute[feature],
+    quota: 'rekognition-video',
+  });
+  return {
+    backend: 'aws',
+    analyses: {
+      transcript: { available: true, usdPerMinute: prices.transcribePerMinute, quota: 'transcribe' },
+      shots: rekognition('SegmentDetection'),
+      thumbnails: { available: true, usdPerMinute: 0 },
+      visualModeration: rekognition('ContentModeration'),
+      audioModeration: { available: true, usdPerMinute: 0 },
+      labels: rekognition('LabelDetection'),
+      celebrities: rekognition('CelebrityRecognition'),
+      text: rekognition('TextDetection'),
+    },
+  };
+}
+
+/**
+ * Amazon Rekognition Video and Amazon Transcribe behind the analysis-runner interface:
+ * each analysis is one service job, started idempotently and polled to completion.
+ */
+export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
+  const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = { ...deps.onWorker, transcript: (run) => transcribe(run, deps) };
+  for (const [kind, feature] of Object.entries(REKOGNITION_FEATURE) as [AnalysisKind, RekognitionFeature][]) {
+    runners[kind] = (run) => detectInVideo(kind, feature, run, deps);
+  }
+  return { capabilities: awsCapabilities(deps.prices), runners };
+}
+
+type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
+
+async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  const { input, store, prefix, signal } = run;
+  const { rekognition, settings } = deps;
+  const job = await runJobToCompletion({
+    service: `rekognition ${feature}`,
+    start: () =>
+      startVideoJob(
+        rekognition,
+        feature,
+        {
+          bucket: input.source.bucket,
+          key: input.source.key,
+          versionId: input.source.versionId,
+          clientRequestToken: requestToken(run, kind),
+          jobTag: input.mediaId,
+          minConfidence: settings.rekognitionMinConfidence,
+        },
+        signal,
+      ),
+    check: (jobId) => videoJobState(rekognition, feature, jobId, signal),
+    ...polling(run, settings),
+  });
+  const results = await collectVideoJobResults(rekognition, feature, job.jobId, signal);
+  await store.putJson(`${prefix}rekognition/${feature}.json`, { jobId: job.jobId, ...results }, signal);
+  const summary = `${results.items.length} detections in ${results.pages} page(s) from job ${job.jobId}`;
+  const normalized = (() => {
+    switch (feature) {
+      case 'LabelDetection':
+        return labelsOutput(results as Parameters<typeof labelsOutput>[0]);
+      case 'ContentModeration':
+        return moderationOutput(results as Parameters<typeof moderationOutput>[0]);
+      case 'CelebrityRecognition':
+        return celebritiesOutput(results as Parameters<typeof celebritiesOutput>[0]);
+      case 'TextDetection':
+        return textOutput(results as Parameters<typeof textOutput>[0]);
+      case 'SegmentDetection':
+        return segmentsOutput(results as Parameters<typeof segmentsOutput>[0]);
+    }
+  })();
+  const ref = await store.putJson(`${prefix}${kind}.json`, normalized, signal);
+  return {
+    status: 'succeeded',
+    ref,
+    jobId: job.jobId,
+    counts: { detections: results.items.length, pages: results.pages, polls: job.polls },
+    summary,
+    cost: [rekognitionCost(feature, input.media.durationSeconds, deps.prices)],
+  };
+}
+
+async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  const { input, store, prefix, signal } = run;
+  const { settings } = deps;
+  const request: TranscriptionRequest = {
+    jobName: jobName(run, 'transcript'),
+    mediaUri: toS3Uri(input.source.bucket, input.source.key),
+    outputBucket: store.resultsBucket,
+    outputFolder: `${prefix}transcribe/`,
+    languageCode: settings.transcribe.languageCode,
+    languageOptions: settings.transcribe.languageOptions,
+    maxSpeakers: settings.transcribe.maxSpeakers,
+    subtitleFormats: settings.transcribe.subtitleFormats,
+  };
+  let language = settings.transcribe.languageCode ?? 'und';
+  const job = await runJobToCompletion({
+    service: 'transcribe',
+    start: async () => {
+      if (needsAudioTrack(input.source.key, input.media.sizeBytes, settings)) {
+        request.mediaUri = await uploadAudioTrack(run);
+      }
+      return (await startTranscription(deps.transcribe, request, signal)).jobName;
+    },
+    check: async (name) => {
+      const info = await transcriptionState(deps.transcribe, name, signal);
+      if (info.languageCode) language = info.languageCode;
+      return info.state;
+    },
+    ...polling(run, settings),
+  });
+  const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
+  const transcript: TranscriptOutput = transcriptFromTranscribe(raw, language);
+  const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
+  const speakers = new Set(transcript.segments.map((s) => s.speaker).filter(Boolean)).size;
+  return {
+    status: 'succeeded',
+    ref,
+    jobId: job.jobId,
+    counts: { words: transcript.wordCount, segments: transcript.segments.length, speakers, polls: job.polls },
+    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
+    cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
+  };
+}
+
+function needsAudioTrack(key: string, sizeBytes: number, settings: AwsBackendSettings): boolean {
+  const extension = key.split('.').pop()?.toLowerCase() ?? '';
+  return sizeBytes > settings.transcribe.extractAudioOverBytes || !TRANSCRIBE_EXTENSIONS.has(extension);
+}
+
+/** Extracts the audio track and streams it to the results bucket; returns where it is. */
+async function uploadAudioTrack({ mediaUrl, store, prefix, signal }: AnalysisRun): Promise<string> {
+  const { stream, done } = extractAudioTrack(mediaUrl, signal);
+  const [uri] = await Promise.all([store.putStream(`${prefix}audio-track.flac`, stream, 'audio/flac', signal), done]);
+  return uri;
+}
+
+/** Heartbeat, resume and deadline settings shared by every job of a run. */
+function polling(run: AnalysisRun, settings: AwsBackendSettings) {
+  const { baseSeconds, perMediaSecond } = settings.jobDeadline;
+  return {
+    resumeFrom: run.resumeFrom,
+    heartbeat: run.heartbeat,
+    signal: run.signal,
+    deadlineMs: (baseSeconds + perMediaSecond * run.input.media.durationSeconds) * 1000,
+    schedule: settings.poll,
+  };
+}
+
+/**
+ * Transcribe job names are unique per account and readable in its console: the workflow
+ * id, a short hash of the run and the analysis. A new run of the same media (a retry after
+ * FAILED) starts fresh jobs; every attempt within one run finds its own.
+ */
+function jobName({ execution }: AnalysisRun, kind: AnalysisKind): string {
+  return `${execution.workflowId}-${shortHash(execution.runId)}-${kind}`.replace(/[^0-9a-zA-Z._-]/g, '_').slice(0, 200);
+}
+
+/** Rekognition's ClientRequestToken: at most 64 characters of [a-zA-Z0-9-_]. */
+function requestToken({ execution }: AnalysisRun, kind: AnalysisKind): string {
+  return createHash('sha256').update(`${execution.workflowId}\n${execution.runId}\n${kind}`).digest('hex').slice(0, 64);
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
