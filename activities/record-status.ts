@@ -9,6 +9,7 @@ import type {
   SpineSummary,
   Stage,
 } from '../common/types';
+import { mediaCost } from './cost/price-table';
 import type { ActivityDeps } from './create-activities';
 import type { RecordKey, RunIdentity } from './storage/media-records';
 
@@ -58,6 +59,8 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
               spine: input.spine,
               report: input.report,
               flagged: input.spine.flagged,
+              cost: mediaCost(input.outcomes, input.report.cost),
+              estimatedCostUsd: input.plan.estimatedCostUsd,
             }
           : { reason: input.reason, outcomes: input.outcomes };
       await records.update({ mediaId, tenant, source }, currentRun(), input.status, fields);
@@ -66,7 +69,8 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
     async recordFailure({ failure, outcomes, ...key }: FailureInput): Promise<void> {
       const run = currentRun();
       await records.addFailure(key, run, failure);
-      await records.update(key, run, 'FAILED', { reason: failure, outcomes });
+      // Jobs that ran before the failure were billed all the same.
+      await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomes) });
       await notifier.notify(key.mediaId, key.tenant, failure);
     },
   };

@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
-import { bedrockCost } from './cost/price-table';
+import { bedrockCost, mediaCost } from './cost/price-table';
 import { renderReportHtml, type ReportImages } from './report/render-report-html';
 import { reportSchema } from './report/report-schema';
 import type { Spine } from './spine/spine';
@@ -26,7 +26,11 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       { mediaId: input.mediaId, sourceKey: input.source.key, media: input.media, spine, outcomes: input.outcomes },
       signal,
     );
-    const parsed = reportSchema.safeParse(written.report);
+    const modelCost = written.usage
+      ? bedrockCost(written.usage.modelId, written.usage.inputTokens, written.usage.outputTokens, prices)
+      : undefined;
+    const cost = mediaCost(input.outcomes, modelCost);
+    const parsed = reportSchema.safeParse({ ...written.report, ...(cost ? { cost } : {}) });
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: 'InvalidAnalysisOutput',
@@ -39,8 +43,13 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
     const jsonRef = await store.putJson(`${prefix}report.json`, report);
     const html = renderReportHtml(report, spine, await loadImages(store, spine));
     const htmlRef = await store.putBytes(`${prefix}report.html`, html, 'text/html; charset=utf-8');
-    const cost = written.usage ? bedrockCost(written.usage.modelId, written.usage.inputTokens, written.usage.outputTokens, prices) : undefined;
-    return { jsonRef, htmlRef, verdict: report.moderation.verdict, headline: report.summary.slice(0, 200), ...(cost ? { cost } : {}) };
+    return {
+      jsonRef,
+      htmlRef,
+      verdict: report.moderation.verdict,
+      headline: report.summary.slice(0, 200),
+      ...(modelCost ? { cost: modelCost } : {}),
+    };
   };
 }
 

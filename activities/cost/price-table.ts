@@ -1,4 +1,4 @@
-import type { AnalysisKind, CostLine } from '../../common/types';
+import type { AnalysisKind, AnalysisOutcome, CostLine } from '../../common/types';
 
 /**
  * Prices in USD, us-east-1 list prices (checked November 2026; override per region or
@@ -69,4 +69,13 @@ export function totalUsd(lines: readonly CostLine[]): number {
 
 function usd(value: number): number {
   return Math.round(value * 10_000) / 10_000;
+}
+
+/** Every cost line of a media: its analyses' and its report's; undefined when nothing was billed. */
+export function mediaCost(
+  outcomes: readonly Pick<AnalysisOutcome, 'cost'>[],
+  reportCost: readonly CostLine[] = [],
+): { totalUsd: number; lines: CostLine[] } | undefined {
+  const lines = [...outcomes.flatMap((o) => o.cost ?? []), ...reportCost];
+  return lines.length > 0 ? { totalUsd: totalUsd(lines), lines } : undefined;
 }

@@ -66,10 +66,17 @@ ${report.moderation.flags.length ? `<table><tr><th>time</th><th>source</th><th>c
       .join('')}</table>` : ''}
 <h2>Not analysed</h2>
 <ul>${report.missing.map((m) => `<li>${escapeHtml(m.analysis)} (${escapeHtml(m.status)}): ${escapeHtml(m.reason)}</li>`).join('') || '<li>everything ran</li>'}</ul>
-<h2>Transcript</h2>
+${report.cost ? costSection(report.cost) : ''}<h2>Transcript</h2>
 <div id="transcript">${spine.speech.map((s) => `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`).join('') || '<p>No speech recognised.</p>'}</div>
 </body></html>
 `;
+}
+
+function costSection(cost: NonNullable<Report['cost']>): string {
+  const rows = cost.lines
+    .map((l) => `<tr><td>${escapeHtml(l.service)}</td><td>${escapeHtml(l.item)}</td><td>${l.quantity} ${escapeHtml(l.unit)}</td><td>$${l.usd.toFixed(4)}</td></tr>`)
+    .join('');
+  return `<h2>Cost</h2>\n<table class="cost"><tr><th>service</th><th>item</th><th>billed</th><th>USD</th></tr>${rows}<tr><th colspan="3">estimated total</th><th>$${cost.totalUsd.toFixed(4)}</th></tr></table>\n`;
 }
 
 function lane(kind: string, name: string, spans: Span[], duration: number): string {

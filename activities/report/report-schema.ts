@@ -21,6 +21,21 @@ export const reportSchema = z.object({
   }),
   /** Analyses that did not contribute, and why: the report says what it could not see. */
   missing: z.array(z.object({ analysis: z.string(), status: z.enum(['skipped', 'failed']), reason: z.string() })),
+  /** What the paid services billed for this media, at the configured prices; absent when all ran locally. */
+  cost: z
+    .object({
+      totalUsd: z.number().nonnegative(),
+      lines: z.array(
+        z.object({
+          service: z.enum(['rekognition', 'transcribe', 'bedrock']),
+          item: z.string(),
+          unit: z.enum(['video-minute', 'audio-second', 'input-token', 'output-token']),
+          quantity: z.number().nonnegative(),
+          usd: z.number().nonnegative(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 export type Report = z.infer<typeof reportSchema>;

@@ -73,11 +73,14 @@ export class MediaRecords {
       'runId = :runId',
       'createdAt = if_not_exists(createdAt, :now)',
     ];
-    Object.entries(fields).forEach(([field, value], i) => {
-      names[`#f${i}`] = field;
-      values[`:f${i}`] = value;
-      sets.push(`#f${i} = :f${i}`);
-    });
+    // An absent value leaves the attribute as it was (an update cannot SET undefined).
+    Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .forEach(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
     try {
       await this.doc.send(
         new UpdateCommand({
