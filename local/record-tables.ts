@@ -1,6 +1,10 @@
 import { CreateTableCommand, ResourceInUseException, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** Records by media id, with the tenant index operators list by; the same shape CDK deploys. */
+/**
+ * Records by media id, with two tenant indexes: everything of a tenant by time, and a
+ * tenant's records in one status by time (`statusUpdatedAt` = `<status>#<ISO time>`, queried
+ * with begins_with). The same shape the CDK app deploys.
+ */
 export function recordTableDefinitions(tables: { records: string; failures: string }): CreateTableCommandInput[] {
   return [
     {
@@ -10,6 +14,7 @@ export function recordTableDefinitions(tables: { records: string; failures: stri
         { AttributeName: 'mediaId', AttributeType: 'S' },
         { AttributeName: 'tenant', AttributeType: 'S' },
         { AttributeName: 'updatedAt', AttributeType: 'S' },
+        { AttributeName: 'statusUpdatedAt', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'mediaId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -20,6 +25,14 @@ export function recordTableDefinitions(tables: { records: string; failures: stri
             { AttributeName: 'updatedAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'source', 'flagged'] },
+        },
+        {
+          IndexName: 'byTenantStatus',
+          KeySchema: [
+            { AttributeName: 'tenant', KeyType: 'HASH' },
+            { AttributeName: 'statusUpdatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status', 'source', 'flagged', 'reason'] },
         },
       ],
     },

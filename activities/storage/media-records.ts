@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FailureInfo, MediaSource, MediaStatus } from '../../common/types';
 
 export interface RecordTables {
@@ -58,6 +58,7 @@ export class MediaRecords {
       ':status': status,
       ':rank': STATUS_RANK[status],
       ':now': now,
+      ':statusAt': `${status}#${now}`,
       ':tenant': key.tenant,
       ':source': key.source,
       ':workflowId': run.workflowId,
@@ -67,6 +68,7 @@ export class MediaRecords {
       '#status = :status',
       'statusRank = :rank',
       'updatedAt = :now',
+      'statusUpdatedAt = :statusAt',
       'tenant = :tenant',
       '#source = :source',
       'workflowId = :workflowId',
@@ -125,5 +127,21 @@ export class MediaRecords {
   async get(mediaId: string): Promise<Record<string, unknown> | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tables.records, Key: { mediaId } }));
     return result.Item;
+  }
+
+  /** A tenant's records, newest first, optionally in one status (the tenant indexes). */
+  async listByTenant(tenant: string, options: { status?: MediaStatus; limit?: number } = {}): Promise<Record<string, unknown>[]> {
+    const byStatus = options.status !== undefined;
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.records,
+        IndexName: byStatus ? 'byTenantStatus' : 'byTenantUpdatedAt',
+        KeyConditionExpression: byStatus ? 'tenant = :tenant AND begins_with(statusUpdatedAt, :prefix)' : 'tenant = :tenant',
+        ExpressionAttributeValues: { ':tenant': tenant, ...(byStatus ? { ':prefix': `${options.status}#` } : {}) },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+      }),
+    );
+    return Items ?? [];
   }
 }
