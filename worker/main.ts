@@ -8,8 +8,8 @@ import { loadWorkerConfig } from './config';
 import { createReelscopeWorker } from './create-worker';
 import { createLogger, routeTemporalLogs } from './logger';
 
-/** Where scripts/build-workflow-bundle.ts writes the production bundle. */
-const PRODUCTION_BUNDLE = join(__dirname, '..', 'dist', 'workflow-bundle.js');
+/** Where the production bundle is built; REELSCOPE_WORKFLOW_BUNDLE points elsewhere (tests). */
+const PRODUCTION_BUNDLE = process.env['REELSCOPE_WORKFLOW_BUNDLE'] ?? join(__dirname, '..', 'dist', 'workflow-bundle.js');
 
 /** Worker entry point: runs until SIGINT/SIGTERM, then drains within the grace time. */
 async function main(): Promise<void> {

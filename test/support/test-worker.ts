@@ -36,9 +36,11 @@ export async function startTestWorker(
   bundle: WorkflowBundle,
   settings: Partial<AnalysisSettings> = {},
   overrideDeps: (deps: ActivityDeps) => ActivityDeps = (d) => d,
+  /** Worker environment on top of the suite's (e.g. REELSCOPE_BACKEND=aws and fake AWS endpoints). */
+  env: Record<string, string> = {},
 ): Promise<TestWorker> {
-  const taskQueue = `test-${randomUUID()}`;
-  const base = loadWorkerConfig(process.env);
+  const taskQueue = env['REELSCOPE_TASK_QUEUE'] ?? `test-${randomUUID()}`;
+  const base = loadWorkerConfig({ ...process.env, ...env });
   const config: WorkerConfig = { ...base, taskQueue, analysis: { ...base.analysis, ...settings } };
   const clients = createAwsClients(config.aws);
   const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }));
