@@ -1,0 +1,143 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { Report } from '../../activities/report/report-schema';
+import type { TranscriptOutput } from '../../activities/spine/branch-outputs';
+import { MediaRecords } from '../../activities/storage/media-records';
+import { ObjectStore } from '../../activities/storage/object-store';
+import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
+import { ensureSampleClip } from '../../local/sample-clip';
+import { startAnalysis } from '../../starter/start-analysis';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
+
+const REKOGNITION_STARTS = [
+  'StartLabelDetection',
+  'StartContentModeration',
+  'StartCelebrityRecognition',
+  'StartTextDetection',
+  'StartSegmentDetection',
+] as const;
+
+/**
+ * Worker settings that make the fake's jobs quick to poll and a stuck job quick to give up
+ * on, yet leave room for polls slowed by the SDK's backoff under 50% throttling.
+ */
+function awsEnv(fake: FakeAws): Record<string, string> {
+  return {
+    REELSCOPE_BACKEND: 'aws',
+    REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
+    REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
+    REELSCOPE_BEDROCK_ENDPOINT: fake.endpoint,
+    REELSCOPE_POLL_INITIAL_MS: '100',
+    REELSCOPE_POLL_MAX_MS: '300',
+    REELSCOPE_JOB_DEADLINE_BASE_SECONDS: '15',
+    REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: '0',
+    REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '12',
+  };
+}
+
+describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS, s3rver, dynalite, dev server)', () => {
+  let fake: FakeAws;
+  let bundle: WorkflowBundle;
+  let harness: TestWorker;
+  let clip: string;
+  let store: ObjectStore;
+  let records: MediaRecords;
+
+  beforeAll(async () => {
+    fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
+    bundle = await bundleWorkflows();
+    harness = await startTestWorker(bundle, {}, (d) => d, awsEnv(fake));
+    clip = await ensureSampleClip(join(await mkdtemp(join(tmpdir(), 'reelscope-aws-')), 'sample.mp4'));
+    store = new ObjectStore(harness.clients.s3, harness.config.bucket);
+    records = new MediaRecords(harness.clients.doc, harness.config.tables);
+  });
+  beforeEach(() => {
+    fake.reset();
+    fake.config.mediaDurationSeconds = () => 21;
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await fake?.close();
+  });
+
+  async function analyse(name: string): Promise<{ result: AnalyzeMediaResult; byKind: Record<string, AnalysisOutcome>; mediaId: string }> {
+    const input = await harness.upload(clip, { name });
+    const started = await startAnalysis(harness.client, harness.taskQueue, input);
+    const result = (await harness.client.workflow.getHandle(started.workflowId).result()) as AnalyzeMediaResult;
+    return { result, byKind: Object.fromEntries(result.outcomes.map((o) => [o.kind, o])), mediaId: input.mediaId };
+  }
+
+  it('runs every analysis as one service job each, with cost and speakers in record and report', async () => {
+    // Act
+    const { result, byKind, mediaId } = await analyse('aws.mp4');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    for (const kind of ['transcript', 'shots', 'thumbnails', 'visualModeration', 'audioModeration', 'labels', 'celebrities', 'text']) {
+      expect(byKind[kind]).toMatchObject({ status: 'succeeded' });
+    }
+    for (const operation of [...REKOGNITION_STARTS, 'StartTranscriptionJob']) {
+      expect(fake.counters.starts(operation)).toBe(1);
+    }
+    expect(byKind['labels']?.jobId).toEqual(expect.any(String));
+    expect(byKind['labels']?.cost).toEqual([expect.objectContaining({ service: 'rekognition', item: 'LabelDetection', unit: 'video-minute' })]);
+    // Billed by the second, rounded up: the clip is 21.2 s long.
+    expect(byKind['transcript']?.cost).toEqual([expect.objectContaining({ service: 'transcribe', unit: 'audio-second', quantity: 22 })]);
+
+    const transcript = await store.getJson<TranscriptOutput>(byKind['transcript']!.ref!);
+    expect(transcript.engine).toBe('amazon-transcribe');
+    expect(new Set(transcript.segments.map((s) => s.speaker)).size).toBe(2);
+
+    const report = await store.getJson<Report>(result.report!.jsonRef);
+    expect(report.cost?.totalUsd).toBeGreaterThan(0);
+    expect(report.cost?.lines.map((l) => l.service)).toEqual(expect.arrayContaining(['rekognition', 'transcribe']));
+    const record = await records.get(mediaId);
+    expect(record).toMatchObject({ status: 'COMPLETED', cost: { totalUsd: report.cost?.totalUsd } });
+  });
+
+  it('completes with half of all AWS calls throttled', async () => {
+    // Arrange
+    fake.config.throttleRate = 0.5;
+
+    // Act
+    const { result, byKind } = await analyse('throttled.mp4');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    expect(Object.values(byKind).filter((o) => o.status !== 'succeeded')).toEqual([]);
+    expect(fake.counters.injectedErrors('throttling')).toBeGreaterThan(5);
+    for (const operation of REKOGNITION_STARTS) expect(fake.counters.jobsStarted(operation)).toBe(1);
+  });
+
+  it('records a FAILED job as a failed optional branch and still completes', async () => {
+    // Arrange
+    fake.config.failJobs = new Set(['CelebrityRecognition']);
+
+    // Act
+    const { result, byKind, mediaId } = await analyse('failed-job.mp4');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    expect(byKind['celebrities']).toMatchObject({ status: 'failed', failureType: 'AnalysisJobFailed' });
+    expect(fake.counters.starts('StartCelebrityRecognition')).toBe(1);
+    const report = await store.getJson<Report>(result.report!.jsonRef);
+    expect(report.missing).toEqual(expect.arrayContaining([expect.objectContaining({ analysis: 'celebrities', status: 'failed' })]));
+    expect(await records.get(mediaId)).toMatchObject({ outcomes: expect.arrayContaining([expect.objectContaining({ kind: 'celebrities', status: 'failed' })]) });
+  });
+
+  it('gives up on a stuck job at its deadline, records it, and completes the rest', async () => {
+    // Arrange
+    fake.config.stuckJobs = new Set(['TextDetection']);
+
+    // Act
+    const { result, byKind } = await analyse('stuck-job.mp4');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    expect(byKind['text']).toMatchObject({ status: 'failed', failureType: 'AnalysisJobTimedOut' });
+    expect(fake.counters.starts('StartTextDetection')).toBe(1);
+  });
+});
