@@ -6,6 +6,7 @@ import type { PriceTable } from './cost/price-table';
 import type { FailureNotifier } from './failure-notifier';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
+import { createQuotaPermitActivity, type QuotaDeps } from './request-quota-permit';
 import { createReduceActivity } from './reduce-spine';
 import { createAnalysisActivity } from './run-analysis';
 import type { MediaRecords } from './storage/media-records';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   notifier: FailureNotifier;
   reportWriter: ReportWriter;
   prices: PriceTable;
+  /** How analyses reach the job-quota semaphores; only backends with quotas need it. */
+  quota?: QuotaDeps;
 }
 
 /** All activities of analyzeMedia, bound to their dependencies. */
@@ -31,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
   ) as AnalysisActivities;
   return {
     ...createRecordActivities(deps),
+    requestQuotaPermit: createQuotaPermitActivity(deps.quota),
     probeMedia: createProbeActivity(deps),
     ...analyses,
     reduceSpine: createReduceActivity(deps),

@@ -4,3 +4,6 @@ export const WORKFLOW_TYPE = 'analyzeMedia';
 export const PROGRESS_QUERY = 'progress';
 /** Prefix of every workflow id, so operators can filter reelscope executions in the Web UI. */
 export const WORKFLOW_ID_PREFIX = 'media-';
+/** The semaphore workflow that bounds concurrent service jobs across every worker. */
+export const QUOTA_WORKFLOW_TYPE = 'jobQuotaWorkflow';
+export const QUOTA_WORKFLOW_ID_PREFIX = 'job-quota-';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivityDeps } from './activity-deps';
 import { createAwsClients } from './aws-clients';
@@ -18,13 +19,16 @@ async function main(): Promise<void> {
   routeTemporalLogs(logger);
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
+  // Activities ask the job-quota semaphores for permits through an ordinary client.
+  const clientConnection = await Connection.connect(connectionOptions);
+  const client = new Client({ connection: clientConnection, namespace: namespace ?? 'default' });
   const clients = createAwsClients(config.aws);
   try {
     const worker = await createReelscopeWorker({
       connection,
       namespace: namespace ?? 'default',
       taskQueue: config.taskQueue,
-      deps: createActivityDeps(config, clients, logger),
+      deps: { ...createActivityDeps(config, clients, logger), quota: { client, limits: config.quotas } },
       maxConcurrentActivities: config.maxConcurrentActivities,
       shutdownGraceSeconds: config.shutdownGraceSeconds,
       workflowBundle: existsSync(PRODUCTION_BUNDLE) ? { codePath: PRODUCTION_BUNDLE } : undefined,
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
     clients.destroy();
   }
 }

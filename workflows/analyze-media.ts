@@ -9,6 +9,7 @@ import {
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ReelscopeActivities } from '../activities/create-activities';
 import { analysisActivityName } from '../common/analysis-activities';
@@ -20,6 +21,7 @@ import type {
   AnalysisOutcome,
   AnalysisPlan,
   AnalyzeMediaInput,
+  JobQuota,
   AnalyzeMediaResult,
   FailureInfo,
   MediaFacts,
@@ -28,10 +30,11 @@ import type {
 } from '../common/types';
 import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
-import { analysisOptions, persistOptions, probeOptions, recordOptions, reduceAndReportOptions } from './policies';
+import { analysisOptions, permitOptions, persistOptions, probeOptions, recordOptions, reduceAndReportOptions } from './policies';
 import { ProgressTracker } from './progress-tracker';
+import { QuotaPermits } from './quota-permits';
 
-const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
+const { recordStage, requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
 
@@ -45,7 +48,7 @@ type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'persist';
 export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMediaResult> {
   const progress = new ProgressTracker(input.mediaId);
   setHandler(progressQuery, () => progress.snapshot());
-  const pipeline = new MediaPipeline(input, progress);
+  const pipeline = new MediaPipeline(input, progress, new QuotaPermits(requestQuotaPermit));
   try {
     return await pipeline.run();
   } catch (err) {
@@ -68,6 +71,7 @@ class MediaPipeline {
   constructor(
     private readonly input: AnalyzeMediaInput,
     private readonly progress: ProgressTracker,
+    private readonly permits: QuotaPermits,
   ) {}
 
   async run(): Promise<AnalyzeMediaResult> {
@@ -120,7 +124,7 @@ class MediaPipeline {
       } else {
         this.progress.setBranch(planned.kind, 'pending');
         const prerequisite = planned.after ? branches.get(planned.after) : undefined;
-        branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite));
+        branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite, planned.quota));
       }
     }
     return Promise.all(branches.values());
@@ -131,6 +135,7 @@ class MediaPipeline {
     kind: AnalysisKind,
     base: AnalysisInput,
     prerequisite?: Promise<AnalysisOutcome>,
+    quota?: JobQuota,
   ): Promise<AnalysisOutcome> {
     let input = base;
     if (prerequisite) {
@@ -146,8 +151,15 @@ class MediaPipeline {
       ...analysisOptions(base.media.durationSeconds),
       summary: `${kind} of ${base.mediaId}`,
     });
+    const analyse = () => activities[analysisActivityName(kind)](input);
     try {
-      const outcome = await activities[analysisActivityName(kind)](input);
+      // Service jobs count against account quotas: hold a permit for the job's lifetime.
+      const outcome = quota
+        ? await this.permits.withPermit(
+            { quota, leaseId: `${workflowInfo().workflowId}/${workflowInfo().runId}/${kind}`, ...permitOptions(base.media.durationSeconds) },
+            analyse,
+          )
+        : await analyse();
       this.progress.setBranch(kind, outcome.status);
       return outcome;
     } catch (err) {

@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { analyzeMedia } from './analyze-media';
+export { jobQuotaWorkflow } from './job-quota';

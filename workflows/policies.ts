@@ -48,6 +48,20 @@ export function analysisOptions(durationSeconds: number): ActivityOptions {
   };
 }
 
+/**
+ * Quota permits: a lease outlives every attempt its analysis may make (a holder that
+ * vanished gives its slot back when the lease expires); the queue wait has a deadline too,
+ * so no media waits forever behind a backlog.
+ */
+export function permitOptions(durationSeconds: number): { leaseTimeoutMs: number; maxWaitMs: number } {
+  const { startToCloseTimeout, retry } = analysisOptions(durationSeconds);
+  const attemptSeconds = parseInt(String(startToCloseTimeout), 10);
+  return {
+    leaseTimeoutMs: (attemptSeconds * (retry?.maximumAttempts ?? 1) + 600) * 1000,
+    maxWaitMs: 6 * 60 * 60 * 1000,
+  };
+}
+
 /** Reduce and report read every branch output: sized like an analysis, retried like I/O. */
 export function reduceAndReportOptions(durationSeconds: number): ActivityOptions {
   return {

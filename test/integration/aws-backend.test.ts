@@ -12,6 +12,7 @@ import { startAnalysis } from '../../starter/start-analysis';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
+const REKOGNITION_QUOTA = 3;
 const REKOGNITION_STARTS = [
   'StartLabelDetection',
   'StartContentModeration',
@@ -34,7 +35,9 @@ function awsEnv(fake: FakeAws): Record<string, string> {
     REELSCOPE_POLL_MAX_MS: '300',
     REELSCOPE_JOB_DEADLINE_BASE_SECONDS: '15',
     REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: '0',
-    REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '12',
+    REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '40',
+    // Below the 5 Rekognition jobs of one video, so every test exercises the queue.
+    REELSCOPE_QUOTA_REKOGNITION_VIDEO: String(REKOGNITION_QUOTA),
   };
 }
 
@@ -139,5 +142,25 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(result.status).toBe('COMPLETED');
     expect(byKind['text']).toMatchObject({ status: 'failed', failureType: 'AnalysisJobTimedOut' });
     expect(fake.counters.starts('StartTextDetection')).toBe(1);
+  });
+
+  it('queues more concurrent videos than the Rekognition quota allows: all complete, never more jobs than the quota', async () => {
+    // Arrange: the fake enforces the same quota as the service would.
+    fake.config.concurrentJobLimit.rekognition = REKOGNITION_QUOTA;
+    for (const family of ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection'] as const) {
+      fake.config.jobDurationMs[family] = 800;
+    }
+
+    // Act: 4 videos x 5 Rekognition jobs against a quota of 3.
+    const runs = await Promise.all([1, 2, 3, 4].map((n) => analyse(`burst-${n}.mp4`)));
+
+    // Assert
+    for (const { result, byKind } of runs) {
+      expect(result.status).toBe('COMPLETED');
+      expect(Object.values(byKind).filter((o) => o.status !== 'succeeded')).toEqual([]);
+    }
+    expect(fake.counters.jobsStarted('StartLabelDetection')).toBe(4);
+    expect(fake.counters.peakConcurrentJobs('rekognition')).toBe(REKOGNITION_QUOTA);
+    expect(fake.counters.injectedErrors('limit')).toBe(0);
   });
 });

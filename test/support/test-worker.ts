@@ -43,10 +43,11 @@ export async function startTestWorker(
   const base = loadWorkerConfig({ ...process.env, ...env });
   const config: WorkerConfig = { ...base, taskQueue, analysis: { ...base.analysis, ...settings } };
   const clients = createAwsClients(config.aws);
-  const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }));
   const address = process.env['TEMPORAL_ADDRESS'] as string;
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection });
+  const deps = overrideDeps({ ...createActivityDeps(config, clients, { error() {} }), quota: { client, limits: config.quotas } });
   const worker = await createReelscopeWorker({
     connection: workerConnection,
     namespace: 'default',
@@ -59,7 +60,7 @@ export async function startTestWorker(
   const running = worker.run();
   return {
     taskQueue,
-    client: new Client({ connection: clientConnection }),
+    client,
     config,
     clients,
     deps,

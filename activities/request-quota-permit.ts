@@ -1,0 +1,41 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { QUOTA_WORKFLOW_TYPE } from '../common/constants';
+import type { JobQuota } from '../common/types';
+import type { jobQuotaWorkflow } from '../workflows/job-quota';
+import { acquirePermitSignal, quotaWorkflowId, type PermitRequest } from '../workflows/quota-messages';
+
+export interface QuotaDeps {
+  client: Client;
+  /** Concurrent jobs allowed per quota, from the worker's configuration. */
+  limits: Record<JobQuota, number>;
+}
+
+export interface QuotaPermitRequest {
+  quota: JobQuota;
+  leaseId: string;
+  workflowId: string;
+  leaseTimeoutMs: number;
+}
+
+/**
+ * Asks a quota's semaphore workflow for a permit, starting the semaphore if it is not
+ * running (signal-with-start), on the task queue of the worker that asks.
+ */
+export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
+  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<void> {
+    if (!quota) {
+      throw ApplicationFailure.create({ type: 'InvalidConfiguration', message: 'this worker has no Temporal client for job quotas', nonRetryable: true });
+    }
+    const { taskQueue } = Context.current().info;
+    const limit = quota.limits[request.quota];
+    await quota.client.workflow.signalWithStart<typeof jobQuotaWorkflow, [PermitRequest]>(QUOTA_WORKFLOW_TYPE, {
+      workflowId: quotaWorkflowId(request.quota, taskQueue),
+      taskQueue,
+      args: [{ quota: request.quota, limit, leases: [], waiting: [] }],
+      signal: acquirePermitSignal,
+      signalArgs: [{ leaseId: request.leaseId, workflowId: request.workflowId, leaseTimeoutMs: request.leaseTimeoutMs, limit }],
+      staticSummary: `${request.quota} job quota (${limit} concurrent)`,
+    });
+  };
+}

@@ -1,0 +1,84 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  acquirePermitSignal,
+  permitGrantedSignal,
+  quotaStateQuery,
+  releasePermitSignal,
+  type PermitRequest,
+  type QuotaState,
+} from './quota-messages';
+
+/** Continue as new well before the history gets heavy; state is a few KB at most. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+/**
+ * A counting semaphore over an account-wide quota (Rekognition's 20 concurrent video jobs,
+ * Transcribe's 100): every worker's analyses ask it for a permit before starting a job and
+ * release it after, so a burst of uploads queues in FIFO order instead of failing with
+ * LimitExceededException. Leases expire, so a requester that vanished (terminated, reset)
+ * cannot hold capacity forever. Runs until terminated; continues as new to stay small.
+ */
+export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = MAX_HISTORY_EVENTS): Promise<never> {
+  const state: QuotaState = { ...initial, leases: [...initial.leases], waiting: [...initial.waiting] };
+  let changed = true;
+  const grants = new Set<Promise<void>>();
+
+  setHandler(acquirePermitSignal, (request: PermitRequest) => {
+    state.limit = request.limit;
+    const known = state.leases.some((l) => l.leaseId === request.leaseId) || state.waiting.some((w) => w.leaseId === request.leaseId);
+    if (!known) state.waiting.push(request);
+    changed = true;
+  });
+  setHandler(releasePermitSignal, ({ leaseId }) => {
+    state.leases = state.leases.filter((l) => l.leaseId !== leaseId);
+    state.waiting = state.waiting.filter((w) => w.leaseId !== leaseId);
+    changed = true;
+  });
+  setHandler(quotaStateQuery, () => state);
+
+  const grant = (request: PermitRequest) => {
+    const sent = getExternalWorkflowHandle(request.workflowId)
+      .signal(permitGrantedSignal, { leaseId: request.leaseId })
+      .catch((err: unknown) => {
+        // The requester closed while it waited: its slot goes to the next in line.
+        log.warn('permit holder is gone; lease released', { leaseId: request.leaseId, error: String(err) });
+        state.leases = state.leases.filter((l) => l.leaseId !== request.leaseId);
+        changed = true;
+      })
+      .finally(() => grants.delete(sent));
+    grants.add(sent);
+  };
+
+  for (;;) {
+    changed = false;
+    const now = Date.now();
+    const expired = state.leases.filter((l) => l.expiresAt <= now);
+    if (expired.length > 0) {
+      log.warn('leases expired without a release', { leases: expired.map((l) => l.leaseId) });
+      state.leases = state.leases.filter((l) => l.expiresAt > now);
+    }
+    while (state.leases.length < state.limit && state.waiting.length > 0) {
+      const request = state.waiting.shift() as PermitRequest;
+      state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs });
+      grant(request);
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
+      // Signals that arrive after this point are delivered to the new run by the server.
+      await condition(() => grants.size === 0 && allHandlersFinished());
+      await continueAsNew<typeof jobQuotaWorkflow>(state, maxHistoryEvents);
+    }
+    const nextExpiry = Math.min(...state.leases.map((l) => l.expiresAt));
+    const timeout = Number.isFinite(nextExpiry) ? Math.max(1, nextExpiry - Date.now()) : undefined;
+    if (timeout === undefined) await condition(() => changed);
+    else await condition(() => changed, timeout);
+  }
+}

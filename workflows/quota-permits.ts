@@ -1,0 +1,63 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { JobQuota } from '../common/types';
+import { permitGrantedSignal, quotaWorkflowId, releasePermitSignal } from './quota-messages';
+
+export interface PermitOptions {
+  quota: JobQuota;
+  /** Unique per job slot of this run. */
+  leaseId: string;
+  leaseTimeoutMs: number;
+  /** Longest wait in the queue; past it the analysis fails with QuotaWaitTimedOut. */
+  maxWaitMs: number;
+}
+
+/** Asks the quota's semaphore for a permit (a local activity: signal-with-start from a client). */
+export type PermitRequester = (request: { quota: JobQuota; leaseId: string; workflowId: string; leaseTimeoutMs: number }) => Promise<void>;
+
+/**
+ * The requester's side of the job quotas: grants arrive as signals and are remembered from
+ * the moment the workflow starts, so a grant that lands before the wait begins is not lost.
+ */
+export class QuotaPermits {
+  private readonly granted = new Set<string>();
+
+  constructor(private readonly request: PermitRequester) {
+    setHandler(permitGrantedSignal, ({ leaseId }) => {
+      this.granted.add(leaseId);
+    });
+  }
+
+  /** Runs `body` while holding one permit of `quota`; the permit is released however it ends. */
+  async withPermit<T>(options: PermitOptions, body: () => Promise<T>): Promise<T> {
+    const { quota, leaseId } = options;
+    const { workflowId, taskQueue } = workflowInfo();
+    const semaphore = getExternalWorkflowHandle(quotaWorkflowId(quota, taskQueue));
+    try {
+      await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs });
+      if (!(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
+        throw ApplicationFailure.create({
+          type: 'QuotaWaitTimedOut',
+          message: `no ${quota} permit within ${Math.round(options.maxWaitMs / 60_000)} min`,
+          nonRetryable: true,
+        });
+      }
+      return await body();
+    } finally {
+      // Release even when cancelled, or the slot would stay taken until the lease expires.
+      await CancellationScope.nonCancellable(() =>
+        semaphore.signal(releasePermitSignal, { leaseId }).catch((err: unknown) => {
+          log.warn('could not release a quota permit; its lease will expire', { leaseId, error: String(err) });
+        }),
+      );
+      this.granted.delete(leaseId);
+    }
+  }
+}
