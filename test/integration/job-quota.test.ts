@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { QUOTA_WORKFLOW_TYPE } from '../../common/constants';
+import { createQuotaPermitActivity } from '../../activities/request-quota-permit';
+import { acquirePermitSignal, quotaStateQuery, quotaWorkflowId } from '../../workflows/quota-messages';
+import type { quotaRequester } from '../support/quota-requester-workflow';
+
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+/** The semaphore on its own: leases that outlive their holder, idempotent asks, continue-as-new. */
+describe('jobQuotaWorkflow (real dev server)', () => {
+  let client: Client;
+  let clientConnection: Connection;
+  let workerConnection: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `quota-${randomUUID()}`;
+  const limit = 1;
+
+  beforeAll(async () => {
+    const address = process.env['TEMPORAL_ADDRESS'] as string;
+    clientConnection = await Connection.connect({ address });
+    client = new Client({ connection: clientConnection });
+    workerConnection = await NativeConnection.connect({ address });
+    worker = await Worker.create({
+      connection: workerConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/quota-requester-workflow'), logger: quiet }),
+      activities: { requestQuotaPermit: createQuotaPermitActivity({ client, limits: { 'rekognition-video': limit, transcribe: limit } }) },
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+    await clientConnection.close();
+  });
+
+  const requester = (holdMs: number, leaseTimeoutMs = 60_000) =>
+    client.workflow.start<typeof quotaRequester>('quotaRequester', {
+      taskQueue,
+      workflowId: `requester-${randomUUID()}`,
+      args: ['transcribe', holdMs, leaseTimeoutMs],
+    });
+  const semaphore = () => client.workflow.getHandle(quotaWorkflowId('transcribe', taskQueue));
+
+  it('serialises holders at a limit of 1, in order', async () => {
+    // Act
+    const handles = [];
+    for (const hold of [300, 300, 300]) handles.push(await requester(hold));
+    const results = await Promise.all(handles.map((h) => h.result()));
+
+    // Assert: each grant comes after the previous release.
+    for (let i = 1; i < results.length; i++) {
+      expect(results[i]!.granted).toBeGreaterThanOrEqual(results[i - 1]!.released);
+    }
+    expect(await semaphore().query(quotaStateQuery)).toMatchObject({ limit, leases: [], waiting: [] });
+  });
+
+  it('takes back the permit of a holder that was terminated, once its lease expires', async () => {
+    // Arrange: a holder that would keep the permit for an hour, with a 2 s lease.
+    const stuck = await requester(3_600_000, 2_000);
+    await waitFor(async () => (await semaphore().query(quotaStateQuery)).leases.length === 1);
+    await stuck.terminate('simulating a holder that vanished');
+
+    // Act
+    const next = await requester(10);
+
+    // Assert
+    await expect(next.result()).resolves.toMatchObject({ granted: expect.any(Number) });
+  });
+
+  it('ignores a repeated ask for the same lease', async () => {
+    // Arrange
+    const holder = await requester(1_500);
+    await waitFor(async () => (await semaphore().query(quotaStateQuery)).leases.length === 1);
+    const request = { leaseId: 'repeat-me', workflowId: `missing-${randomUUID()}`, leaseTimeoutMs: 60_000, limit };
+
+    // Act
+    for (let i = 0; i < 3; i++) {
+      await client.workflow.signalWithStart(QUOTA_WORKFLOW_TYPE, {
+        workflowId: quotaWorkflowId('transcribe', taskQueue),
+        taskQueue,
+        args: [{ quota: 'transcribe', limit, leases: [], waiting: [] }],
+        signal: acquirePermitSignal,
+        signalArgs: [request],
+      });
+    }
+
+    // Assert: queued once; granted to a workflow that does not exist, so released at once.
+    expect((await semaphore().query(quotaStateQuery)).waiting.filter((w) => w.leaseId === 'repeat-me')).toHaveLength(1);
+    await holder.result();
+    await waitFor(async () => (await semaphore().query(quotaStateQuery)).leases.length === 0);
+  });
+
+  it('continues as new with its leases and queue when its history grows', async () => {
+    // Arrange: a semaphore of its own that continues as new every 30 events.
+    const workflowId = quotaWorkflowId('rekognition-video', taskQueue);
+    await client.workflow.start(QUOTA_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [{ quota: 'rekognition-video', limit, leases: [], waiting: [] }, 30],
+    });
+    const firstRun = (await client.workflow.getHandle(workflowId).describe()).runId;
+
+    // Act: enough traffic for several continues-as-new, with holders queued across them.
+    const handles = [];
+    for (let i = 0; i < 6; i++) {
+      handles.push(
+        await client.workflow.start<typeof quotaRequester>('quotaRequester', {
+          taskQueue,
+          workflowId: `requester-${randomUUID()}`,
+          args: ['rekognition-video', 200, 60_000],
+        }),
+      );
+    }
+    const results = await Promise.all(handles.map((h) => h.result()));
+
+    // Assert
+    expect(results).toHaveLength(6);
+    const current = await client.workflow.getHandle(workflowId).describe();
+    expect(current.runId).not.toBe(firstRun);
+    expect(await client.workflow.getHandle(workflowId).query(quotaStateQuery)).toMatchObject({ leases: [], waiting: [] });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

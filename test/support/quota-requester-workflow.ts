@@ -1,0 +1,20 @@
+// Test workflows: the quota semaphore plus a requester that holds a permit for a while.
+import { proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { ReelscopeActivities } from '../../activities/create-activities';
+import type { JobQuota } from '../../common/types';
+import { QuotaPermits } from '../../workflows/quota-permits';
+
+export { jobQuotaWorkflow } from '../../workflows/job-quota';
+
+const { requestQuotaPermit } = proxyLocalActivities<Pick<ReelscopeActivities, 'requestQuotaPermit'>>({ startToCloseTimeout: '10 seconds' });
+
+/** Holds one permit of `quota` for `holdMs`; returns when it got it and let it go (workflow time). */
+export async function quotaRequester(quota: JobQuota, holdMs: number, leaseTimeoutMs: number): Promise<{ granted: number; released: number }> {
+  const permits = new QuotaPermits(requestQuotaPermit);
+  let granted = 0;
+  await permits.withPermit({ quota, leaseId: `${quota}/${Math.random()}`, leaseTimeoutMs, maxWaitMs: 60_000 }, async () => {
+    granted = Date.now();
+    await sleep(holdMs);
+  });
+  return { granted, released: Date.now() };
+}
