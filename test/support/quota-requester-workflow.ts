@@ -8,13 +8,15 @@ export { jobQuotaWorkflow } from '../../workflows/job-quota';
 
 const { requestQuotaPermit } = proxyLocalActivities<Pick<ReelscopeActivities, 'requestQuotaPermit'>>({ startToCloseTimeout: '10 seconds' });
 
-/** Holds one permit of `quota` for `holdMs`; returns when it got it and let it go (workflow time). */
-export async function quotaRequester(quota: JobQuota, holdMs: number, leaseTimeoutMs: number): Promise<{ granted: number; released: number }> {
+/** Holds one permit of `quota` for `holdMs`; returns when it got it and when its work ended (workflow time). */
+export async function quotaRequester(quota: JobQuota, holdMs: number, leaseTimeoutMs: number): Promise<{ granted: number; done: number }> {
   const permits = new QuotaPermits(requestQuotaPermit);
   let granted = 0;
+  let done = 0;
   await permits.withPermit({ quota, leaseId: `${quota}/${Math.random()}`, leaseTimeoutMs, maxWaitMs: 60_000 }, async () => {
     granted = Date.now();
     await sleep(holdMs);
+    done = Date.now();
   });
-  return { granted, released: Date.now() };
+  return { granted, done };
 }
