@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { AnalysisJobFailedError, AnalysisJobTimedOutError } from './aws/analysis-job-errors';
 import { classifyAwsError } from './aws/aws-errors';
 import { FfprobeError } from './media/ffprobe';
+import { ModelOutputInvalidError } from './report/model-output-invalid-error';
 import { MediaRejectedError } from './media/media-facts';
 
 // ffprobe's words for files that will never probe, whatever the retry; the most specific first,
@@ -28,7 +29,7 @@ export function toActivityFailure(err: unknown): unknown {
   if (err instanceof AnalysisJobTimedOutError) {
     return ApplicationFailure.create({ type: 'AnalysisJobTimedOut', message: err.message, nonRetryable: true, details: [{ jobId: err.jobId }] });
   }
-  if (err instanceof Error && err.name === 'ModelOutputInvalidError') {
+  if (err instanceof ModelOutputInvalidError) {
     return ApplicationFailure.create({ type: 'InvalidAnalysisOutput', message: err.message, nonRetryable: true, cause: err });
   }
   const aws = classifyAwsError(err);

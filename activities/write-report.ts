@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
+import { withFailureMapping } from './failures';
 import { bedrockCost, mediaCost } from './cost/price-table';
 import { renderReportHtml, type ReportImages } from './report/render-report-html';
 import { reportSchema } from './report/report-schema';
@@ -20,6 +21,10 @@ export interface ReportInput {
 /** Report: writes report.json (schema-validated) and a self-contained report.html. */
 export function createReportActivity({ store, reportWriter, prices }: ActivityDeps) {
   return async function writeReport(input: ReportInput): Promise<ReportSummary> {
+    return withFailureMapping(() => write(input));
+  };
+
+  async function write(input: ReportInput): Promise<ReportSummary> {
     const { cancellationSignal: signal } = Context.current();
     const spine = await store.getJson<Spine>(input.spine.ref, signal);
     const written = await reportWriter.write(
@@ -50,7 +55,7 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       headline: report.summary.slice(0, 200),
       ...(modelCost ? { cost: modelCost } : {}),
     };
-  };
+  }
 }
 
 async function loadImages(store: ActivityDeps['store'], spine: Spine): Promise<ReportImages> {

@@ -2,7 +2,8 @@ import { createAwsBackend } from '../activities/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier } from '../activities/failure-notifier';
 import { createLocalBackend } from '../activities/local/local-backend';
-import { extractiveReportWriter } from '../activities/report/report-writer';
+import { createBedrockReportWriter } from '../activities/report/bedrock-report-writer';
+import { extractiveReportWriter, withExtractiveFallback } from '../activities/report/report-writer';
 import { MediaRecords } from '../activities/storage/media-records';
 import { ObjectStore } from '../activities/storage/object-store';
 import type { AwsClients } from './aws-clients';
@@ -32,7 +33,8 @@ export function createActivityDeps(
     backend,
     settings: config.analysis,
     notifier: logFailureNotifier(log),
-    reportWriter: extractiveReportWriter,
+    reportWriter:
+      config.backend === 'aws' ? withExtractiveFallback(createBedrockReportWriter(clients.bedrock, config.bedrock)) : extractiveReportWriter,
     prices: config.prices,
   };
 }

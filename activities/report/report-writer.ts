@@ -1,6 +1,7 @@
 import type { AnalysisOutcome, MediaFacts } from '../../common/types';
 import type { Spine } from '../spine/spine';
 import { writeExtractiveReport } from './extractive-writer';
+import { ModelOutputInvalidError } from './model-output-invalid-error';
 import type { Report } from './report-schema';
 
 /** What a report is written from: the media's facts, the reduced timeline and the branch outcomes. */
@@ -40,3 +41,23 @@ export const extractiveReportWriter: ReportWriter = {
     return { report: writeExtractiveReport(context) };
   },
 };
+
+/**
+ * A model writer that degrades instead of failing the media: when the model's answer stays
+ * invalid after its repair turn, the extractive report is written instead and the report
+ * says so in `missing`. The tokens spent are still reported, since they were billed.
+ */
+export function withExtractiveFallback(primary: ReportWriter): ReportWriter {
+  return {
+    async write(context, signal) {
+      try {
+        return await primary.write(context, signal);
+      } catch (err) {
+        if (!(err instanceof ModelOutputInvalidError)) throw err;
+        const report = writeExtractiveReport(context);
+        report.missing.push({ analysis: 'modelReport', status: 'failed', reason: err.message.slice(0, 500) });
+        return { report, usage: err.usage };
+      }
+    },
+  };
+}

@@ -30,7 +30,7 @@ function awsEnv(fake: FakeAws): Record<string, string> {
     REELSCOPE_BACKEND: 'aws',
     REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
     REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
-    REELSCOPE_BEDROCK_ENDPOINT: fake.endpoint,
+    REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
     REELSCOPE_POLL_INITIAL_MS: '100',
     REELSCOPE_POLL_MAX_MS: '300',
     REELSCOPE_JOB_DEADLINE_BASE_SECONDS: '15',
@@ -96,7 +96,9 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
 
     const report = await store.getJson<Report>(result.report!.jsonRef);
     expect(report.cost?.totalUsd).toBeGreaterThan(0);
-    expect(report.cost?.lines.map((l) => l.service)).toEqual(expect.arrayContaining(['rekognition', 'transcribe']));
+    expect(report.generatedBy).toMatch(/^amazon-bedrock /);
+    expect(report.cost?.lines.map((l) => l.service)).toEqual(expect.arrayContaining(['rekognition', 'transcribe', 'bedrock']));
+    expect(fake.counters.converse.calls).toBe(1);
     const record = await records.get(mediaId);
     expect(record).toMatchObject({ status: 'COMPLETED', cost: { totalUsd: report.cost?.totalUsd } });
   });
@@ -129,6 +131,34 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     const report = await store.getJson<Report>(result.report!.jsonRef);
     expect(report.missing).toEqual(expect.arrayContaining([expect.objectContaining({ analysis: 'celebrities', status: 'failed' })]));
     expect(await records.get(mediaId)).toMatchObject({ outcomes: expect.arrayContaining([expect.objectContaining({ kind: 'celebrities', status: 'failed' })]) });
+  });
+
+  it('falls back to the extractive report when the model answers outside the schema twice, and says so', async () => {
+    // Arrange
+    fake.config.malformedModelResponses = 2;
+
+    // Act
+    const { result } = await analyse('bad-model.mp4');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    const report = await store.getJson<Report>(result.report!.jsonRef);
+    expect(report.generatedBy).toBe('reelscope-extractive-1');
+    expect(report.missing).toEqual(expect.arrayContaining([expect.objectContaining({ analysis: 'modelReport', status: 'failed' })]));
+    expect(result.report?.cost).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'bedrock', unit: 'input-token' })]));
+  });
+
+  it('repairs one malformed model answer', async () => {
+    // Arrange
+    fake.config.malformedModelResponses = 1;
+
+    // Act
+    const { result } = await analyse('repaired-model.mp4');
+
+    // Assert
+    const report = await store.getJson<Report>(result.report!.jsonRef);
+    expect(report.generatedBy).toMatch(/^amazon-bedrock /);
+    expect(fake.counters.converse.calls).toBe(2);
   });
 
   it('gives up on a stuck job at its deadline, records it, and completes the rest', async () => {

@@ -30,7 +30,7 @@ describe('a worker killed mid-poll', () => {
       REELSCOPE_TASK_QUEUE: `crash-${randomUUID()}`,
       REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
       REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
-      REELSCOPE_BEDROCK_ENDPOINT: fake.endpoint,
+      REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
       REELSCOPE_POLL_INITIAL_MS: '200',
       REELSCOPE_POLL_MAX_MS: '500',
       REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '12',

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { FakeAwsContext } from './context';
@@ -19,7 +20,10 @@ export interface FakeAwsOptions {
 }
 
 export interface FakeAws {
+  /** HTTP/1.1: Rekognition and Transcribe. */
   endpoint: string;
+  /** HTTP/2 cleartext: the Bedrock Runtime client speaks HTTP/2 only. */
+  bedrockEndpoint: string;
   /** Mutable between and within tests. */
   config: FakeAwsConfig;
   counters: FakeAwsCounters;
@@ -79,7 +83,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     },
   };
 
-  async function handle(request: IncomingMessage, body: string): Promise<{ service: FakeService; result: unknown }> {
+  async function handle(request: IncomingMessage | Http2ServerRequest, body: string): Promise<{ service: FakeService; result: unknown }> {
     const model = /^\/model\/([^/]+)\/converse$/.exec(request.url ?? '');
     const target = String(request.headers['x-amz-target'] ?? '');
     const [prefix, operation = ''] = target.split('.');
@@ -104,7 +108,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     return { service, result };
   }
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const serve = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -124,12 +128,17 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           response.end(JSON.stringify(rest ? { message: wire.message } : { __type: wire.code, Message: wire.message }));
         });
     });
-  });
+  };
+  const server = createServer(serve);
+  const http2Server = createHttp2Server(serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http2Server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const { port: http2Port } = http2Server.address() as AddressInfo;
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    bedrockEndpoint: `http://127.0.0.1:${http2Port}`,
     get config() {
       return context.config;
     },
@@ -149,6 +158,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => http2Server.close(() => resolve()));
       s3.destroy();
     },
   };
