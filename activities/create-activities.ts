@@ -6,7 +6,7 @@ import type { PriceTable } from './cost/price-table';
 import type { FailureNotifier } from './failure-notifier';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
-import { createQuotaPermitActivity, type QuotaDeps } from './request-quota-permit';
+import { createQuotaPermitActivity, type QuotaDeps } from './quota-permit-request';
 import { createReduceActivity } from './reduce-spine';
 import { createAnalysisActivity } from './run-analysis';
 import type { MediaRecords } from './storage/media-records';

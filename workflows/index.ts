@@ -1,3 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { analyzeMedia } from './analyze-media';
-export { jobQuotaWorkflow } from './job-quota';
+export { jobQuotaWorkflow } from './quota-semaphore';

@@ -9,7 +9,7 @@ import { ObjectStore } from '../../activities/storage/object-store';
 import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { startFakeAws, type FakeAws } from '../support/fake-aws-server';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 const REKOGNITION_QUOTA = 3;

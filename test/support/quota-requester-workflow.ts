@@ -4,7 +4,7 @@ import type { ReelscopeActivities } from '../../activities/create-activities';
 import type { JobQuota } from '../../common/types';
 import { QuotaPermits } from '../../workflows/quota-permits';
 
-export { jobQuotaWorkflow } from '../../workflows/job-quota';
+export { jobQuotaWorkflow } from '../../workflows/quota-semaphore';
 
 const { requestQuotaPermit } = proxyLocalActivities<Pick<ReelscopeActivities, 'requestQuotaPermit'>>({ startToCloseTimeout: '10 seconds' });
 

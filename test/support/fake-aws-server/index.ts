@@ -104,6 +104,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       return { service, result: converse(context, parsed) };
     }
     context.counters.call(operation);
+    context.counters.requests.push({ operation, body: parsed });
     const result = service === 'rekognition' ? await rekognition(context, operation, parsed) : await transcribe(context, operation, parsed);
     return { service, result };
   }

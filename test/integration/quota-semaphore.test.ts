@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { QUOTA_WORKFLOW_TYPE } from '../../common/constants';
-import { createQuotaPermitActivity } from '../../activities/request-quota-permit';
+import { createQuotaPermitActivity } from '../../activities/quota-permit-request';
 import { acquirePermitSignal, quotaStateQuery, quotaWorkflowId } from '../../workflows/quota-messages';
 import type { quotaRequester } from '../support/quota-requester-workflow';
 

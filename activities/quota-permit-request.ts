@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { QUOTA_WORKFLOW_TYPE } from '../common/constants';
 import type { JobQuota } from '../common/types';
-import type { jobQuotaWorkflow } from '../workflows/job-quota';
+import type { jobQuotaWorkflow } from '../workflows/quota-semaphore';
 import { acquirePermitSignal, quotaWorkflowId, type PermitRequest } from '../workflows/quota-messages';
 
 export interface QuotaDeps {
