@@ -9,6 +9,8 @@ export interface QuotaDeps {
   client: Client;
   /** Concurrent jobs allowed per quota, from the worker's configuration. */
   limits: Record<JobQuota, number>;
+  /** Semaphores are shared by every worker with the same scope; default: the task queue. */
+  scope?: string;
 }
 
 export interface QuotaPermitRequest {
@@ -23,19 +25,22 @@ export interface QuotaPermitRequest {
  * running (signal-with-start), on the task queue of the worker that asks.
  */
 export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
-  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<void> {
+  /** Returns the semaphore's workflow id, where the permit is to be released. */
+  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
     if (!quota) {
       throw ApplicationFailure.create({ type: 'InvalidConfiguration', message: 'this worker has no Temporal client for job quotas', nonRetryable: true });
     }
     const { taskQueue } = Context.current().info;
     const limit = quota.limits[request.quota];
+    const semaphoreId = quotaWorkflowId(request.quota, quota.scope ?? taskQueue);
     await quota.client.workflow.signalWithStart<typeof jobQuotaWorkflow, [PermitRequest]>(QUOTA_WORKFLOW_TYPE, {
-      workflowId: quotaWorkflowId(request.quota, taskQueue),
+      workflowId: semaphoreId,
       taskQueue,
       args: [{ quota: request.quota, limit, leases: [], waiting: [] }],
       signal: acquirePermitSignal,
       signalArgs: [{ leaseId: request.leaseId, workflowId: request.workflowId, leaseTimeoutMs: request.leaseTimeoutMs, limit }],
       staticSummary: `${request.quota} job quota (${limit} concurrent)`,
     });
+    return { semaphoreId };
   };
 }

@@ -2,7 +2,7 @@
  * Records replay fixtures: runs analyzeMedia on real media against a throwaway local stack
  * and saves each execution's history to test/replay/histories/. Re-record only when a
  * workflow change is meant to be incompatible (and then guard it with patched()).
- *   npm run record-histories
+ *   npm run record-histories [name ...]    (default: every history)
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,8 @@ import { startLocalStack } from '../local/local-stack';
 import { TEMPORAL_CLI } from '../local/temporal-dev-server';
 import { startAnalysis } from '../starter/start-analysis';
 import { makeZeroByte } from '../test/support/media-fixtures';
-import { bundleWorkflows, startTestWorker } from '../test/support/test-worker';
+import { startFakeAws } from '../test/support/fake-aws-server';
+import { bundleWorkflows, startTestWorker, type TestWorker } from '../test/support/test-worker';
 
 const HISTORIES = join(__dirname, '..', 'test', 'replay', 'histories');
 
@@ -27,17 +28,35 @@ async function main(): Promise<void> {
     persistent: false,
   });
   Object.assign(process.env, stack.env);
-  const harness = await startTestWorker(await bundleWorkflows());
+  const bundle = await bundleWorkflows();
+  const harness = await startTestWorker(bundle);
+  // The aws backend against the fake AWS, with a quota below one video's five Rekognition jobs
+  // so the history holds permit requests, grants and releases.
+  const fake = await startFakeAws({ s3Endpoint: stack.env['REELSCOPE_S3_ENDPOINT'] as string });
+  fake.config.mediaDurationSeconds = () => 21;
+  const aws = await startTestWorker(bundle, {}, (d) => d, {
+    REELSCOPE_BACKEND: 'aws',
+    REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
+    REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
+    REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
+    REELSCOPE_POLL_INITIAL_MS: '100',
+    REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '20',
+    REELSCOPE_QUOTA_REKOGNITION_VIDEO: '3',
+  });
   try {
     await mkdir(HISTORIES, { recursive: true });
-    const runs = {
-      'completed-sample-clip': await ensureSampleClip(join(dataDir, 'sample.mp4')),
-      'rejected-zero-byte': await makeZeroByte(dataDir),
+    const clip = await ensureSampleClip(join(dataDir, 'sample.mp4'));
+    const runs: Record<string, { path: string; worker: TestWorker }> = {
+      'completed-sample-clip': { path: clip, worker: harness },
+      'rejected-zero-byte': { path: await makeZeroByte(dataDir), worker: harness },
+      'completed-aws-sample-clip': { path: clip, worker: aws },
     };
-    for (const [name, path] of Object.entries(runs)) {
-      const input = await harness.upload(path);
-      const { workflowId } = await startAnalysis(harness.client, harness.taskQueue, input);
-      const handle = harness.client.workflow.getHandle(workflowId);
+    const wanted = process.argv.slice(2);
+    for (const [name, { path, worker }] of Object.entries(runs)) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
+      const input = await worker.upload(path);
+      const { workflowId } = await startAnalysis(worker.client, worker.taskQueue, input);
+      const handle = worker.client.workflow.getHandle(workflowId);
       await handle.result();
       const file = join(HISTORIES, `${name}.json`);
       // The CLI writes the canonical proto JSON that historyFromJSON reads back.
@@ -50,6 +69,8 @@ async function main(): Promise<void> {
       console.log(`recorded ${file}`);
     }
   } finally {
+    await aws.stop();
+    await fake.close();
     await harness.stop();
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -67,6 +67,7 @@ const workerEnv = z.object({
   REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: z.coerce.number().nonnegative().default(2),
   REELSCOPE_QUOTA_REKOGNITION_VIDEO: positiveInt.default(20),
   REELSCOPE_QUOTA_TRANSCRIBE: positiveInt.default(100),
+  REELSCOPE_QUOTA_SCOPE: z.string().regex(/^[\w.-]+$/).optional(),
   REELSCOPE_KMS_KEY_ID: z.string().min(1).optional(),
   REELSCOPE_PRICES: priceOverrides.default({}),
   REELSCOPE_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(4),
@@ -94,6 +95,8 @@ export interface WorkerConfig {
   bedrock: { modelId: string; maxOutputTokens: number; chunkTokenBudget: number };
   /** Account-wide concurrent job limits, shared by every worker through the quota workflows. */
   quotas: Record<JobQuota, number>;
+  /** Deployments sharing an AWS account share this; default: the task queue. */
+  quotaScope?: string;
   prices: PriceTable;
   maxConcurrentActivities: number;
   shutdownGraceSeconds: number;
@@ -136,6 +139,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       chunkTokenBudget: e.REELSCOPE_REPORT_CHUNK_TOKENS,
     },
     quotas: { 'rekognition-video': e.REELSCOPE_QUOTA_REKOGNITION_VIDEO, transcribe: e.REELSCOPE_QUOTA_TRANSCRIBE },
+    quotaScope: e.REELSCOPE_QUOTA_SCOPE,
     prices: applyPriceOverrides(e.REELSCOPE_PRICES),
     analysis: {
       acceptedKinds: e.REELSCOPE_ACCEPTED_KINDS,

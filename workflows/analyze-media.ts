@@ -156,7 +156,8 @@ class MediaPipeline {
       // Service jobs count against account quotas: hold a permit for the job's lifetime.
       const outcome = quota
         ? await this.permits.withPermit(
-            { quota, leaseId: `${workflowInfo().workflowId}/${workflowInfo().runId}/${kind}`, ...permitOptions(base.media.durationSeconds) },
+            // The run id alone is unique, and unlike the workflow id it is the same when a history is replayed under another id.
+            { quota, leaseId: `${workflowInfo().runId}/${kind}`, ...permitOptions(base.media.durationSeconds) },
             analyse,
           )
         : await analyse();

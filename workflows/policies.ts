@@ -29,23 +29,28 @@ export const probeOptions: ActivityOptions = {
   retry: { ...quickIoRetry, maximumAttempts: 5 },
 };
 
+const ANALYSIS_ATTEMPTS = 3;
+
 /**
  * Analyses scale with the media: a fixed timeout is what broke long media in the Step
  * Functions design. Heartbeats catch a dead worker long before the start-to-close does.
  */
 export function analysisOptions(durationSeconds: number): ActivityOptions {
-  const budgetSeconds = 300 + Math.ceil(durationSeconds * 4);
   return {
-    startToCloseTimeout: `${budgetSeconds} seconds`,
+    startToCloseTimeout: `${analysisBudgetSeconds(durationSeconds)} seconds`,
     heartbeatTimeout: '30 seconds',
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
-      maximumAttempts: 3,
+      maximumAttempts: ANALYSIS_ATTEMPTS,
       nonRetryableErrorTypes,
     },
   };
+}
+
+function analysisBudgetSeconds(durationSeconds: number): number {
+  return 300 + Math.ceil(durationSeconds * 4);
 }
 
 /**
@@ -54,10 +59,8 @@ export function analysisOptions(durationSeconds: number): ActivityOptions {
  * so no media waits forever behind a backlog.
  */
 export function permitOptions(durationSeconds: number): { leaseTimeoutMs: number; maxWaitMs: number } {
-  const { startToCloseTimeout, retry } = analysisOptions(durationSeconds);
-  const attemptSeconds = parseInt(String(startToCloseTimeout), 10);
   return {
-    leaseTimeoutMs: (attemptSeconds * (retry?.maximumAttempts ?? 1) + 600) * 1000,
+    leaseTimeoutMs: (analysisBudgetSeconds(durationSeconds) * ANALYSIS_ATTEMPTS + 600) * 1000,
     maxWaitMs: 6 * 60 * 60 * 1000,
   };
 }

@@ -4,7 +4,7 @@ import type { JobQuota } from '../common/types';
 
 /** One job slot asked for by one analysis of one run. */
 export interface PermitRequest {
-  /** Unique per job slot: `<workflow id>/<run id>/<analysis>`. */
+  /** Unique per job slot: `<run id>/<analysis>`. */
   leaseId: string;
   /** The workflow to signal when the permit is granted. */
   workflowId: string;
@@ -35,9 +35,10 @@ export const permitGrantedSignal = defineSignal<[{ leaseId: string }]>('permitGr
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
 
 /**
- * One semaphore per quota and task queue: workers of one deployment share a task queue, so
- * they share the semaphore; separate deployments (and test runs) do not collide.
+ * One semaphore per quota and scope. Quotas are per AWS account and region, so every
+ * deployment that shares an account should share a scope (REELSCOPE_QUOTA_SCOPE); it
+ * defaults to the task queue, which keeps test runs apart.
  */
-export function quotaWorkflowId(quota: JobQuota, taskQueue: string): string {
-  return `${QUOTA_WORKFLOW_ID_PREFIX}${taskQueue}-${quota}`;
+export function quotaWorkflowId(quota: JobQuota, scope: string): string {
+  return `${QUOTA_WORKFLOW_ID_PREFIX}${scope}-${quota}`;
 }

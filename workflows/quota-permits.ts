@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JobQuota } from '../common/types';
-import { permitGrantedSignal, quotaWorkflowId, releasePermitSignal } from './quota-messages';
+import { permitGrantedSignal, releasePermitSignal } from './quota-messages';
 
 export interface PermitOptions {
   quota: JobQuota;
@@ -19,8 +19,13 @@ export interface PermitOptions {
   maxWaitMs: number;
 }
 
-/** Asks the quota's semaphore for a permit (a local activity: signal-with-start from a client). */
-export type PermitRequester = (request: { quota: JobQuota; leaseId: string; workflowId: string; leaseTimeoutMs: number }) => Promise<void>;
+/** Asks the quota's semaphore for a permit (an activity: signal-with-start from a client). */
+export type PermitRequester = (request: {
+  quota: JobQuota;
+  leaseId: string;
+  workflowId: string;
+  leaseTimeoutMs: number;
+}) => Promise<{ semaphoreId: string }>;
 
 /**
  * The requester's side of the job quotas: grants arrive as signals and are remembered from
@@ -38,11 +43,12 @@ export class QuotaPermits {
   /** Runs `body` while holding one permit of `quota`; the permit is released however it ends. */
   async withPermit<T>(options: PermitOptions, body: () => Promise<T>): Promise<T> {
     const { quota, leaseId } = options;
-    const { workflowId, taskQueue } = workflowInfo();
-    const semaphore = getExternalWorkflowHandle(quotaWorkflowId(quota, taskQueue));
+    const { workflowId } = workflowInfo();
+    let semaphoreId: string | undefined;
     try {
-      await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs });
-      if (!(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
+      ({ semaphoreId } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs }));
+      // No deadline timer when the grant came in while the request was being sent.
+      if (!this.granted.has(leaseId) && !(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
         throw ApplicationFailure.create({
           type: 'QuotaWaitTimedOut',
           message: `no ${quota} permit within ${Math.round(options.maxWaitMs / 60_000)} min`,
@@ -52,11 +58,16 @@ export class QuotaPermits {
       return await body();
     } finally {
       // Release even when cancelled, or the slot would stay taken until the lease expires.
-      await CancellationScope.nonCancellable(() =>
-        semaphore.signal(releasePermitSignal, { leaseId }).catch((err: unknown) => {
-          log.warn('could not release a quota permit; its lease will expire', { leaseId, error: String(err) });
-        }),
-      );
+      const semaphore = semaphoreId;
+      if (semaphore) {
+        await CancellationScope.nonCancellable(() =>
+          getExternalWorkflowHandle(semaphore)
+            .signal(releasePermitSignal, { leaseId })
+            .catch((err: unknown) => {
+              log.warn('could not release a quota permit; its lease will expire', { leaseId, error: String(err) });
+            }),
+        );
+      }
       this.granted.delete(leaseId);
     }
   }

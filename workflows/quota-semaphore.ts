@@ -72,7 +72,8 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
     }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
-      // Signals that arrive after this point are delivered to the new run by the server.
+      // A signal that lands while this run completes makes the server reject the continue-as-new;
+      // this run then handles it and tries again, so nothing is lost.
       await condition(() => grants.size === 0 && allHandlersFinished());
       await continueAsNew<typeof jobQuotaWorkflow>(state, maxHistoryEvents);
     }
