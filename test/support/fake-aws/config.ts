@@ -1,0 +1,84 @@
+import type { ConverseRequest } from './bedrock-converse';
+import type { FakeService, JobFamily, JobService, RekognitionFamily } from './services';
+
+/** What a Start* asked for, for predicates that pick which jobs fail or hang. */
+export interface JobInfo {
+  family: JobFamily;
+  operation: string;
+  bucket: string;
+  key: string;
+  request: Record<string, unknown>;
+}
+
+/** Families, or a predicate over the started job. */
+export type JobMatcher = ReadonlySet<JobFamily> | ((job: JobInfo) => boolean);
+
+/** One value for every service, or values per service (missing ones mean 0). */
+export type PerService<T> = T | Partial<Record<FakeService, T>>;
+
+export interface FakeAwsConfig {
+  /** How long a job stays IN_PROGRESS, read when the job starts. */
+  jobDurationMs: Record<JobFamily, number>;
+  /** Service quotas on concurrent jobs: one more Start* gets LimitExceededException. */
+  concurrentJobLimit: Record<JobService, number>;
+  /** Spreads generated timestamps and sizes VideoMetadata; read when the job starts. */
+  mediaDurationSeconds: (bucket: string, key: string) => number;
+  /** Items each Rekognition job returns; above 1000 forces pagination. */
+  resultCounts: Record<RekognitionFamily, number>;
+  /** Sentences the fake Transcribe hears, spread over the media; speakers alternate per sentence. */
+  transcriptScript: string[];
+  /** Share of requests (0..1) answered with the service's throttling error. */
+  throttleRate: PerService<number>;
+  /** Share of requests (0..1) answered with the service's 5xx. */
+  serverErrorRate: PerService<number>;
+  /**
+   * Scripted failures: the next requests of an operation (key 'StartLabelDetection', 'Converse')
+   * or of a service (key 'bedrock') fail with these error codes, one per request, in order.
+   */
+  nextErrors: Record<string, string[]>;
+  /** Jobs that end FAILED with a StatusMessage / FailureReason. */
+  failJobs: JobMatcher;
+  /** Jobs that never leave IN_PROGRESS. */
+  stuckJobs: JobMatcher;
+  /** The next N Converse answers are malformed: broken JSON text, then a tool input missing required fields, alternately. */
+  malformedModelResponses: number;
+  /** The model's tool input (or text, without tools); by default a value generated from the tool's JSON Schema. */
+  modelResponder?: (request: ConverseRequest) => unknown;
+}
+
+export function defaultConfig(): FakeAwsConfig {
+  return {
+    jobDurationMs: {
+      LabelDetection: 300,
+      ContentModeration: 300,
+      CelebrityRecognition: 300,
+      TextDetection: 300,
+      SegmentDetection: 300,
+      Transcription: 300,
+    },
+    // The default quotas of both services.
+    concurrentJobLimit: { rekognition: 20, transcribe: 100 },
+    mediaDurationSeconds: () => 30,
+    resultCounts: { LabelDetection: 12, ContentModeration: 12, CelebrityRecognition: 12, TextDetection: 12, SegmentDetection: 12 },
+    transcriptScript: [
+      'Welcome back to the show.',
+      'Today we look at how durable workflows replace state machines.',
+      'That sounds like a lot of polling.',
+      'It is one activity per job, and the history stays small.',
+    ],
+    throttleRate: 0,
+    serverErrorRate: 0,
+    nextErrors: {},
+    failJobs: new Set(),
+    stuckJobs: new Set(),
+    malformedModelResponses: 0,
+  };
+}
+
+export function matchesJob(matcher: JobMatcher, job: JobInfo): boolean {
+  return typeof matcher === 'function' ? matcher(job) : matcher.has(job.family);
+}
+
+export function rateFor(rate: PerService<number>, service: FakeService): number {
+  return typeof rate === 'number' ? rate : (rate[service] ?? 0);
+}

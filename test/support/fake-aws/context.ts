@@ -1,0 +1,16 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FakeAwsConfig } from './config';
+import type { FakeAwsCounters } from './counters';
+import type { JobStore } from './jobs';
+
+/** What the service handlers share; config and counters are replaced on reset. */
+export interface FakeAwsContext {
+  config: FakeAwsConfig;
+  counters: FakeAwsCounters;
+  jobs: JobStore;
+  seed: number;
+  /** Transcribe writes its output here; both services check their input here. */
+  s3: S3Client;
+  s3Endpoint: string;
+  objectExists(bucket: string, key: string): Promise<boolean>;
+}

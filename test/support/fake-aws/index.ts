@@ -1,0 +1,115 @@
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { converse, type ConverseRequest } from './bedrock-converse';
+import { defaultConfig, type FakeAwsConfig } from './config';
+import type { FakeAwsContext } from './context';
+import { FakeAwsCounters } from './counters';
+import { FaultInjector } from './faults';
+import { JobStore } from './jobs';
+import { rekognition } from './rekognition';
+import { startFakeServer, type FakeRequest } from './server';
+import { transcribe } from './transcribe';
+
+export type { ConverseRequest } from './bedrock-converse';
+export type { FakeAwsConfig, JobInfo, JobMatcher, PerService } from './config';
+export type { ErrorKind, RecordedConverse } from './counters';
+export { FakeAwsCounters } from './counters';
+export { sampleFromSchema, sampleViolatingSchema } from './json-schema-sample';
+export type { FakeService, JobFamily, JobService, RekognitionFamily } from './services';
+
+export interface FakeAwsOptions {
+  /** The local S3 server (s3rver): Transcribe writes its output there, both services HEAD their input there. */
+  s3Endpoint: string;
+  /** Default us-east-1. */
+  region?: string;
+  /** Seeds fault injection, job ids and generated results, so a run repeats. */
+  seed?: number;
+}
+
+export interface FakeAws {
+  /** http://127.0.0.1:<port>, for the Rekognition, Transcribe and Bedrock Runtime clients alike. */
+  endpoint: string;
+  /** The same as `endpoint`: the port speaks HTTP/2 cleartext too, which the Bedrock Runtime client uses. */
+  bedrockEndpoint: string;
+  /** Mutable between and within tests. */
+  config: FakeAwsConfig;
+  counters: FakeAwsCounters;
+  /** Forgets jobs and counters and restores the default configuration and the fault sequence. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An in-process server speaking the wire protocols of Amazon Rekognition Video and Amazon
+ * Transcribe (JSON 1.1 by X-Amz-Target) and Bedrock Runtime Converse (REST JSON), so the real
+ * SDK clients run against it through endpoint overrides. Signatures are not checked. Jobs
+ * follow the real lifecycle in wall-clock time; faults are injected by configuration.
+ */
+export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
+  const seed = options.seed ?? 7;
+  const s3 = new S3Client({
+    region: options.region ?? 'us-east-1',
+    endpoint: options.s3Endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const jobs = new JobStore(seed);
+  const faults = new FaultInjector(seed);
+  const context: FakeAwsContext = {
+    config: defaultConfig(),
+    counters: new FakeAwsCounters(jobs),
+    jobs,
+    seed,
+    s3,
+    s3Endpoint: options.s3Endpoint.replace(/\/$/, ''),
+    async objectExists(bucket, key) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+
+  async function handle(request: FakeRequest): Promise<unknown> {
+    context.counters.recordAttempt(request.operation);
+    const fault = faults.pick(context.config, context.counters, request.service, request.operation);
+    if (fault) throw fault;
+    context.counters.recordCall(request.operation);
+    switch (request.service) {
+      case 'rekognition':
+        return rekognition(context, request.operation, request.body);
+      case 'transcribe':
+        return transcribe(context, request.operation, request.body);
+      case 'bedrock':
+        return converse(context, request.operation, request.modelId ?? '', request.body as ConverseRequest);
+    }
+  }
+
+  const server = await startFakeServer(handle);
+  return {
+    endpoint: server.endpoint,
+    bedrockEndpoint: server.endpoint,
+    get config() {
+      return context.config;
+    },
+    set config(value) {
+      context.config = value;
+    },
+    get counters() {
+      return context.counters;
+    },
+    reset() {
+      jobs.clear();
+      faults.reset();
+      context.config = defaultConfig();
+      context.counters = new FakeAwsCounters(jobs);
+    },
+    async close() {
+      await server.close();
+      s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { hashSeed, seededRandom } from './random';
+import type { RekognitionFamily } from './services';
+
+/**
+ * Deterministic detections in the shapes of the Rekognition Video API reference (timestamps in
+ * ms, confidences in percent), sorted by time, exactly `count` items per job.
+ */
+
+const FRAME_RATE = 25;
+
+const LABELS = [
+  { name: 'Person', parents: [], category: 'Person Description', aliases: ['Human'], boxed: true },
+  { name: 'Car', parents: ['Vehicle', 'Transportation'], category: 'Vehicles and Automotive', aliases: ['Automobile'], boxed: true },
+  { name: 'Tree', parents: ['Plant'], category: 'Plants and Flowers', aliases: [], boxed: false },
+  { name: 'City', parents: ['Urban'], category: 'Buildings and Architecture', aliases: ['Town'], boxed: false },
+  { name: 'Dog', parents: ['Animal', 'Pet', 'Mammal', 'Canine'], category: 'Animals and Pets', aliases: [], boxed: true },
+  { name: 'Microphone', parents: ['Electrical Device'], category: 'Technology and Computing', aliases: [], boxed: true },
+];
+// Two levels of the moderation taxonomy: top-level categories have no parent.
+const MODERATION = [
+  { name: 'Explicit Nudity', parent: '', level: 1 },
+  { name: 'Nudity', parent: 'Explicit Nudity', level: 2 },
+  { name: 'Suggestive', parent: '', level: 1 },
+  { name: 'Female Swimwear Or Underwear', parent: 'Suggestive', level: 2 },
+  { name: 'Violence', parent: '', level: 1 },
+  { name: 'Graphic Violence Or Gore', parent: 'Violence', level: 2 },
+  { name: 'Visually Disturbing', parent: '', level: 1 },
+  { name: 'Alcohol', parent: '', level: 1 },
+];
+const CELEBRITIES = [
+  { id: '1Xy2Zf', name: 'Ada Lovelace', gender: 'Female', url: 'www.wikidata.org/wiki/Q7259' },
+  { id: '3Qw9Lk', name: 'Alan Turing', gender: 'Male', url: 'www.wikidata.org/wiki/Q7251' },
+];
+const LINES = ['BREAKING NEWS', 'reelscope live', 'CHAPTER ONE'];
+const CUES = ['ColorBars', 'BlackFrames', 'OpeningCredits', 'EndCredits'];
+
+export interface GenerateOptions {
+  family: RekognitionFamily;
+  /** Media identity and the fake's seed: the same media gets the same detections. */
+  seedText: string;
+  count: number;
+  durationSeconds: number;
+  minConfidence: number;
+  segmentTypes: string[];
+}
+
+export function videoMetadata(durationSeconds: number) {
+  return {
+    Codec: 'h264',
+    DurationMillis: Math.round(durationSeconds * 1000),
+    Format: 'QuickTime / MOV',
+    FrameRate: FRAME_RATE,
+    FrameHeight: 720,
+    FrameWidth: 1280,
+    ColorRange: 'LIMITED',
+  };
+}
+
+export function audioMetadata(durationSeconds: number) {
+  return { Codec: 'aac', DurationMillis: Math.round(durationSeconds * 1000), SampleRate: 48000, NumberOfChannels: 2 };
+}
+
+export function generateDetections(options: GenerateOptions): unknown[] {
+  const { family, count } = options;
+  const random = seededRandom(hashSeed(options.seedText));
+  const durationMs = Math.max(1000, Math.round(options.durationSeconds * 1000));
+  const at = (i: number) => Math.floor((i * durationMs) / Math.max(1, count));
+  const confidence = () => round(options.minConfidence + random() * (99.99 - options.minConfidence));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const box = () => ({ Width: round(0.1 + random() * 0.3), Height: round(0.1 + random() * 0.4), Left: round(random() * 0.5), Top: round(random() * 0.5) });
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  switch (family) {
+    case 'LabelDetection':
+      return indexes.map((i) => {
+        const label = pick(LABELS);
+        const score = confidence();
+        return {
+          Timestamp: at(i),
+          Label: {
+            Name: label.name,
+            Confidence: score,
+            Instances: label.boxed ? [{ BoundingBox: box(), Confidence: score }] : [],
+            Parents: label.parents.map((Name) => ({ Name })),
+            Aliases: label.aliases.map((Name) => ({ Name })),
+            Categories: [{ Name: label.category }],
+          },
+        };
+      });
+    case 'ContentModeration':
+      return indexes.map((i) => {
+        const label = pick(MODERATION);
+        return { Timestamp: at(i), ModerationLabel: { Confidence: confidence(), Name: label.name, ParentName: label.parent, TaxonomyLevel: label.level } };
+      });
+    case 'CelebrityRecognition':
+      return indexes.map((i) => {
+        const celebrity = pick(CELEBRITIES);
+        return {
+          Timestamp: at(i),
+          Celebrity: {
+            Urls: [celebrity.url],
+            Name: celebrity.name,
+            Id: celebrity.id,
+            Confidence: confidence(),
+            BoundingBox: box(),
+            KnownGender: { Type: celebrity.gender },
+          },
+        };
+      });
+    case 'TextDetection':
+      // A line, then one of its words with ParentId pointing at the line, at the line's time.
+      return indexes.map((i) => {
+        const line = LINES[Math.floor(i / 2) % LINES.length] as string;
+        const bounds = box();
+        const geometry = { BoundingBox: bounds, Polygon: corners(bounds) };
+        const detection =
+          i % 2 === 0
+            ? { DetectedText: line, Type: 'LINE', Id: i, Confidence: confidence(), Geometry: geometry }
+            : { DetectedText: line.split(' ')[0], Type: 'WORD', Id: i, ParentId: i - 1, Confidence: confidence(), Geometry: geometry };
+        return { Timestamp: at(i - (i % 2)), TextDetection: detection };
+      });
+    case 'SegmentDetection':
+      return segments(options, durationMs, confidence);
+  }
+}
+
+/** Shots tiling the media, and (if asked for) a black-frames cue over its last second. */
+function segments(options: GenerateOptions, durationMs: number, confidence: () => number): unknown[] {
+  const shots = options.segmentTypes.includes('SHOT');
+  const cues = options.segmentTypes.includes('TECHNICAL_CUE');
+  const cueCount = !cues ? 0 : shots ? Math.min(1, options.count) : options.count;
+  const shotCount = shots ? options.count - cueCount : 0;
+  const list: (Record<string, unknown> & { StartTimestampMillis: number })[] = [];
+  const tile = (n: number, i: number) => [Math.floor((i * durationMs) / n), Math.floor(((i + 1) * durationMs) / n)] as const;
+  for (let i = 0; i < shotCount; i++) {
+    const [start, end] = tile(shotCount, i);
+    list.push({ Type: 'SHOT', ...timing(start, end), ShotSegment: { Index: i, Confidence: confidence() } });
+  }
+  for (let i = 0; i < cueCount; i++) {
+    const [start, end] = shots ? [Math.max(0, durationMs - 1000), durationMs] : tile(cueCount, i);
+    const type = shots ? 'BlackFrames' : (CUES[i % CUES.length] as string);
+    list.push({ Type: 'TECHNICAL_CUE', ...timing(start, end), TechnicalCueSegment: { Type: type, Confidence: confidence() } });
+  }
+  return list.sort((a, b) => a.StartTimestampMillis - b.StartTimestampMillis);
+}
+
+function timing(startMs: number, endMs: number) {
+  const frame = (ms: number) => Math.floor((ms / 1000) * FRAME_RATE);
+  return {
+    StartTimestampMillis: startMs,
+    EndTimestampMillis: endMs,
+    DurationMillis: endMs - startMs,
+    StartTimecodeSMPTE: smpte(frame(startMs)),
+    EndTimecodeSMPTE: smpte(frame(endMs)),
+    DurationSMPTE: smpte(frame(endMs) - frame(startMs)),
+    StartFrameNumber: frame(startMs),
+    EndFrameNumber: frame(endMs),
+    DurationFrames: frame(endMs) - frame(startMs),
+  };
+}
+
+function smpte(totalFrames: number): string {
+  const seconds = Math.floor(totalFrames / FRAME_RATE);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}:${pad(totalFrames % FRAME_RATE)}`;
+}
+
+function corners(b: { Width: number; Height: number; Left: number; Top: number }) {
+  return [
+    { X: b.Left, Y: b.Top },
+    { X: round(b.Left + b.Width), Y: b.Top },
+    { X: round(b.Left + b.Width), Y: round(b.Top + b.Height) },
+    { X: b.Left, Y: round(b.Top + b.Height) },
+  ];
+}
+
+function round(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}

@@ -1,0 +1,13 @@
+/** The services the fake speaks, and the job families each one runs. */
+
+export type FakeService = 'rekognition' | 'transcribe' | 'bedrock';
+/** Services with asynchronous jobs and a concurrent-job quota. */
+export type JobService = 'rekognition' | 'transcribe';
+
+export const REKOGNITION_FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection'] as const;
+export type RekognitionFamily = (typeof REKOGNITION_FAMILIES)[number];
+export type JobFamily = RekognitionFamily | 'Transcription';
+
+export function isRekognitionFamily(name: string): name is RekognitionFamily {
+  return (REKOGNITION_FAMILIES as readonly string[]).includes(name);
+}

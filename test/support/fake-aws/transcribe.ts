@@ -1,0 +1,171 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { FakeAwsContext } from './context';
+import { wireError } from './errors';
+import { jobStatus, type FakeJob } from './jobs';
+import { outputFiles, subtitleFile, transcriptDocument } from './transcribe-output';
+
+type Body = Record<string, unknown>;
+interface Settings {
+  ShowSpeakerLabels?: boolean;
+  MaxSpeakerLabels?: number;
+  ChannelIdentification?: boolean;
+}
+interface SubtitlesRequest {
+  Formats?: string[];
+  OutputStartIndex?: number;
+}
+
+const NAME = /^[0-9a-zA-Z._-]{1,200}$/;
+const FORMATS = ['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'wav', 'webm'];
+const badRequest = (message: string) => wireError('transcribe', 'BadRequestException', message);
+
+/** Transcribe.StartTranscriptionJob / GetTranscriptionJob, JSON 1.1. */
+export async function transcribe(context: FakeAwsContext, operation: string, body: Body): Promise<unknown> {
+  if (operation === 'StartTranscriptionJob') return start(context, body);
+  if (operation === 'GetTranscriptionJob') return get(context, body);
+  throw wireError('transcribe', 'UnknownOperationException', `The fake Transcribe does not implement ${operation}.`);
+}
+
+async function start(context: FakeAwsContext, body: Body) {
+  const name = body['TranscriptionJobName'];
+  if (typeof name !== 'string' || !NAME.test(name) || name === '.' || name === '..') throw badRequest('TranscriptionJobName must match ^[0-9a-zA-Z._-]+ (1-200 characters).');
+  context.counters.recordStartKey(name);
+  const key = `transcribe:${name}`;
+  const conflict = () => wireError('transcribe', 'ConflictException', 'The requested job name already exists. Use a different job name.');
+  if (context.jobs.withKey(key)) throw conflict();
+  const media = /^s3:\/\/([^/]+)\/(.+)$/.exec(String((body['Media'] as { MediaFileUri?: unknown } | undefined)?.MediaFileUri ?? ''));
+  if (!media) throw badRequest('Media.MediaFileUri must be an s3:// URI.');
+  validate(body);
+  const [, bucket = '', mediaKey = ''] = media;
+  if (!(await context.objectExists(bucket, mediaKey))) {
+    throw badRequest("The URI that you provided doesn't point to an S3 object. Make sure that the object exists and try your request again.");
+  }
+  // A twin request may have taken the name while this one checked S3.
+  if (context.jobs.withKey(key)) throw conflict();
+  const limit = context.config.concurrentJobLimit.transcribe;
+  if (context.jobs.running('transcribe') >= limit) {
+    context.counters.recordError('limit', 'StartTranscriptionJob');
+    throw wireError('transcribe', 'LimitExceededException', `You have reached the limit of ${limit} concurrent transcription jobs.`);
+  }
+  const job = context.jobs.create(context.config, {
+    id: name,
+    family: 'Transcription',
+    operation: 'StartTranscriptionJob',
+    service: 'transcribe',
+    bucket,
+    key: mediaKey,
+    request: body,
+    idempotencyKey: key,
+  });
+  context.counters.recordJob(job);
+  return { TranscriptionJob: describe(context, job, 'IN_PROGRESS') };
+}
+
+function validate(body: Body): void {
+  const identify = body['IdentifyLanguage'] === true || body['IdentifyMultipleLanguages'] === true;
+  if (body['LanguageCode'] && identify) throw badRequest('Specify either LanguageCode or IdentifyLanguage/IdentifyMultipleLanguages, not both.');
+  if (!body['LanguageCode'] && !identify) throw badRequest('Specify LanguageCode, IdentifyLanguage or IdentifyMultipleLanguages.');
+  const settings = (body['Settings'] ?? {}) as Settings;
+  if (settings.ShowSpeakerLabels && settings.ChannelIdentification) throw badRequest("You can't use ShowSpeakerLabels and ChannelIdentification together.");
+  if (Boolean(settings.ShowSpeakerLabels) !== (settings.MaxSpeakerLabels !== undefined)) throw badRequest('ShowSpeakerLabels and MaxSpeakerLabels go together.');
+  if (settings.MaxSpeakerLabels !== undefined && !(settings.MaxSpeakerLabels >= 2 && settings.MaxSpeakerLabels <= 30)) throw badRequest('MaxSpeakerLabels must be between 2 and 30.');
+  const subtitles = (body['Subtitles'] ?? {}) as SubtitlesRequest;
+  if (!(subtitles.Formats ?? []).every((f) => f === 'vtt' || f === 'srt')) throw badRequest('Subtitles.Formats accepts vtt and srt.');
+  if (![undefined, 0, 1].includes(subtitles.OutputStartIndex)) throw badRequest('Subtitles.OutputStartIndex must be 0 or 1.');
+  if (body['MediaFormat'] !== undefined && !FORMATS.includes(String(body['MediaFormat']))) throw badRequest(`MediaFormat must be one of ${FORMATS.join(', ')}.`);
+  // The real service can keep output in a bucket of its own; the fake has nowhere else to write.
+  if (typeof body['OutputBucketName'] !== 'string') throw badRequest('The fake Transcribe needs OutputBucketName.');
+}
+
+async function get(context: FakeAwsContext, body: Body) {
+  const job = context.jobs.get(String(body['TranscriptionJobName']));
+  if (!job || job.service !== 'transcribe') throw badRequest("The requested job couldn't be found. Check the job name and try your request again.");
+  const status = jobStatus(job);
+  if (status === 'SUCCEEDED') {
+    // The real service writes its files before it reports COMPLETED; written once per job.
+    job.delivery ??= deliver(context, job);
+    await job.delivery.catch((err: unknown) => {
+      job.delivery = undefined;
+      throw wireError('transcribe', 'InternalFailureException', `fake Transcribe could not write its output: ${String(err)}`);
+    });
+  }
+  return { TranscriptionJob: describe(context, job, status === 'SUCCEEDED' ? 'COMPLETED' : status) };
+}
+
+function describe(context: FakeAwsContext, job: FakeJob, status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED') {
+  const request = job.request;
+  const settings = request['Settings'] as Settings | undefined;
+  const subtitles = request['Subtitles'] as SubtitlesRequest | undefined;
+  const files = output(job);
+  const url = (key: string) => `${context.s3Endpoint}/${String(request['OutputBucketName'])}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const identify = request['IdentifyLanguage'] === true || request['IdentifyMultipleLanguages'] === true;
+  const done = status !== 'IN_PROGRESS';
+  const seconds = (ms: number) => ms / 1000;
+  return {
+    TranscriptionJobName: job.id,
+    TranscriptionJobStatus: status,
+    ...(request['LanguageCode'] ? { LanguageCode: request['LanguageCode'] } : status === 'COMPLETED' ? { LanguageCode: identifiedLanguage(request) } : {}),
+    MediaSampleRateHertz: request['MediaSampleRateHertz'] ?? 48000,
+    MediaFormat: request['MediaFormat'] ?? mediaFormat(job.key),
+    Media: request['Media'],
+    Transcript: status === 'COMPLETED' ? { TranscriptFileUri: url(files.json) } : {},
+    StartTime: seconds(job.startedAt),
+    CreationTime: seconds(job.startedAt),
+    ...(done ? { CompletionTime: seconds(job.startedAt + job.durationMs) } : {}),
+    ...(status === 'FAILED' ? { FailureReason: 'The media format provided does not match the detected media format.' } : {}),
+    Settings: { ChannelIdentification: false, ShowAlternatives: false, ...settings },
+    ...(identify
+      ? {
+          IdentifyLanguage: request['IdentifyLanguage'] === true,
+          ...(request['LanguageOptions'] ? { LanguageOptions: request['LanguageOptions'] } : {}),
+          ...(status === 'COMPLETED' ? { IdentifiedLanguageScore: 0.9632 } : {}),
+        }
+      : {}),
+    ...(subtitles?.Formats?.length
+      ? {
+          Subtitles: {
+            Formats: subtitles.Formats,
+            OutputStartIndex: subtitles.OutputStartIndex ?? 0,
+            ...(status === 'COMPLETED' ? { SubtitleFileUris: files.subtitles.map((s) => url(s.key)) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function output(job: FakeJob) {
+  const formats = (job.request['Subtitles'] as SubtitlesRequest | undefined)?.Formats ?? [];
+  return outputFiles(job.id, job.request['OutputKey'] as string | undefined, formats);
+}
+
+/** The fake "identifies" English when it is an option, else the first option. */
+function identifiedLanguage(request: Body): string {
+  const options = (request['LanguageOptions'] as string[] | undefined) ?? [];
+  return options.find((o) => o === 'en-US') ?? options[0] ?? 'en-US';
+}
+
+function mediaFormat(key: string): string {
+  const extension = /\.([a-z0-9]+)$/i.exec(key)?.[1]?.toLowerCase() ?? '';
+  return FORMATS.includes(extension) ? extension : 'mp4';
+}
+
+async function deliver(context: FakeAwsContext, job: FakeJob): Promise<void> {
+  const request = job.request;
+  const settings = request['Settings'] as Settings | undefined;
+  const subtitles = request['Subtitles'] as SubtitlesRequest | undefined;
+  const sentences = context.config.transcriptScript;
+  const files = output(job);
+  const document = transcriptDocument({
+    jobName: job.id,
+    sentences,
+    durationSeconds: job.mediaSeconds,
+    maxSpeakers: settings?.ShowSpeakerLabels ? settings.MaxSpeakerLabels : undefined,
+    seedText: `${context.seed}|${job.bucket}/${job.key}`,
+  });
+  const bucket = String(request['OutputBucketName']);
+  const put = (key: string, text: string, type: string) => context.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: type }));
+  await put(files.json, JSON.stringify(document), 'application/json');
+  for (const { format, key } of files.subtitles) {
+    await put(key, subtitleFile(format, sentences, job.mediaSeconds, subtitles?.OutputStartIndex ?? 0), format === 'vtt' ? 'text/vtt' : 'application/x-subrip');
+  }
+}
