@@ -146,12 +146,15 @@ class MediaPipeline {
       }
       input = { ...base, transcriptRef: before.ref };
     }
-    this.progress.setBranch(kind, 'running');
     const activities = proxyActivities<ReelscopeActivities>({
       ...analysisOptions(base.media.durationSeconds),
       summary: `${kind} of ${base.mediaId}`,
     });
-    const analyse = () => activities[analysisActivityName(kind)](input);
+    // A branch waiting for a quota permit stays 'pending' in the progress query.
+    const analyse = () => {
+      this.progress.setBranch(kind, 'running');
+      return activities[analysisActivityName(kind)](input);
+    };
     try {
       // Service jobs count against account quotas: hold a permit for the job's lifetime.
       const outcome = quota
