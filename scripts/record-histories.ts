@@ -14,7 +14,7 @@ import { startLocalStack } from '../local/local-stack';
 import { TEMPORAL_CLI } from '../local/temporal-dev-server';
 import { startAnalysis } from '../starter/start-analysis';
 import { makeZeroByte } from '../test/support/media-fixtures';
-import { startFakeAws } from '../test/support/fake-aws-server';
+import { startFakeAws } from '../test/support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../test/support/test-worker';
 
 const HISTORIES = join(__dirname, '..', 'test', 'replay', 'histories');

@@ -5,7 +5,7 @@ import { collectVideoJobResults, startVideoJob, videoJobState } from '../../acti
 import { labelsOutput } from '../../activities/aws/rekognition-outputs';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
 
 describe('Rekognition Video service module (real RekognitionClient against the fake)', () => {
   const config = loadWorkerConfig(process.env);
@@ -27,7 +27,7 @@ describe('Rekognition Video service module (real RekognitionClient against the f
 
   it('follows NextToken to the last page and keeps the detections in time order', async () => {
     // Arrange
-    fake.config.resultCount = 2_500;
+    fake.config.resultCounts.LabelDetection = 2_500;
     fake.config.jobDurationMs.LabelDetection = 50;
     const signal = new AbortController().signal;
     const request = { bucket: config.bucket, key: 'incoming/acme/pages.mp4', clientRequestToken: 'tok-pages', jobTag: 'm1', minConfidence: 60 };

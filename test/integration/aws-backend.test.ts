@@ -9,7 +9,7 @@ import { ObjectStore } from '../../activities/storage/object-store';
 import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 const REKOGNITION_QUOTA = 3;
@@ -159,6 +159,25 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     const report = await store.getJson<Report>(result.report!.jsonRef);
     expect(report.generatedBy).toMatch(/^amazon-bedrock /);
     expect(fake.counters.converse.calls).toBe(2);
+  });
+
+  it('sends Transcribe an extracted audio track when the container is one it cannot read', async () => {
+    // Arrange: note what each transcription job was given (and let it succeed).
+    const transcribed: string[] = [];
+    fake.config.failJobs = (job) => {
+      if (job.family === 'Transcription') transcribed.push(`s3://${job.bucket}/${job.key}`);
+      return false;
+    };
+
+    // Act: the same clip, uploaded as .mkv.
+    const { result, byKind } = await analyse('clip.mkv');
+
+    // Assert
+    expect(result.status).toBe('COMPLETED');
+    expect(byKind['transcript']?.status).toBe('succeeded');
+    expect(transcribed).toEqual([expect.stringMatching(/^s3:\/\/reelscope-test\/results\/acme\/.+\/audio-track\.flac$/)]);
+    const track = await store.getBytes(transcribed[0] as string);
+    expect(track.subarray(0, 4).toString('latin1')).toBe('fLaC');
   });
 
   it('gives up on a stuck job at its deadline, records it, and completes the rest', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 import { startWorkerProcess, writeBundle, type WorkerProcess } from '../support/worker-process';
 

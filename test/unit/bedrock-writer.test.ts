@@ -6,7 +6,7 @@ import { reportSchema } from '../../activities/report/report-schema';
 import { withExtractiveFallback, type ReportContext } from '../../activities/report/report-writer';
 import type { Spine, SpineSegment } from '../../activities/spine/spine';
 import type { MediaFacts } from '../../common/types';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
 
 const media: MediaFacts = { kind: 'video', formatName: 'mp4', durationSeconds: 20, sizeBytes: 1_000, streamCount: 2 };
 
