@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
 import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
+import type { BedrockSettings } from '../activities/report/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
+import type { AwsClientSettings } from './aws-clients';
 import { DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 
@@ -80,19 +82,10 @@ export interface WorkerConfig {
   taskQueue: string;
   bucket: string;
   tables: { records: string; failures: string };
-  aws: {
-    region: string;
-    s3Endpoint?: string;
-    dynamoDbEndpoint?: string;
-    rekognitionEndpoint?: string;
-    transcribeEndpoint?: string;
-    bedrockEndpoint?: string;
-    bedrockRegion: string;
-    kmsKeyId?: string;
-  };
+  aws: AwsClientSettings & { bedrockRegion: string; kmsKeyId?: string };
   analysis: AnalysisSettings;
   awsBackend: AwsBackendSettings;
-  bedrock: { modelId: string; maxOutputTokens: number; chunkTokenBudget: number };
+  bedrock: BedrockSettings;
   /** Account-wide concurrent job limits, shared by every worker through the quota workflows. */
   quotas: Record<JobQuota, number>;
   /** Deployments sharing an AWS account share this; default: the task queue. */
