@@ -21,4 +21,21 @@ describe('configuration', () => {
     expect(load).toThrow(/REELSCOPE_TIER_MAX_SECONDS: expected name=value pairs separated by commas, got "free"/);
     expect(() => loadStarterConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
   });
+
+  it('reads the aws backend: quotas, price overrides on top of the list prices, a fixed or identified language', () => {
+    const config = loadWorkerConfig({
+      REELSCOPE_BACKEND: 'aws',
+      REELSCOPE_QUOTA_REKOGNITION_VIDEO: '40',
+      REELSCOPE_PRICES: 'transcribe=0.015, bedrock.output=15',
+      REELSCOPE_TRANSCRIBE_LANGUAGE: 'de-DE',
+    });
+    expect(config.backend).toBe('aws');
+    expect(config.quotas).toEqual({ 'rekognition-video': 40, transcribe: 100 });
+    expect(config.prices.transcribePerMinute).toBe(0.015);
+    expect(config.prices.bedrockPerMillionTokens).toEqual({ input: 1, output: 15 });
+    expect(config.prices.rekognitionPerMinute.LabelDetection).toBe(0.1);
+    expect(config.awsBackend.transcribe.languageCode).toBe('de-DE');
+    expect(loadWorkerConfig({}).awsBackend.transcribe.languageCode).toBeUndefined();
+    expect(() => loadWorkerConfig({ REELSCOPE_PRICES: 'rekognition.Faces=1' })).toThrow(/REELSCOPE_PRICES: price names are/);
+  });
 });
