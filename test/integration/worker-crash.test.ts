@@ -57,25 +57,33 @@ describe('a worker killed mid-poll', () => {
     const input = await uploader.upload(clip, { name: 'crash.mp4' });
     const started = await startAnalysis(uploader.client, env['REELSCOPE_TASK_QUEUE'] as string, input);
 
-    // Act: kill the worker once every job is running, start a fresh one.
-    await waitFor(() => fake.counters.runningJobs('rekognition') === 5 && fake.counters.runningJobs('transcribe') === 1, 60_000);
+    // Act: kill the worker once every job runs and its id is in Temporal's heartbeat details
+    // (before that, a retry cannot know the job and starts it again: idempotently, same job).
+    const handle = uploader.client.workflow.getHandle(started.workflowId);
+    await waitFor(async () => {
+      if (fake.counters.runningJobs('rekognition') !== 5 || fake.counters.runningJobs('transcribe') !== 1) return false;
+      const { raw } = await handle.describe();
+      const checkpointed = (raw.pendingActivities ?? []).filter((a) => (a.heartbeatDetails?.payloads?.length ?? 0) > 0);
+      return checkpointed.length === 6;
+    }, 60_000);
     await first.kill();
     const second = await startWorkerProcess(env);
     workers.push(second);
-    const result = (await uploader.client.workflow.getHandle(started.workflowId).result()) as AnalyzeMediaResult;
+    const result = (await handle.result()) as AnalyzeMediaResult;
 
     // Assert
     expect(result.status).toBe('COMPLETED');
     expect(result.outcomes.filter((o) => o.status !== 'succeeded')).toEqual([]);
     for (const operation of ['StartLabelDetection', 'StartContentModeration', 'StartCelebrityRecognition', 'StartTextDetection', 'StartSegmentDetection', 'StartTranscriptionJob']) {
       expect(fake.counters.starts(operation)).toBe(1);
+      expect(fake.counters.jobsStarted(operation)).toBe(1);
     }
   }, 180_000);
 });
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
