@@ -2,7 +2,7 @@ import { createAwsBackend } from '../activities/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier } from '../activities/failure-notifier';
 import { createLocalBackend } from '../activities/local/local-backend';
-import { createBedrockReportWriter } from '../activities/report/bedrock-report-writer';
+import { createBedrockReportWriter } from '../activities/report/bedrock/bedrock-report-writer';
 import { extractiveReportWriter, withExtractiveFallback } from '../activities/report/report-writer';
 import { MediaRecords } from '../activities/storage/media-records';
 import { ObjectStore } from '../activities/storage/object-store';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
 import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
-import type { BedrockSettings } from '../activities/report/bedrock-report-writer';
+import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
 import { DEFAULT_TASK_QUEUE } from '../common/constants';

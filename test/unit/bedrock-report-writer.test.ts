@@ -237,7 +237,7 @@ describe('Bedrock report writer (real BedrockRuntimeClient over HTTP against the
     expect(firstUserText(request as ConverseRequest)).toContain('speech: "mr jones explains step 2 of the durable workflow"');
     expect(firstUserText(request as ConverseRequest)).toContain('people: Ada Lovelace');
     expect(reportSchema.safeParse(report).success).toBe(true);
-    expect(report).toMatchObject({ mediaId: 'media-1', generatedBy: MODEL_ID, title: goodReport.title });
+    expect(report).toMatchObject({ mediaId: 'media-1', generatedBy: `amazon-bedrock ${MODEL_ID}`, title: goodReport.title });
     expect(report.chapters).toEqual([{ title: 'Steps', start: 0, end: 10, summary: '"step 0 of the durable workflow"' }]);
     expect(report.entities.map((e) => e.name)).toEqual(['Ada Lovelace']);
     expect(report.missing).toEqual([

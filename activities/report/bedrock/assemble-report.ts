@@ -14,7 +14,7 @@ export function assembleReport(context: ReportContext, draft: ReportDraft, model
   const { spine, outcomes, media } = context;
   return {
     mediaId: context.mediaId,
-    generatedBy: modelId,
+    generatedBy: `amazon-bedrock ${modelId}`,
     title: draft.title,
     summary: draft.summary,
     chapters: chapters(draft.chapters, media.durationSeconds),

@@ -7,7 +7,7 @@ import { reportTool } from './report-draft-schema';
 import { summariseTimeline } from './summarise-timeline';
 
 export interface BedrockSettings {
-  /** A model id or an inference profile id; also the report's `generatedBy`. */
+  /** A model id or an inference profile id; named in the report's `generatedBy` (`amazon-bedrock <id>`). */
   modelId: string;
   maxOutputTokens: number;
   /** Requests estimated above this many input tokens are split: map over parts, then reduce. */
