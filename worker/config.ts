@@ -14,19 +14,17 @@ const positiveInt = z.coerce.number().int().positive();
 const percent = z.coerce.number().min(0).max(100);
 const milliseconds = z.coerce.number().int().positive();
 
-/** Price overrides: `rekognition.LabelDetection=0.08,transcribe=0.015,bedrock.input=3,bedrock.output=15`. */
-const PRICE_KEYS = [
-  'rekognition.LabelDetection',
-  'rekognition.ContentModeration',
-  'rekognition.CelebrityRecognition',
-  'rekognition.TextDetection',
-  'rekognition.SegmentDetection',
+/**
+ * Price overrides: `rekognition.LabelDetection=0.08,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
+ * The names come from the price table itself, so a feature added there is configurable at once.
+ */
+const PRICE_KEYS: readonly string[] = [
+  ...Object.keys(DEFAULT_PRICES.rekognitionPerMinute).map((feature) => `rekognition.${feature}`),
   'transcribe',
-  'bedrock.input',
-  'bedrock.output',
-] as const;
+  ...Object.keys(DEFAULT_PRICES.bedrockPerMillionTokens).map((unit) => `bedrock.${unit}`),
+];
 const priceOverrides = keyValueList(z.coerce.number().nonnegative()).pipe(
-  z.record(z.string(), z.number()).refine((r) => Object.keys(r).every((k) => (PRICE_KEYS as readonly string[]).includes(k)), {
+  z.record(z.string(), z.number()).refine((r) => Object.keys(r).every((k) => PRICE_KEYS.includes(k)), {
     message: `price names are ${PRICE_KEYS.join(', ')}`,
   }),
 );
