@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { createAwsBackend } from '../activities/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier } from '../activities/failure-notifier';
@@ -14,6 +15,8 @@ export function createActivityDeps(
   config: WorkerConfig,
   clients: AwsClients,
   log: { error(message: string, meta?: Record<string, unknown>): void },
+  /** Reaches the job-quota semaphores; without it a backend with quotas cannot run its jobs. */
+  temporal?: Client,
 ): ActivityDeps {
   const local = createLocalBackend(config.analysis);
   const backend =
@@ -36,5 +39,6 @@ export function createActivityDeps(
     reportWriter:
       config.backend === 'aws' ? withExtractiveFallback(createBedrockReportWriter(clients.bedrock, config.bedrock)) : extractiveReportWriter,
     prices: config.prices,
+    ...(temporal ? { quota: { client: temporal, limits: config.quotas, scope: config.quotaScope } } : {}),
   };
 }

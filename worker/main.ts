@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       connection,
       namespace: namespace ?? 'default',
       taskQueue: config.taskQueue,
-      deps: { ...createActivityDeps(config, clients, logger), quota: { client, limits: config.quotas, scope: config.quotaScope } },
+      deps: createActivityDeps(config, clients, logger, client),
       maxConcurrentActivities: config.maxConcurrentActivities,
       shutdownGraceSeconds: config.shutdownGraceSeconds,
       workflowBundle: existsSync(PRODUCTION_BUNDLE) ? { codePath: PRODUCTION_BUNDLE } : undefined,

@@ -47,7 +47,7 @@ export async function startTestWorker(
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
-  const deps = overrideDeps({ ...createActivityDeps(config, clients, { error() {} }), quota: { client, limits: config.quotas, scope: config.quotaScope } });
+  const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }, client));
   const worker = await createReelscopeWorker({
     connection: workerConnection,
     namespace: 'default',
