@@ -9,7 +9,7 @@ cd "$root"
 
 temporal_cli_version="v1.5.1"
 tools_bin="$root/.tools/bin"
-debian_packages=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata)
+debian_packages=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium)
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 die() { printf '[bootstrap] cannot continue: %s\n' "$*" >&2; exit 1; }
@@ -28,7 +28,8 @@ else
 fi
 
 # Debian packages: ffmpeg/ffprobe for every media step, pocketsphinx for the local transcript,
-# pocketsphinx-testdata for the LibriVox speech in the sample clip.
+# pocketsphinx-testdata for the LibriVox speech in the sample clip, chromium for the page tests
+# (playwright-core drives it; its own browser download cannot work offline).
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
