@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { PayloadCodec } from '@temporalio/common';
+import { startCodecServer } from '../codec/codec-server';
 import { createAwsClients } from '../worker/aws-clients';
 import { freePort } from './free-port';
 import { startMetadataStoreServer } from './metadata-store-server';
@@ -14,6 +16,8 @@ export interface LocalStackOptions {
   /** Keep Temporal history on disk and serve the Web UI (demo), or run in memory headless (tests). */
   persistent: boolean;
   ports?: { temporal?: number; ui?: number; s3?: number; dynamoDb?: number };
+  /** With the Web UI on: serve this codec to it, so encrypted payloads show decrypted. */
+  uiCodec?: PayloadCodec;
 }
 
 export interface LocalStack {
@@ -46,9 +50,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { dynamoDb } = createAwsClients({ region: 'us-east-1', dynamoDbEndpoint: metadata.endpoint });
     await ensureRecordTables(dynamoDb, options.tables);
     dynamoDb.destroy();
+    const codecServer =
+      ports.ui && options.uiCodec
+        ? await startCodecServer({
+            codec: options.uiCodec,
+            port: await freePort(),
+            allowedOrigins: [`http://localhost:${ports.ui}`, `http://127.0.0.1:${ports.ui}`],
+          })
+        : undefined;
+    if (codecServer) started.push({ stop: () => codecServer.close() });
     const temporal = await startTemporalDevServer({
       port: ports.temporal,
       uiPort: ports.ui,
+      uiCodecEndpoint: codecServer?.url,
       dbFile: options.persistent ? join(options.dataDir, 'temporal.sqlite') : undefined,
     });
     started.push(temporal);

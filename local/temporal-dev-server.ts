@@ -18,6 +18,8 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omitted runs headless. */
   uiPort?: number;
+  /** Codec server the Web UI sends payloads to for decryption (encryption on). */
+  uiCodecEndpoint?: string;
   /** SQLite file that keeps history across restarts; omitted keeps it in memory. */
   dbFile?: string;
   logFile?: string;
@@ -45,6 +47,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   const child = spawn(TEMPORAL_CLI, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/create-activities';
 
@@ -12,6 +13,8 @@ export interface ReelscopeWorkerOptions {
   shutdownGraceSeconds: number;
   /** Prebuilt workflow bundle (production, tests); without it the worker bundles workflows/ at start. */
   workflowBundle?: WorkflowOptionsBundle;
+  /** The payload codec (encryption), when on: the same one starter and CLI use. */
+  dataConverter?: DataConverter;
 }
 
 /** The reelscope worker: analyzeMedia plus every activity, bound to their dependencies. */
@@ -25,6 +28,7 @@ export function createReelscopeWorker(options: ReelscopeWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     ...workflows,
     activities: createActivities(options.deps),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // Fargate sends SIGTERM and kills 30 s later: finish in-flight activities inside that window.
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,

@@ -6,6 +6,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle 
 import type { ActivityDeps } from '../../activities/create-activities';
 import type { AnalysisSettings } from '../../activities/analysis-settings';
 import type { AnalyzeMediaInput, MediaSource } from '../../common/types';
+import { dataConverterFor } from '../../codec/codec-config';
 import { mediaIdFor } from '../../starter/media-identity';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
@@ -46,7 +47,9 @@ export async function startTestWorker(
   const address = process.env['TEMPORAL_ADDRESS'] as string;
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection });
+  // With REELSCOPE_CODEC_KEYS in env, worker and client encrypt payloads like production.
+  const dataConverter = dataConverterFor({ ...process.env, ...env });
+  const client = new Client({ connection: clientConnection, dataConverter });
   const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }, client));
   const worker = await createReelscopeWorker({
     connection: workerConnection,
@@ -56,6 +59,7 @@ export async function startTestWorker(
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: 1,
     workflowBundle: bundle,
+    dataConverter,
   });
   const running = worker.run();
   return {
