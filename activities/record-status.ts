@@ -9,6 +9,7 @@ import type {
   SpineSummary,
   Stage,
 } from '../common/types';
+import type { ReviewDecision } from '../common/review';
 import { mediaCost } from './cost/price-table';
 import type { ActivityDeps } from './create-activities';
 import type { RecordKey, RunIdentity } from './storage/media-records';
@@ -17,18 +18,24 @@ export interface StageInput extends RecordKey {
   status: Stage;
 }
 
-export type PersistInput = RecordKey &
-  (
-    | {
-        status: 'COMPLETED';
-        media: MediaFacts;
-        plan: AnalysisPlan;
-        outcomes: AnalysisOutcome[];
-        spine: SpineSummary;
-        report: ReportSummary;
-      }
-    | { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] }
-  );
+/** Everything an analysed media's record holds. */
+export interface AnalysedRecord extends RecordKey {
+  media: MediaFacts;
+  plan: AnalysisPlan;
+  outcomes: AnalysisOutcome[];
+  spine: SpineSummary;
+  report: ReportSummary;
+}
+
+export type PersistInput =
+  | (AnalysedRecord & {
+      /** AWAITING_REVIEW keeps everything a reviewer needs on the record while the workflow waits. */
+      status: 'COMPLETED' | 'AWAITING_REVIEW';
+      /** When a waiting review falls back to its policy's default decision. */
+      reviewDue?: string;
+      review?: ReviewDecision;
+    })
+  | (RecordKey & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] });
 
 export interface FailureInput extends RecordKey {
   failure: FailureInfo;
@@ -51,7 +58,7 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
     async persistRecord(input: PersistInput): Promise<void> {
       const { mediaId, tenant, source } = input;
       const fields =
-        input.status === 'COMPLETED'
+        input.status !== 'REJECTED'
           ? {
               media: input.media,
               plan: input.plan,
@@ -61,6 +68,8 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
               flagged: input.spine.flagged,
               cost: mediaCost(input.outcomes, input.report.cost),
               estimatedCostUsd: input.plan.estimatedCostUsd,
+              reviewDue: input.reviewDue,
+              review: input.review,
             }
           : { reason: input.reason, outcomes: input.outcomes };
       await records.update({ mediaId, tenant, source }, currentRun(), input.status, fields);

@@ -2,6 +2,7 @@
 export const DEFAULT_TASK_QUEUE = 'reelscope-media';
 export const WORKFLOW_TYPE = 'analyzeMedia';
 export const PROGRESS_QUERY = 'progress';
+export const REVIEW_UPDATE = 'review';
 /** Prefix of every workflow id, so operators can filter reelscope executions in the Web UI. */
 export const WORKFLOW_ID_PREFIX = 'media-';
 /** The semaphore workflow that bounds concurrent service jobs across every worker. */

@@ -4,6 +4,8 @@
  * so a workflow's history does not grow with the length of the media.
  */
 
+import type { ReviewDecision, ReviewPolicy } from './review';
+
 export type MediaKind = 'video' | 'audio' | 'image';
 
 /** The analyses reelscope knows; a backend says which of them it can run. */
@@ -19,7 +21,7 @@ export const ANALYSIS_KINDS = [
 ] as const;
 export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
 
-export type Stage = 'RECEIVED' | 'PROBING' | 'ANALYZING' | 'REDUCING' | 'REPORTING';
+export type Stage = 'RECEIVED' | 'PROBING' | 'ANALYZING' | 'REDUCING' | 'REPORTING' | 'AWAITING_REVIEW';
 export type TerminalStatus = 'COMPLETED' | 'REJECTED' | 'FAILED';
 export type MediaStatus = Stage | TerminalStatus;
 
@@ -39,6 +41,8 @@ export interface AnalyzeMediaInput {
   source: MediaSource;
   /** Analyses the uploader asked to leave out. */
   skip?: AnalysisKind[];
+  /** Set for tenants whose flagged media wait for a human decision. */
+  review?: ReviewPolicy;
 }
 
 export interface GeoLocation {
@@ -174,6 +178,8 @@ export interface AnalyzeMediaResult {
   reason?: FailureInfo;
   report?: ReportSummary;
   outcomes: AnalysisOutcome[];
+  /** Present when the media waited for a human review. */
+  review?: ReviewDecision;
 }
 
 export type BranchState = 'pending' | 'running' | AnalysisStatus;

@@ -12,6 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ReelscopeActivities } from '../activities/create-activities';
+import type { AnalysedRecord } from '../activities/record-status';
+import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
 import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
@@ -26,19 +28,21 @@ import type {
   FailureInfo,
   MediaFacts,
   MediaStatus,
+  SpineSummary,
   Stage,
 } from '../common/types';
 import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
 import { analysisOptions, permitOptions, persistOptions, probeOptions, recordOptions, reduceAndReportOptions } from './policies';
 import { ProgressTracker } from './progress-tracker';
+import { ReviewGate } from './review-gate';
 import { QuotaPermits } from './quota-permits';
 
 const { recordStage, requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
 
-type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'persist';
+type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'persist';
 
 /**
  * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
@@ -48,7 +52,7 @@ type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'persist';
 export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMediaResult> {
   const progress = new ProgressTracker(input.mediaId);
   setHandler(progressQuery, () => progress.snapshot());
-  const pipeline = new MediaPipeline(input, progress, new QuotaPermits(requestQuotaPermit));
+  const pipeline = new MediaPipeline(input, progress, new QuotaPermits(requestQuotaPermit), new ReviewGate());
   try {
     return await pipeline.run();
   } catch (err) {
@@ -72,6 +76,7 @@ class MediaPipeline {
     private readonly input: AnalyzeMediaInput,
     private readonly progress: ProgressTracker,
     private readonly permits: QuotaPermits,
+    private readonly reviews: ReviewGate,
   ) {}
 
   async run(): Promise<AnalyzeMediaResult> {
@@ -106,10 +111,29 @@ class MediaPipeline {
     await this.enter('REPORTING');
     const report = await writeReport({ mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine });
 
+    const analysed: AnalysedRecord = { mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine, report };
+    const reviewPolicy = this.reviewPolicyFor(spine);
+    const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
+
     this.step = 'persist';
-    await persistRecord({ mediaId, tenant, source, status: 'COMPLETED', media, plan, outcomes: this.outcomes, spine, report });
-    this.moveTo('COMPLETED', `report ready: ${report.verdict}`);
-    return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes };
+    await persistRecord({ ...analysed, status: 'COMPLETED', ...(review ? { review } : {}) });
+    this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
+    return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes, ...(review ? { review } : {}) };
+  }
+
+  /** The tenant's review policy when this media's moderation score reaches its threshold. */
+  private reviewPolicyFor(spine: SpineSummary): ReviewPolicy | undefined {
+    const policy = this.input.review;
+    return policy && spine.flagged && spine.maxModerationScore >= policy.threshold ? policy : undefined;
+  }
+
+  /** Records the media as awaiting review (with its report) and waits for the decision. */
+  private async awaitReview(policy: ReviewPolicy, analysed: AnalysedRecord): Promise<ReviewDecision> {
+    this.step = 'review';
+    const reviewDue = new Date(Date.now() + policy.deadlineSeconds * 1000).toISOString();
+    await persistRecord({ ...analysed, status: 'AWAITING_REVIEW', reviewDue });
+    this.moveTo('AWAITING_REVIEW', `moderation score ${analysed.spine.maxModerationScore} ≥ ${policy.threshold}; default ${policy.onDeadline} at ${reviewDue}`);
+    return this.reviews.await(policy);
   }
 
   /** Runs every planned analysis at once; one that waits for another starts when it is done. */

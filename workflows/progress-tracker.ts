@@ -6,6 +6,7 @@ const STAGE_PERCENT: Record<MediaStatus, number> = {
   ANALYZING: 10,
   REDUCING: 75,
   REPORTING: 85,
+  AWAITING_REVIEW: 95,
   COMPLETED: 100,
   REJECTED: 100,
   FAILED: 100,

@@ -26,6 +26,7 @@ const STATUS_RANK: Record<MediaStatus, number> = {
   ANALYZING: 2,
   REDUCING: 3,
   REPORTING: 4,
+  AWAITING_REVIEW: 5,
   COMPLETED: 10,
   REJECTED: 10,
   FAILED: 10,

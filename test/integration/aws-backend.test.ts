@@ -10,6 +10,7 @@ import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 const REKOGNITION_QUOTA = 3;
@@ -26,19 +27,13 @@ const REKOGNITION_STARTS = [
  * on, yet leave room for polls slowed by the SDK's backoff under 50% throttling.
  */
 function awsEnv(fake: FakeAws): Record<string, string> {
-  return {
-    REELSCOPE_BACKEND: 'aws',
-    REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
-    REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
-    REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
-    REELSCOPE_POLL_INITIAL_MS: '100',
-    REELSCOPE_POLL_MAX_MS: '300',
+  return awsBackendEnv(fake, {
     REELSCOPE_JOB_DEADLINE_BASE_SECONDS: '15',
     REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: '0',
     REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '40',
     // Below the 5 Rekognition jobs of one video, so every test exercises the queue.
     REELSCOPE_QUOTA_REKOGNITION_VIDEO: String(REKOGNITION_QUOTA),
-  };
+  });
 }
 
 describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS, s3rver, dynalite, dev server)', () => {

@@ -6,6 +6,7 @@ import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 import { startWorkerProcess, writeBundle, type WorkerProcess } from '../support/worker-process';
 
@@ -25,17 +26,13 @@ describe('a worker killed mid-poll', () => {
     fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
     const dir = await mkdtemp(join(tmpdir(), 'reelscope-crash-'));
     const bundle = await bundleWorkflows();
-    env = {
-      REELSCOPE_BACKEND: 'aws',
+    env = awsBackendEnv(fake, {
       REELSCOPE_TASK_QUEUE: `crash-${randomUUID()}`,
-      REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
-      REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
-      REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
       REELSCOPE_POLL_INITIAL_MS: '200',
       REELSCOPE_POLL_MAX_MS: '500',
       REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '12',
       REELSCOPE_WORKFLOW_BUNDLE: await writeBundle(bundle, dir),
-    };
+    });
     // Only used to upload and to reach the client: its task queue is not the workers'.
     uploader = await startTestWorker(bundle);
     clip = await ensureSampleClip(join(dir, 'sample.mp4'));
