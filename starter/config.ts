@@ -1,27 +1,37 @@
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
+import type { ReviewPolicy } from '../common/review';
 
 const starterEnv = z.object({
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   REELSCOPE_INCOMING_PREFIX: z.string().regex(/^([^/]+\/)*$/, 'a key prefix ending in "/" (or empty)').default('incoming/'),
   REELSCOPE_SUFFIXES: commaList.default(['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.mp3', '.m4a', '.wav', '.jpg', '.png']),
   REELSCOPE_MIN_SIZE_BYTES: z.coerce.number().int().nonnegative().default(0),
+  REELSCOPE_DEFAULT_TENANT: z.string().min(1).optional(),
   REELSCOPE_DEFAULT_TIER: z.string().min(1).default('standard'),
   REELSCOPE_TENANT_TIERS: keyValueList(z.string().min(1)).default({}),
+  REELSCOPE_REVIEW_TENANTS: commaList.default([]),
+  REELSCOPE_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  REELSCOPE_REVIEW_DEADLINE_SECONDS: z.coerce.number().int().positive().default(48 * 3600),
+  REELSCOPE_REVIEW_DEFAULT: z.enum(['approve', 'reject']).default('reject'),
 });
 
 export interface StarterConfig {
   taskQueue: string;
   incomingPrefix: string;
-  /** Lowercase file name endings that are analysed; others are ignored. */
+  /** Lowercase file name endings that are analysed (`*`: any, probe decides); others are ignored. */
   suffixes: string[];
   minSizeBytes: number;
+  /** Owner of keys directly under the prefix (single-tenant buckets); unset, such keys are refused. */
+  defaultTenant?: string;
   defaultTier: string;
   tenantTiers: Record<string, string>;
+  /** Tenants whose flagged media wait for a human (`*` for all), and how. */
+  review: { tenants: string[]; policy: ReviewPolicy };
 }
 
-/** The starter's settings from the environment (Temporal connection aside: see envconfig). */
+/** The starter's settings from the environment (Temporal connection aside: see common/temporal-connection). */
 export function loadStarterConfig(env: NodeJS.ProcessEnv = process.env): StarterConfig {
   const e = parseEnv(starterEnv, env, 'starter');
   return {
@@ -29,7 +39,22 @@ export function loadStarterConfig(env: NodeJS.ProcessEnv = process.env): Starter
     incomingPrefix: e.REELSCOPE_INCOMING_PREFIX,
     suffixes: e.REELSCOPE_SUFFIXES.map((s) => s.toLowerCase()),
     minSizeBytes: e.REELSCOPE_MIN_SIZE_BYTES,
+    ...(e.REELSCOPE_DEFAULT_TENANT ? { defaultTenant: e.REELSCOPE_DEFAULT_TENANT } : {}),
     defaultTier: e.REELSCOPE_DEFAULT_TIER,
     tenantTiers: e.REELSCOPE_TENANT_TIERS,
+    review: {
+      tenants: e.REELSCOPE_REVIEW_TENANTS,
+      policy: {
+        threshold: e.REELSCOPE_REVIEW_THRESHOLD,
+        deadlineSeconds: e.REELSCOPE_REVIEW_DEADLINE_SECONDS,
+        onDeadline: e.REELSCOPE_REVIEW_DEFAULT,
+      },
+    },
   };
+}
+
+/** The review policy for a tenant's uploads, or none when its media never wait for a human. */
+export function reviewPolicyFor(config: StarterConfig, tenant: string): ReviewPolicy | undefined {
+  const { tenants, policy } = config.review;
+  return tenants.includes('*') || tenants.includes(tenant) ? policy : undefined;
 }

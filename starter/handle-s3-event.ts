@@ -1,14 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { MediaSource } from '../common/types';
-import type { StarterConfig } from './config';
+import { reviewPolicyFor, type StarterConfig } from './config';
 import { checkIncomingKey, mediaIdFor } from './media-identity';
 import { parseS3Event } from './s3-events';
 import { startAnalysis, type StartOutcome } from './start-analysis';
-
-export interface StarterLog {
-  info(meta: Record<string, unknown>, message: string): void;
-  warn(meta: Record<string, unknown>, message: string): void;
-}
+import type { StarterLog } from './starter-log';
 
 export interface HandledEvent {
   started: StartOutcome[];
@@ -21,29 +17,45 @@ export interface HandledEvent {
 }
 
 /**
- * The starter's core, shared by the Lambda and the local demo: reads an S3 upload event,
- * applies the prefix/suffix/size filters and key checks, and starts one workflow per media.
+ * The starter's core, shared by the Lambda, the CLI and the local demo: reads an S3 upload
+ * event, applies the prefix/suffix/size filters and key checks, and starts one workflow per
+ * media. A failed start throws (after the starts before it, which are idempotent), so the
+ * delivery is retried as a whole.
  */
 export async function handleS3Event(event: unknown, client: Client, config: StarterConfig, log: StarterLog): Promise<HandledEvent> {
   const parsed = parseS3Event(event);
   if (parsed.shape === 'unsupported') {
-    log.warn({ reason: parsed.reason }, 'unsupported event ignored');
+    log.warn('unsupported event ignored', { reason: parsed.reason });
     return { started: [], filtered: [], ignored: [], unsupported: parsed.reason };
   }
   const result: HandledEvent = { started: [], filtered: [], ignored: parsed.ignored };
+  for (const reason of parsed.ignored) log.info('event is not an upload', { reason });
   for (const source of parsed.created) {
     const refusal = filterReason(source, config);
-    const key = checkIncomingKey(source.key, config.incomingPrefix);
+    const key = checkIncomingKey(source.key, config.incomingPrefix, config.defaultTenant);
     if (refusal || !key.ok) {
       const reason = refusal ?? (key.ok ? 'filtered' : key.reason);
       result.filtered.push({ key: source.key, reason });
-      log.info({ bucket: source.bucket, key: source.key, reason }, 'object filtered out');
+      log.info('object filtered out', { bucket: source.bucket, key: source.key, reason });
       continue;
     }
     const mediaId = mediaIdFor(source);
+    const mediaLog = log.withCorrelationId(mediaId);
     const tier = config.tenantTiers[key.tenant] ?? config.defaultTier;
-    const outcome = await startAnalysis(client, config.taskQueue, { mediaId, tenant: key.tenant, tier, source });
-    log.info({ mediaId, workflowId: outcome.workflowId, key: source.key, alreadyAnalysed: outcome.alreadyAnalysed }, 'analysis started');
+    const review = reviewPolicyFor(config, key.tenant);
+    const outcome = await startAnalysis(client, config.taskQueue, {
+      mediaId,
+      tenant: key.tenant,
+      tier,
+      source,
+      ...(review ? { review } : {}),
+    });
+    mediaLog.info(outcome.alreadyAnalysed ? 'media already analysed, nothing started' : 'analysis started', {
+      workflowId: outcome.workflowId,
+      runId: outcome.runId,
+      bucket: source.bucket,
+      key: source.key,
+    });
     result.started.push(outcome);
   }
   return result;
@@ -51,7 +63,7 @@ export async function handleS3Event(event: unknown, client: Client, config: Star
 
 function filterReason(source: MediaSource, config: StarterConfig): string | undefined {
   const lower = source.key.toLowerCase();
-  if (!config.suffixes.some((suffix) => lower.endsWith(suffix))) return `suffix not in ${config.suffixes.join(' ')}`;
+  if (!config.suffixes.some((suffix) => suffix === '*' || lower.endsWith(suffix))) return `suffix not in ${config.suffixes.join(' ')}`;
   if (source.sizeBytes !== undefined && source.sizeBytes < config.minSizeBytes) {
     return `size ${source.sizeBytes} below the ${config.minSizeBytes} byte minimum`;
   }

@@ -8,10 +8,11 @@ const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 export type KeyCheck = { ok: true; tenant: string } | { ok: false; reason: string };
 
 /**
- * Checks an incoming object key (`<prefix><tenant>/<name>`) and extracts the tenant.
+ * Checks an incoming object key (`<prefix><tenant>/<name>`, or `<prefix><name>` when a default
+ * tenant owns the bucket) and extracts the tenant.
  * Keys that could escape their prefix (`..`, empty segments, control characters) are refused.
  */
-export function checkIncomingKey(key: string, prefix: string): KeyCheck {
+export function checkIncomingKey(key: string, prefix: string, defaultTenant?: string): KeyCheck {
   if (!key.startsWith(prefix)) return { ok: false, reason: `key is outside the ${prefix} prefix` };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return { ok: false, reason: 'key contains control characters' };
@@ -19,6 +20,7 @@ export function checkIncomingKey(key: string, prefix: string): KeyCheck {
   if (segments.some((s) => s === '' || s === '.' || s === '..')) {
     return { ok: false, reason: 'key has empty, "." or ".." path segments' };
   }
+  if (segments.length === 1 && defaultTenant) return { ok: true, tenant: defaultTenant };
   const [tenant, ...rest] = segments;
   if (!tenant || rest.length === 0) return { ok: false, reason: `key must look like ${prefix}<tenant>/<file>` };
   if (!TENANT.test(tenant)) return { ok: false, reason: `tenant "${tenant}" is not a valid tenant id` };
@@ -39,7 +41,14 @@ export function workflowIdFor(mediaId: string): string {
   return `${WORKFLOW_ID_PREFIX}${mediaId}`;
 }
 
-/** Decodes an S3 event key: S3 URL-encodes keys in events, with '+' for spaces. */
-export function decodeEventKey(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
+/**
+ * Decodes an S3 event key: S3 URL-encodes keys in events, with '+' for spaces. Undefined for
+ * a malformed encoding (a stray '%'), which names no object we could read.
+ */
+export function decodeEventKey(key: string): string | undefined {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }

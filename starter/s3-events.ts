@@ -44,12 +44,14 @@ export function parseS3Event(event: unknown): ParsedEvent {
   const bridge = eventBridgeObjectCreated.safeParse(event);
   if (bridge.success) {
     const { bucket, object } = bridge.data.detail;
+    const key = decodeEventKey(object.key);
+    if (key === undefined) return { shape: 'eventbridge', created: [], ignored: [malformedKey(object.key)] };
     return {
       shape: 'eventbridge',
       created: [
         {
           bucket: bucket.name,
-          key: decodeEventKey(object.key),
+          key,
           ...(object.size !== undefined ? { sizeBytes: object.size } : {}),
           ...(object.etag ? { etag: object.etag } : {}),
           ...(object['version-id'] ? { versionId: object['version-id'] } : {}),
@@ -67,9 +69,11 @@ export function parseS3Event(event: unknown): ParsedEvent {
       if (!record.success) return void ignored.push(`record ${i}: not an S3 notification record`);
       if (!record.data.eventName.startsWith('ObjectCreated:')) return void ignored.push(`record ${i}: ${record.data.eventName}`);
       const { bucket, object } = record.data.s3;
+      const key = decodeEventKey(object.key);
+      if (key === undefined) return void ignored.push(`record ${i}: ${malformedKey(object.key)}`);
       created.push({
         bucket: bucket.name,
-        key: decodeEventKey(object.key),
+        key,
         ...(object.size !== undefined ? { sizeBytes: object.size } : {}),
         ...(object.eTag ? { etag: object.eTag } : {}),
         ...(object.versionId ? { versionId: object.versionId } : {}),
@@ -82,4 +86,8 @@ export function parseS3Event(event: unknown): ParsedEvent {
     return { shape: 'eventbridge', created: [], ignored: [`EventBridge ${detailType}`] };
   }
   return { shape: 'unsupported', reason: 'neither an EventBridge S3 event nor an S3 notification' };
+}
+
+function malformedKey(raw: string): string {
+  return `key ${JSON.stringify(raw)} is not valid URL encoding`;
 }

@@ -19,7 +19,12 @@ export interface StartOutcome {
  * running execution is reused and a closed one is not started again, so duplicate S3
  * deliveries start nothing new.
  */
-export async function startAnalysis(client: Client, taskQueue: string, input: AnalyzeMediaInput): Promise<StartOutcome> {
+export async function startAnalysis(
+  client: Client,
+  taskQueue: string,
+  input: AnalyzeMediaInput,
+  options: { rerun?: boolean } = {},
+): Promise<StartOutcome> {
   const workflowId = workflowIdFor(input.mediaId);
   try {
     const handle = await client.workflow.start<typeof analyzeMedia>(WORKFLOW_TYPE, {
@@ -27,13 +32,14 @@ export async function startAnalysis(client: Client, taskQueue: string, input: An
       workflowId,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // An operator's retry is the only way a closed media runs again.
+      workflowIdReusePolicy: options.rerun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: MEDIA_ID, value: input.mediaId },
         { key: TENANT, value: input.tenant },
         { key: STAGE, value: 'RECEIVED' },
       ],
-      memo: { source: input.source, tier: input.tier },
+      memo: { source: input.source, tier: input.tier, ...(input.review ? { review: input.review } : {}) },
       staticSummary: `${input.tenant}: ${input.source.key}`,
       staticDetails: `s3://${input.source.bucket}/${input.source.key} (${input.source.sizeBytes ?? '?'} bytes, tier ${input.tier})`,
     });
