@@ -2,31 +2,27 @@
  * The main job: analyses one media file end to end on the embedded default.
  *   npm run demo                 # a generated ~21 s sample clip (LibriVox speech)
  *   npm run demo -- my-video.mp4 # your own file
- * Starts the Temporal dev server (Web UI on), s3rver, dynalite and a worker; uploads the file
- * under incoming/<tenant>/; feeds the upload event through the starter's handler; shows
- * live progress; prints the record, the report and the Web UI link.
+ * Starts the Temporal dev server (Web UI on), s3rver, dynalite and a worker, then runs the
+ * CLI's `analyze` (upload under incoming/<tenant>/, the starter's handler, live progress)
+ * and `report`, and prints the record, the report and the Web UI link.
  */
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
+import { join, resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { Command } from 'commander';
-import { createReadStream, statSync } from 'node:fs';
-import type { AnalyzeMediaResult, Progress } from '../common/types';
+import pino from 'pino';
+import { openCliContext, type CliOutput } from '../cli/cli-context';
+import { analyze } from '../cli/commands/analyze';
+import { report } from '../cli/commands/report';
+import { dataConverterFor } from '../codec/codec-config';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack } from '../local/local-stack';
-import { MediaRecords } from '../activities/storage/media-records';
-import { ObjectStore } from '../activities/storage/object-store';
-import { loadStarterConfig } from '../starter/config';
-import { handleS3Event } from '../starter/handle-s3-event';
 import { createActivityDeps } from '../worker/activity-deps';
 import { createAwsClients } from '../worker/aws-clients';
 import { loadWorkerConfig } from '../worker/config';
 import { createReelscopeWorker } from '../worker/create-worker';
 import { routeTemporalLogs } from '../worker/logger';
-import { progressQuery } from '../workflows/messages';
-import pino from 'pino';
 
 const root = resolve(__dirname, '..');
 const dataDir = join(root, '.data', 'demo');
@@ -54,8 +50,10 @@ async function main(): Promise<void> {
     tables: { records: 'reelscope-media', failures: 'reelscope-failures' },
     persistent: true,
     ports,
+    // REELSCOPE_CODEC_KEYS set: history is encrypted, and the Web UI decrypts through a local codec server.
+    uiCodec: dataConverterFor(process.env).payloadCodecs?.[0],
   });
-  Object.assign(process.env, stack.env);
+  Object.assign(process.env, stack.env, stack.uiUrl ? { REELSCOPE_WEB_UI_URL: stack.uiUrl } : {});
   const config = loadWorkerConfig();
   await mkdir(dataDir, { recursive: true });
   // Worker and SDK logs go to a file so the terminal shows only the progress.
@@ -63,8 +61,6 @@ async function main(): Promise<void> {
   routeTemporalLogs(logger);
   const clients = createAwsClients(config.aws);
   const workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const clientConnection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection: clientConnection });
   const worker = await createReelscopeWorker({
     connection: workerConnection,
     namespace: 'default',
@@ -72,73 +68,29 @@ async function main(): Promise<void> {
     deps: createActivityDeps(config, clients, logger),
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
+    dataConverter: dataConverterFor(process.env),
   });
   const running = worker.run();
+  const cli = await openCliContext(process.env);
+  const out: CliOutput = { json: false, interactive: process.stdout.isTTY === true, print: (text) => console.log(text.replace(/^/gm, '   ')) };
   try {
-    const key = `incoming/${options.tenant}/${basename(mediaPath)}`;
-    step(`uploading ${mediaPath} to s3://${config.bucket}/${key}`);
-    await clients.s3.send(
-      new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: createReadStream(mediaPath), ContentLength: statSync(mediaPath).size }),
-    );
-    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: config.bucket, Key: key }));
-    // s3rver emits no events: build the EventBridge event S3 sends for this upload.
-    const event = {
-      version: '0',
-      source: 'aws.s3',
-      'detail-type': 'Object Created',
-      time: new Date().toISOString(),
-      region: config.aws.region,
-      detail: {
-        bucket: { name: config.bucket },
-        object: { key: encodeURIComponent(key).replace(/%2F/g, '/'), size: head.ContentLength, etag: head.ETag?.replace(/"/g, '') },
-        reason: 'PutObject',
-      },
-    };
-    const handled = await handleS3Event(event, client, loadStarterConfig(), {
-      info: (meta, message) => logger.debug(meta, message),
-      warn: (meta, message) => logger.warn(meta, message),
-    });
-    const started = handled.started[0];
-    if (!started) throw new Error(`the starter did not start an analysis: ${JSON.stringify(handled)}`);
-    step(`workflow ${started.workflowId} started (media id ${started.mediaId})`);
-    const uiLink = `${stack.uiUrl}/namespaces/default/workflows/${started.workflowId}`;
-    step(`Web UI: ${uiLink}`);
-
-    const handle = client.workflow.getHandle(started.workflowId);
-    const watcher = watchProgress(() => handle.query(progressQuery));
-    let result: AnalyzeMediaResult | undefined;
-    let failure: unknown;
-    try {
-      result = (await handle.result()) as AnalyzeMediaResult;
-    } catch (err) {
-      failure = err;
-    } finally {
-      await watcher.stop();
-    }
-
-    const record = await new MediaRecords(clients.doc, config.tables).get(started.mediaId);
-    console.log('');
-    step(`record ${started.mediaId}: status ${String(record?.['status'])}`);
-    if (result?.status === 'COMPLETED' && result.report) {
-      const store = new ObjectStore(clients.s3, config.bucket);
-      const outDir = join(dataDir, 'reports', started.mediaId);
-      await mkdir(outDir, { recursive: true });
-      await writeFile(join(outDir, 'report.json'), await store.getBytes(result.report.jsonRef));
-      await writeFile(join(outDir, 'report.html'), await store.getBytes(result.report.htmlRef));
-      for (const outcome of result.outcomes) console.log(`   ${outcome.kind.padEnd(17)} ${outcome.status.padEnd(9)} ${outcome.summary}`);
-      const report = JSON.parse((await store.getBytes(result.report.jsonRef)).toString()) as { summary: string; topics: { name: string }[] };
-      console.log(`\n   summary: ${report.summary}`);
-      console.log(`   topics:  ${report.topics.map((t) => t.name).join(', ')}`);
-      console.log(`   verdict: ${result.report.verdict}\n`);
-      step(`report.json: ${result.report.jsonRef}\n             ${join(outDir, 'report.json')}`);
-      step(`report.html: ${result.report.htmlRef}\n             ${join(outDir, 'report.html')}`);
-    } else if (result?.status === 'REJECTED') {
-      step(`rejected: ${result.reason?.type}: ${result.reason?.message}`);
-    } else {
-      step(`failed: ${failure instanceof Error ? `${failure.message}; cause: ${String(failure.cause)}` : String(failure)}`);
+    step(`analysing ${mediaPath} as tenant ${options.tenant} (the CLI's analyze: upload, starter, progress)`);
+    const outcome = await analyze(cli, mediaPath, { tenant: options.tenant, wait: true }, out).catch((err: unknown) => {
+      step(`failed: ${err instanceof Error ? `${err.message}; cause: ${String(err.cause)}` : String(err)}`);
       process.exitCode = 1;
+      return undefined;
+    });
+    if (outcome?.result?.status === 'COMPLETED' && outcome.result.report) {
+      const outDir = join(dataDir, 'reports', outcome.mediaId);
+      await mkdir(outDir, { recursive: true });
+      await writeFile(join(outDir, 'report.json'), await cli.store.getBytes(outcome.result.report.jsonRef));
+      step('report (the CLI\'s report):');
+      await report(cli, outcome.mediaId, { html: join(outDir, 'report.html'), open: false }, out);
+      step(`report.json: ${join(outDir, 'report.json')}`);
     }
-    step(`Web UI: ${uiLink}`);
+    const record = outcome ? await cli.records.get(outcome.mediaId) : undefined;
+    if (outcome) step(`record ${outcome.mediaId}: status ${String(record?.['status'])}`);
+    if (outcome && stack.uiUrl) step(`Web UI: ${stack.uiUrl}/namespaces/default/workflows/${outcome.workflowId}`);
     if (options.keepRunning) {
       step('servers keep running; Ctrl-C to stop');
       await new Promise((r) => process.once('SIGINT', r));
@@ -147,40 +99,10 @@ async function main(): Promise<void> {
     worker.shutdown();
     await running;
     await workerConnection.close();
-    await clientConnection.close();
+    await cli.close();
     clients.destroy();
     await stack.stop();
   }
-}
-
-/** Prints the progress query's answer on one line, refreshed, until stopped. */
-function watchProgress(query: () => Promise<Progress>): { stop(): Promise<void> } {
-  let last = '';
-  let active = true;
-  const loop = (async () => {
-    while (active) {
-      try {
-        const p = await query();
-        const branches = Object.entries(p.branches)
-          .map(([kind, state]) => `${kind}:${state}`)
-          .join(' ');
-        const line = `[${'#'.repeat(Math.floor(p.percent / 5)).padEnd(20)}] ${String(p.percent).padStart(3)}% ${p.status} ${branches}`;
-        if (line !== last) {
-          process.stdout.write(`\r${line.padEnd(last.length)}`);
-          last = line;
-        }
-      } catch {
-        // The first query can race the first workflow task; the next poll answers.
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  })();
-  return {
-    async stop() {
-      active = false;
-      await loop;
-    },
-  };
 }
 
 function step(message: string): void {
@@ -191,4 +113,3 @@ main().catch((err: unknown) => {
   console.error('demo failed:', err);
   process.exit(1);
 });
-

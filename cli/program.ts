@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { dataConverterFor } from '../codec/codec-config';
+import type { MediaStatus } from '../common/types';
+import type { CliContext, CliOutput } from './cli-context';
+import { analyze } from './commands/analyze';
+import { list } from './commands/list';
+import { replay } from './commands/replay';
+import { report } from './commands/report';
+import { retry } from './commands/retry';
+import { review } from './commands/review';
+import { status } from './commands/status';
+
+const STATUSES: MediaStatus[] = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING', 'REPORTING', 'AWAITING_REVIEW', 'COMPLETED', 'REJECTED', 'FAILED'];
+
+export interface CliEnvironment {
+  /** Opens the connection and stores once, on the first command that needs them. */
+  context(): Promise<CliContext>;
+  print(text: string): void;
+  interactive: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * `reelscope`: the operator's tool. Every command prints for people, or one JSON document
+ * with --json (for scripts); failures exit non-zero with the reason.
+ */
+export function createProgram(cli: CliEnvironment): Command {
+  const program = new Command('reelscope')
+    .description('Analyse media on the reelscope pipeline and steer its executions.')
+    .option('--json', 'print one JSON document instead of text', false)
+    .showHelpAfterError();
+  const output = (): CliOutput => ({ json: program.opts<{ json: boolean }>().json, interactive: cli.interactive && !program.opts<{ json: boolean }>().json, print: cli.print });
+  const emit = (value: unknown): void => {
+    if (output().json) cli.print(JSON.stringify(value, null, 2));
+  };
+
+  program
+    .command('analyze')
+    .description('upload a local file (or take an s3:// object) and analyse it, following its progress')
+    .argument('<target>', 'a local media file or s3://bucket/key')
+    .option('--tenant <tenant>', 'tenant the upload belongs to', 'default')
+    .option('--no-wait', 'return once the analysis has started')
+    .action(async (target: string, opts: { tenant: string; wait: boolean }) => {
+      emit(await analyze(await cli.context(), target, opts, output()));
+    });
+
+  program
+    .command('status')
+    .description("a media's execution, live progress and record")
+    .argument('<media-id>')
+    .action(async (mediaId: string) => emit(await status(await cli.context(), mediaId, output())));
+
+  program
+    .command('list')
+    .description("a tenant's media, newest first")
+    .requiredOption('--tenant <tenant>', 'tenant id')
+    .addOption(new Option('--status <status>', 'only media in this status').choices(STATUSES))
+    .option('--limit <n>', 'at most this many', positiveInt, 50)
+    .action(async (opts: { tenant: string; status?: MediaStatus; limit: number }) => emit(await list(await cli.context(), opts, output())));
+
+  program
+    .command('report')
+    .description("print a media's report summary; write or open the HTML report")
+    .argument('<media-id>')
+    .option('--html <path>', 'write the HTML report to this file')
+    .option('--open', 'write the HTML report and open it in the browser', false)
+    .action(async (mediaId: string, opts: { html?: string; open: boolean }) => {
+      const result = await report(await cli.context(), mediaId, opts, output());
+      emit({ ...result.report, ...(result.htmlPath ? { htmlPath: result.htmlPath } : {}) });
+    });
+
+  program
+    .command('review')
+    .description('approve or reject a media awaiting review')
+    .argument('<media-id>')
+    .addArgument(new Command().createArgument('<decision>', 'approve or reject').choices(['approve', 'reject']))
+    .requiredOption('--reviewer <name>', 'who decides')
+    .option('--reason <text>', 'why (required to reject)')
+    .action(async (mediaId: string, decision: string, opts: { reviewer: string; reason?: string }) => {
+      emit(await review(await cli.context(), mediaId, decision, opts, output()));
+    });
+
+  program
+    .command('replay')
+    .description('replay a workflow history against the current workflow code (run before deploying a worker change)')
+    .argument('<target>', 'a workflow id, or a history JSON file')
+    .option('--bundle <path>', 'a prebuilt workflow bundle to check instead of workflows/')
+    .action(async (target: string, opts: { bundle?: string }) => {
+      const outcome = await replay(target, opts, { dataConverter: dataConverterFor(cli.env), client: async () => (await cli.context()).client }, output());
+      emit(outcome);
+      if (!outcome.ok) process.exitCode = 1;
+    });
+
+  program
+    .command('retry')
+    .description('analyse a failed media again, with its original input')
+    .argument('<media-id>')
+    .option('--force', 'also re-run a media that completed', false)
+    .action(async (mediaId: string, opts: { force: boolean }) => emit(await retry(await cli.context(), mediaId, opts, output())));
+
+  return program;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
