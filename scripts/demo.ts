@@ -22,7 +22,7 @@ import { createActivityDeps } from '../worker/activity-deps';
 import { createAwsClients } from '../worker/aws-clients';
 import { loadWorkerConfig } from '../worker/config';
 import { createReelscopeWorker } from '../worker/create-worker';
-import { routeTemporalLogs } from '../worker/logger';
+import { installTemporalRuntime } from '../worker/logger';
 
 const root = resolve(__dirname, '..');
 const dataDir = join(root, '.data', 'demo');
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   // Worker and SDK logs go to a file so the terminal shows only the progress.
   const logger = pino({ level: config.logLevel, base: { service: 'reelscope-worker' } }, pino.destination(join(dataDir, 'worker.log')));
-  routeTemporalLogs(logger);
+  installTemporalRuntime(logger);
   const clients = createAwsClients(config.aws);
   const workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   const worker = await createReelscopeWorker({
@@ -66,8 +66,7 @@ async function main(): Promise<void> {
     namespace: 'default',
     taskQueue: config.taskQueue,
     deps: createActivityDeps(config, clients, logger),
-    maxConcurrentActivities: config.maxConcurrentActivities,
-    shutdownGraceSeconds: config.shutdownGraceSeconds,
+    tuning: config.tuning,
     dataConverter: dataConverterFor(process.env),
   });
   const running = worker.run();

@@ -72,8 +72,22 @@ const workerEnv = z.object({
   REELSCOPE_PRICES: priceOverrides.default({}),
   REELSCOPE_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(4),
   REELSCOPE_SHUTDOWN_GRACE_SECONDS: positiveInt.max(120).default(25),
+  REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  REELSCOPE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().optional(),
+  REELSCOPE_METRICS_BIND_ADDRESS: z.string().regex(/^[\w.:[\]-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
+  REELSCOPE_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
+
+/** How much one worker process takes on; the SDK's defaults where unset. */
+export interface WorkerTuning {
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks?: number;
+  /** Sticky cache size: histories kept in memory so workflow tasks need not replay. */
+  maxCachedWorkflows?: number;
+  /** Drain time on SIGTERM; keep it under the orchestrator's stop timeout. */
+  shutdownGraceSeconds: number;
+}
 
 export interface WorkerConfig {
   backend: 'local' | 'aws';
@@ -89,8 +103,11 @@ export interface WorkerConfig {
   /** Deployments sharing an AWS account share this; default: the task queue. */
   quotaScope?: string;
   prices: PriceTable;
-  maxConcurrentActivities: number;
-  shutdownGraceSeconds: number;
+  tuning: WorkerTuning;
+  /** Prometheus scrape endpoint of the SDK runtime (`host:port`); unset, no metrics are served. */
+  metricsBindAddress?: string;
+  /** Port of the /healthz endpoint (container health checks); unset, none is served. */
+  healthPort?: number;
   logLevel: z.infer<typeof workerEnv>['LOG_LEVEL'];
 }
 
@@ -144,8 +161,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       pocketsphinxBinary: e.REELSCOPE_POCKETSPHINX_BIN,
       pocketsphinxModelDir: e.REELSCOPE_POCKETSPHINX_MODEL_DIR,
     },
-    maxConcurrentActivities: e.REELSCOPE_MAX_CONCURRENT_ACTIVITIES,
-    shutdownGraceSeconds: e.REELSCOPE_SHUTDOWN_GRACE_SECONDS,
+    tuning: {
+      maxConcurrentActivities: e.REELSCOPE_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: e.REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxCachedWorkflows: e.REELSCOPE_MAX_CACHED_WORKFLOWS,
+      shutdownGraceSeconds: e.REELSCOPE_SHUTDOWN_GRACE_SECONDS,
+    },
+    metricsBindAddress: e.REELSCOPE_METRICS_BIND_ADDRESS,
+    healthPort: e.REELSCOPE_HEALTH_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/create-activities';
+import type { WorkerTuning } from './config';
 
 type WorkflowOptionsBundle = NonNullable<WorkerOptions['workflowBundle']>;
 
@@ -9,8 +10,7 @@ export interface ReelscopeWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  maxConcurrentActivities: number;
-  shutdownGraceSeconds: number;
+  tuning: WorkerTuning;
   /** Prebuilt workflow bundle (production, tests); without it the worker bundles workflows/ at start. */
   workflowBundle?: WorkflowOptionsBundle;
   /** The payload codec (encryption), when on: the same one starter and CLI use. */
@@ -29,8 +29,10 @@ export function createReelscopeWorker(options: ReelscopeWorkerOptions): Promise<
     ...workflows,
     activities: createActivities(options.deps),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
-    // Fargate sends SIGTERM and kills 30 s later: finish in-flight activities inside that window.
-    shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,
+    maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
+    ...(options.tuning.maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks } : {}),
+    ...(options.tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.tuning.maxCachedWorkflows } : {}),
+    // Fargate sends SIGTERM and kills after the stop timeout: finish in-flight activities inside it.
+    shutdownGraceTime: `${options.tuning.shutdownGraceSeconds} seconds`,
   });
 }

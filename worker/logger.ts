@@ -9,12 +9,15 @@ export function createLogger(service: string, level: string): pino.Logger {
 const PINO_LEVEL: Record<LogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
 /**
- * Routes the Temporal SDK's logs (and the workflow and activity `log`) to pino. The Runtime
- * is process-wide and can be installed once, so entry points call this, never libraries.
+ * Installs the SDK runtime: its logs (and the workflow and activity `log`) go to pino, and
+ * with `metricsBindAddress` its metrics (task slots, schedule-to-start latencies, poll and
+ * request counts) are served for Prometheus at `/metrics`. The Runtime is process-wide and
+ * can be installed once, so entry points call this, never libraries.
  */
-export function routeTemporalLogs(logger: pino.Logger): void {
+export function installTemporalRuntime(logger: pino.Logger, options: { metricsBindAddress?: string } = {}): void {
   const level = (Object.keys(PINO_LEVEL) as LogLevel[]).find((l) => PINO_LEVEL[l] === logger.level) ?? 'INFO';
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => logger[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message)),
+    ...(options.metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } } : {}),
   });
 }

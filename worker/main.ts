@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
@@ -8,16 +7,21 @@ import { createActivityDeps } from './activity-deps';
 import { createAwsClients } from './aws-clients';
 import { loadWorkerConfig } from './config';
 import { createReelscopeWorker } from './create-worker';
-import { createLogger, routeTemporalLogs } from './logger';
+import { startHealthServer } from './health-server';
+import { createLogger, installTemporalRuntime } from './logger';
 
-/** Where the production bundle is built; REELSCOPE_WORKFLOW_BUNDLE points elsewhere (tests). */
-const PRODUCTION_BUNDLE = process.env['REELSCOPE_WORKFLOW_BUNDLE'] ?? join(__dirname, '..', 'dist', 'workflow-bundle.js');
+/**
+ * The prebuilt workflow bundle (`npm run build:bundle`, done in the image build, which sets
+ * this). Unset, the worker bundles workflows/ with webpack at start: right in development,
+ * where a leftover bundle would run stale workflow code, too slow for a production launch.
+ */
+const PRODUCTION_BUNDLE = process.env['REELSCOPE_WORKFLOW_BUNDLE'];
 
 /** Worker entry point: runs until SIGINT/SIGTERM, then drains within the grace time. */
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger('reelscope-worker', config.logLevel);
-  routeTemporalLogs(logger);
+  installTemporalRuntime(logger, { metricsBindAddress: config.metricsBindAddress });
   const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(
     process.env,
     process.env['REELSCOPE_TEMPORAL_SECRET_ID'] ? secretsManagerReader() : undefined,
@@ -27,20 +31,34 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace, dataConverter });
   const clients = createAwsClients(config.aws);
+  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
+    if (PRODUCTION_BUNDLE && !existsSync(PRODUCTION_BUNDLE)) throw new Error(`REELSCOPE_WORKFLOW_BUNDLE=${PRODUCTION_BUNDLE} does not exist`);
     const worker = await createReelscopeWorker({
       connection,
       namespace,
       taskQueue: config.taskQueue,
       deps: createActivityDeps(config, clients, logger, client),
-      maxConcurrentActivities: config.maxConcurrentActivities,
-      shutdownGraceSeconds: config.shutdownGraceSeconds,
-      workflowBundle: existsSync(PRODUCTION_BUNDLE) ? { codePath: PRODUCTION_BUNDLE } : undefined,
+      tuning: config.tuning,
+      workflowBundle: PRODUCTION_BUNDLE ? { codePath: PRODUCTION_BUNDLE } : undefined,
       dataConverter,
     });
-    logger.info({ taskQueue: config.taskQueue, namespace, backend: config.backend }, 'worker started');
+    if (config.healthPort) health = await startHealthServer(config.healthPort, () => worker.getState());
+    logger.info(
+      {
+        taskQueue: config.taskQueue,
+        namespace,
+        backend: config.backend,
+        workflowBundle: PRODUCTION_BUNDLE ?? 'bundled at start',
+        tuning: config.tuning,
+        metrics: config.metricsBindAddress ?? 'off',
+      },
+      'worker started',
+    );
     await worker.run();
+    logger.info('worker stopped');
   } finally {
+    await health?.close();
     await connection.close();
     await clientConnection.close();
     clients.destroy();

@@ -8,14 +8,20 @@ import { startAnalysis } from '../../starter/start-analysis';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
-import { startWorkerProcess, writeBundle, type WorkerProcess } from '../support/worker-process';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { freePort } from '../../local/free-port';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+const START_OPERATIONS = ['StartLabelDetection', 'StartContentModeration', 'StartCelebrityRecognition', 'StartTextDetection', 'StartSegmentDetection', 'StartTranscriptionJob'];
+const JOB_FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
 
 /**
- * A worker process killed with SIGKILL while its activities poll Rekognition and Transcribe
- * jobs: after the heartbeat timeout (30 s) the retries run on a new worker process and
- * re-attach to the same jobs from the heartbeat details. One Start* call per analysis.
+ * Worker processes started the way production starts them (worker/main.ts, the prebuilt
+ * workflow bundle), stopped while their activities poll Rekognition and Transcribe jobs:
+ * killed (SIGKILL) or drained (SIGTERM, as ECS stops a task). Either way the retries run on a
+ * new worker and re-attach to the same jobs from the heartbeat details: one Start* per analysis.
  */
-describe('a worker killed mid-poll', () => {
+describe('worker processes stopped mid-poll', () => {
   let fake: FakeAws;
   let uploader: TestWorker;
   let workers: WorkerProcess[] = [];
@@ -25,13 +31,13 @@ describe('a worker killed mid-poll', () => {
   beforeAll(async () => {
     fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
     const dir = await mkdtemp(join(tmpdir(), 'reelscope-crash-'));
-    const bundle = await bundleWorkflows();
+    const bundle = await bundleWorkflows(); // the uploader's own in-process worker
     env = awsBackendEnv(fake, {
       REELSCOPE_TASK_QUEUE: `crash-${randomUUID()}`,
       REELSCOPE_POLL_INITIAL_MS: '200',
       REELSCOPE_POLL_MAX_MS: '500',
       REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '12',
-      REELSCOPE_WORKFLOW_BUNDLE: await writeBundle(bundle, dir),
+      REELSCOPE_WORKFLOW_BUNDLE: (await buildWorkflowBundle(join(dir, 'workflow-bundle.js'))).path,
     });
     // Only used to upload and to reach the client: its task queue is not the workers'.
     uploader = await startTestWorker(bundle);
@@ -46,9 +52,7 @@ describe('a worker killed mid-poll', () => {
 
   it('resumes every job from its heartbeat on a new worker: one Start* per analysis, all complete', async () => {
     // Arrange
-    for (const family of ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const) {
-      fake.config.jobDurationMs[family] = 40_000;
-    }
+    for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 40_000;
     const first = await startWorkerProcess(env);
     workers.push(first);
     const input = await uploader.upload(clip, { name: 'crash.mp4' });
@@ -57,12 +61,7 @@ describe('a worker killed mid-poll', () => {
     // Act: kill the worker once every job runs and its id is in Temporal's heartbeat details
     // (before that, a retry cannot know the job and starts it again: idempotently, same job).
     const handle = uploader.client.workflow.getHandle(started.workflowId);
-    await waitFor(async () => {
-      if (fake.counters.runningJobs('rekognition') !== 5 || fake.counters.runningJobs('transcribe') !== 1) return false;
-      const { raw } = await handle.describe();
-      const checkpointed = (raw.pendingActivities ?? []).filter((a) => (a.heartbeatDetails?.payloads?.length ?? 0) > 0);
-      return checkpointed.length === 6;
-    }, 60_000);
+    await waitForCheckpointedJobs(handle);
     await first.kill();
     const second = await startWorkerProcess(env);
     workers.push(second);
@@ -71,12 +70,64 @@ describe('a worker killed mid-poll', () => {
     // Assert
     expect(result.status).toBe('COMPLETED');
     expect(result.outcomes.filter((o) => o.status !== 'succeeded')).toEqual([]);
-    for (const operation of ['StartLabelDetection', 'StartContentModeration', 'StartCelebrityRecognition', 'StartTextDetection', 'StartSegmentDetection', 'StartTranscriptionJob']) {
+    for (const operation of START_OPERATIONS) {
       expect(fake.counters.starts(operation)).toBe(1);
       expect(fake.counters.jobsStarted(operation)).toBe(1);
     }
   }, 180_000);
+
+  it('drains on SIGTERM inside the stop timeout, reports healthy and serves metrics until then; the next worker finishes every job', async () => {
+    // Arrange: jobs outlive the 2 s grace time, so in-flight activities are cancelled, not finished.
+    fake.reset();
+    fake.config.mediaDurationSeconds = () => 21;
+    for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 10_000;
+    const [healthPort, metricsPort] = [await freePort(), await freePort()];
+    const first = await startWorkerProcess({
+      ...env,
+      REELSCOPE_SHUTDOWN_GRACE_SECONDS: '2',
+      REELSCOPE_HEALTH_PORT: String(healthPort),
+      REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
+    });
+    workers.push(first);
+    expect(first.output()).toContain(`"workflowBundle":"${env['REELSCOPE_WORKFLOW_BUNDLE']}"`);
+    const input = await uploader.upload(clip, { name: 'drain.mp4' });
+    const started = await startAnalysis(uploader.client, env['REELSCOPE_TASK_QUEUE'] as string, input);
+    const handle = uploader.client.workflow.getHandle(started.workflowId);
+    await waitForCheckpointedJobs(handle);
+    const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+
+    // Act
+    const stopping = Date.now();
+    const exitCode = await first.stop();
+    const drainMs = Date.now() - stopping;
+    const second = await startWorkerProcess(env);
+    workers.push(second);
+    const result = (await handle.result()) as AnalyzeMediaResult;
+
+    // Assert
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ state: 'RUNNING' });
+    expect(metrics).toMatch(/temporal_worker_task_slots_available\{[^}]*worker_type="ActivityWorker"/);
+    expect(metrics).toMatch(/temporal_activity_schedule_to_start_latency/);
+    expect(exitCode).toBe(0);
+    expect(first.output()).toContain('worker stopped');
+    // ECS (and docker stop) kill 30 s after SIGTERM: the drain must end well inside that.
+    expect(drainMs).toBeLessThan(30_000);
+    expect(result.status).toBe('COMPLETED');
+    expect(result.outcomes.filter((o) => o.status !== 'succeeded')).toEqual([]);
+    for (const operation of START_OPERATIONS) expect(fake.counters.jobsStarted(operation)).toBe(1);
+  }, 180_000);
 });
+
+/** Until every job runs and its id is in Temporal's heartbeat details (a retry can then resume it). */
+async function waitForCheckpointedJobs(handle: { describe(): Promise<{ raw: { pendingActivities?: { heartbeatDetails?: { payloads?: unknown[] | null } | null }[] | null } }> }): Promise<void> {
+  await waitFor(async () => {
+    const { raw } = await handle.describe();
+    const checkpointed = (raw.pendingActivities ?? []).filter((a) => (a.heartbeatDetails?.payloads?.length ?? 0) > 0);
+    return checkpointed.length === 6;
+  }, 60_000);
+}
 
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -56,8 +56,7 @@ export async function startTestWorker(
     namespace: 'default',
     taskQueue,
     deps,
-    maxConcurrentActivities: config.maxConcurrentActivities,
-    shutdownGraceSeconds: 1,
+    tuning: { ...config.tuning, shutdownGraceSeconds: 1 },
     workflowBundle: bundle,
     dataConverter,
   });

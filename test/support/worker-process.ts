@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { WorkflowBundle } from '@temporalio/worker';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -13,13 +11,6 @@ export interface WorkerProcess {
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
-}
-
-/** Writes a prebuilt workflow bundle where a worker process can load it (no webpack at start). */
-export async function writeBundle(bundle: WorkflowBundle, dir: string): Promise<string> {
-  const path = join(dir, 'workflow-bundle.js');
-  await writeFile(path, bundle.code);
-  return path;
 }
 
 /**

@@ -22,6 +22,21 @@ describe('configuration', () => {
     expect(() => loadStarterConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
   });
 
+  it('reads worker tuning and operations endpoints, leaving the SDK defaults where unset', () => {
+    expect(loadWorkerConfig({}).tuning).toEqual({ maxConcurrentActivities: 4, shutdownGraceSeconds: 25 });
+    const config = loadWorkerConfig({
+      REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '50',
+      REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS: '20',
+      REELSCOPE_MAX_CACHED_WORKFLOWS: '0',
+      REELSCOPE_METRICS_BIND_ADDRESS: '0.0.0.0:9464',
+      REELSCOPE_HEALTH_PORT: '8080',
+    });
+    expect(config.tuning).toEqual({ maxConcurrentActivities: 50, maxConcurrentWorkflowTasks: 20, maxCachedWorkflows: 0, shutdownGraceSeconds: 25 });
+    expect(config).toMatchObject({ metricsBindAddress: '0.0.0.0:9464', healthPort: 8080 });
+    expect(() => loadWorkerConfig({ REELSCOPE_METRICS_BIND_ADDRESS: '9464' })).toThrow(/REELSCOPE_METRICS_BIND_ADDRESS: host:port/);
+    expect(() => loadWorkerConfig({ REELSCOPE_SHUTDOWN_GRACE_SECONDS: '300' })).toThrow(/REELSCOPE_SHUTDOWN_GRACE_SECONDS/);
+  });
+
   it('reads the aws backend: quotas, price overrides on top of the list prices, a fixed or identified language', () => {
     const config = loadWorkerConfig({
       REELSCOPE_BACKEND: 'aws',
