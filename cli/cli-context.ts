@@ -35,7 +35,7 @@ export async function openCliContext(env: NodeJS.ProcessEnv = process.env): Prom
   const config = loadWorkerConfig(env);
   const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(
     env,
-    env['REELSCOPE_TEMPORAL_SECRET_ID'] ? secretsManagerReader() : undefined,
+    secretsManagerReader(),
   );
   const connection = await Connection.connect(connectionOptions);
   const clients = createAwsClients(config.aws);

@@ -50,7 +50,32 @@ export async function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env,
     profile = withSecret(profile, await readTemporalSecret(readSecret, secretId));
   }
   const { connectionOptions, namespace } = toClientOptions(profile);
-  return { connectionOptions, namespace: namespace ?? 'default', dataConverter: dataConverterFor(env) };
+  return { connectionOptions, namespace: namespace ?? 'default', dataConverter: dataConverterFor(await withCodecSecret(env, readSecret)) };
+}
+
+const codecSecret = z.object({ keys: z.string().min(1), activeKey: z.string().min(1).optional() }).strict();
+
+/**
+ * Payload keys from `REELSCOPE_CODEC_SECRET_ID` (`{"keys": "id:base64,...", "activeKey": "id"}`)
+ * in place of REELSCOPE_CODEC_KEYS: the Lambda cannot inject secrets into its environment
+ * the way ECS does, and one secret for every component keeps them on the same keyring.
+ */
+async function withCodecSecret(env: NodeJS.ProcessEnv, readSecret?: SecretReader): Promise<NodeJS.ProcessEnv> {
+  const secretId = env['REELSCOPE_CODEC_SECRET_ID'];
+  if (!secretId) return env;
+  if (!readSecret) throw new Error('REELSCOPE_CODEC_SECRET_ID is set but no secret reader was given');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readSecret(secretId));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    json = undefined;
+  }
+  const parsed = codecSecret.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`secret ${secretId} is not payload keys; expected {"keys": "id:base64key[,...]", "activeKey": "id"} (set it with: aws secretsmanager put-secret-value)`);
+  }
+  return { ...env, REELSCOPE_CODEC_KEYS: parsed.data.keys, REELSCOPE_CODEC_ACTIVE_KEY: parsed.data.activeKey };
 }
 
 async function readTemporalSecret(readSecret: SecretReader, secretId: string): Promise<z.infer<typeof temporalSecret>> {

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsBindAddress: config.metricsBindAddress });
   const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(
     process.env,
-    process.env['REELSCOPE_TEMPORAL_SECRET_ID'] ? secretsManagerReader() : undefined,
+    secretsManagerReader(),
   );
   const connection = await NativeConnection.connect(connectionOptions);
   // Activities ask the job-quota semaphores for permits through an ordinary client.

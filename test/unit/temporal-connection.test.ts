@@ -50,4 +50,26 @@ describe('loadTemporalSettings', () => {
     const settings = await loadTemporalSettings({ REELSCOPE_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}` });
     expect(settings.dataConverter.payloadCodecs).toHaveLength(1);
   });
+
+  it('takes the payload keys from REELSCOPE_CODEC_SECRET_ID, the keyring an env-configured process decrypts with', async () => {
+    const keys = `k0:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`;
+    const read: SecretReader = async (id) => (id === 'reelscope/codec' ? JSON.stringify({ keys, activeKey: 'k1' }) : 'unexpected');
+
+    const fromSecret = await loadTemporalSettings({ REELSCOPE_CODEC_SECRET_ID: 'reelscope/codec' }, read);
+    const fromEnv = await loadTemporalSettings({ REELSCOPE_CODEC_KEYS: keys });
+    const [encoded] = await fromSecret.dataConverter.payloadCodecs![0]!.encode([{ data: Buffer.from('"hello"') }]);
+    const [decoded] = await fromEnv.dataConverter.payloadCodecs![0]!.decode([encoded!]);
+
+    expect(Buffer.from(encoded!.data!).includes('hello')).toBe(false);
+    expect(Buffer.from(decoded!.data!).toString()).toBe('"hello"');
+  });
+
+  it('names the expected shape, never the value, when the codec secret is not a keyring', async () => {
+    const read: SecretReader = async () => 'placeholder-do-not-print';
+
+    const loading = loadTemporalSettings({ REELSCOPE_CODEC_SECRET_ID: 'reelscope/codec' }, read);
+
+    await expect(loading).rejects.toThrow(/secret reelscope\/codec is not payload keys; expected \{"keys"/);
+    await expect(loadTemporalSettings({ REELSCOPE_CODEC_SECRET_ID: 'reelscope/codec' }, read)).rejects.not.toThrow(/do-not-print/);
+  });
 });
