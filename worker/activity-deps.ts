@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createAwsBackend } from '../activities/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
-import { logFailureNotifier } from '../activities/failure-notifier';
+import { logFailureNotifier, type FailureLog } from '../activities/failure-notifier';
 import { createLocalBackend } from '../activities/local/local-backend';
 import { createBedrockReportWriter } from '../activities/report/bedrock/bedrock-report-writer';
 import { extractiveReportWriter, withExtractiveFallback } from '../activities/report/report-writer';
@@ -14,7 +14,7 @@ import type { WorkerConfig } from './config';
 export function createActivityDeps(
   config: WorkerConfig,
   clients: AwsClients,
-  log: { error(message: string, meta?: Record<string, unknown>): void },
+  log: FailureLog,
   /** Reaches the job-quota semaphores; without it a backend with quotas cannot run its jobs. */
   temporal?: Client,
 ): ActivityDeps {
