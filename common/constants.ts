@@ -8,3 +8,5 @@ export const WORKFLOW_ID_PREFIX = 'media-';
 /** The semaphore workflow that bounds concurrent service jobs across every worker. */
 export const QUOTA_WORKFLOW_TYPE = 'jobQuotaWorkflow';
 export const QUOTA_WORKFLOW_ID_PREFIX = 'job-quota-';
+/** The report model: Claude Haiku 4.5 through the US cross-region inference profile. */
+export const DEFAULT_BEDROCK_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';

@@ -10,7 +10,10 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
   return { bucket: match[1], key: match[2] };
 }
 
+/** The area the worker writes; the CDK app grants the worker write access to it and no other. */
+export const RESULTS_PREFIX = 'results/';
+
 /** Where every artefact of one media lives in the results area. */
 export function resultsPrefix(tenant: string, mediaId: string): string {
-  return `results/${tenant}/${mediaId}/`;
+  return `${RESULTS_PREFIX}${tenant}/${mediaId}/`;
 }

@@ -5,7 +5,7 @@ import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table'
 import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
-import { DEFAULT_TASK_QUEUE } from '../common/constants';
+import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 
 const fraction = z.coerce.number().min(0).max(1);
@@ -52,7 +52,7 @@ const workerEnv = z.object({
   REELSCOPE_TRANSCRIBE_ENDPOINT: z.url().optional(),
   REELSCOPE_BEDROCK_ENDPOINT: z.url().optional(),
   REELSCOPE_BEDROCK_REGION: z.string().min(1).optional(),
-  REELSCOPE_BEDROCK_MODEL_ID: z.string().min(1).default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  REELSCOPE_BEDROCK_MODEL_ID: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
   REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS: positiveInt.default(4096),
   REELSCOPE_REPORT_CHUNK_TOKENS: positiveInt.default(24_000),
   REELSCOPE_REKOGNITION_MIN_CONFIDENCE: percent.default(50),

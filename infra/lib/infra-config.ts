@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../../common/constants';
+
+const keyPrefix = z.string().regex(/^([^/*]+\/)+$/, 'a key prefix ending in "/", e.g. incoming/');
+
+/**
+ * Where Temporal runs. Cloud: the worker and the starter read an API key or an mTLS pair from
+ * a Secrets Manager secret the stack creates (value set out of band, never in a template).
+ * Self-hosted: a plain gRPC endpoint reachable from the stack's VPC (peering or a shared VPC),
+ * so the starter Lambda runs in the VPC too.
+ */
+const temporal = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('cloud'),
+    address: z.string().regex(/^[\w.-]+:\d+$/, 'host:port, e.g. my-ns.a1b2c.tmprl.cloud:7233'),
+    namespace: z.string().min(1),
+  }),
+  z.object({
+    mode: z.literal('self-hosted'),
+    address: z.string().regex(/^[\w.-]+:\d+$/, 'host:port, e.g. temporal.internal:7233'),
+    namespace: z.string().min(1).default('default'),
+  }),
+]);
+
+/** Fargate's valid CPU/memory pairs for the sizes a media worker uses. */
+const fargateMemoryByCpu: Record<number, [number, number]> = { 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
+
+const worker = z
+  .object({
+    cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(2048),
+    memoryMiB: z.number().int().default(4096),
+    minTasks: z.number().int().min(1).default(1),
+    maxTasks: z.number().int().min(1).default(10),
+    maxConcurrentActivities: z.number().int().positive().default(8),
+    maxConcurrentWorkflowTasks: z.number().int().min(2).optional(),
+    maxCachedWorkflows: z.number().int().nonnegative().optional(),
+    /** Seconds an in-flight activity gets after SIGTERM; the ECS stop timeout adds headroom. */
+    shutdownGraceSeconds: z.number().int().positive().max(110).default(25),
+    /** A prebuilt image in this account's ECR; unset builds ./Dockerfile at deploy time. */
+    image: z.object({ repository: z.string().min(2), tag: z.string().min(1) }).optional(),
+  })
+  .refine((w) => w.minTasks <= w.maxTasks, { message: 'minTasks must not exceed maxTasks' })
+  .refine((w) => {
+    const [low, high] = fargateMemoryByCpu[w.cpu] ?? [0, 0];
+    return w.memoryMiB >= low && w.memoryMiB <= high && w.memoryMiB % 1024 === 0;
+  }, { message: 'memoryMiB must be a Fargate size for the chosen cpu (a multiple of 1024 within its range)' });
+
+export const infraConfigSchema = z.object({
+  stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Reelscope'),
+  taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  temporal: temporal.default({ mode: 'cloud', address: 'my-namespace.my-account.tmprl.cloud:7233', namespace: 'my-namespace.my-account' }),
+  incomingPrefix: keyPrefix.default('incoming/'),
+  /** Lower-case suffixes the rule matches; the rule also matches their upper-case spelling. */
+  suffixes: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1).default(['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.mp3', '.m4a', '.wav']),
+  /** Objects smaller than this never start a workflow (empty placeholders, folder markers). */
+  minSizeBytes: z.number().int().min(1).default(1),
+  bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
+  /** Encrypts workflow payloads with keys from a secret the stack creates. */
+  payloadEncryption: z.boolean().default(true),
+  /** Subscribed to the failure topic when set. */
+  alarmEmail: z.email().optional(),
+  worker: worker.default(worker.parse({})),
+  /** Further REELSCOPE_* settings for the worker (tiers, thresholds, prices...). */
+  workerEnvironment: z.record(z.string().regex(/^REELSCOPE_[A-Z_]+$/), z.string()).default({}),
+  /** Further REELSCOPE_* settings for the starter (tenants, tiers, review...). */
+  starterEnvironment: z.record(z.string().regex(/^REELSCOPE_[A-Z_]+$/), z.string()).default({}),
+});
+
+export type InfraConfig = z.infer<typeof infraConfigSchema>;
+
+/**
+ * The stack's settings from the `reelscope` context value (cdk.json, or `-c reelscope='{...}'`
+ * on the command line, where it arrives as a JSON string). Invalid settings fail the synth
+ * with every problem named.
+ */
+export function parseInfraConfig(context: unknown): InfraConfig {
+  const raw = typeof context === 'string' ? JSON.parse(context) : (context ?? {});
+  const result = infraConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  reelscope.${i.path.join('.')}: ${i.message}`).join('\n');
+  throw new Error(`invalid reelscope context:\n${problems}`);
+}

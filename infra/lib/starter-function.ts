@@ -1,0 +1,145 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge';
+import type { TemporalSecrets } from './temporal-secrets';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface StarterFunctionProps {
+  bucket: s3.IBucket;
+  incomingPrefix: string;
+  suffixes: string[];
+  minSizeBytes: number;
+  taskQueue: string;
+  temporalEnvironment: Record<string, string>;
+  secrets: TemporalSecrets;
+  extraEnvironment: Record<string, string>;
+  /** Set for a self-hosted cluster reachable only from inside the VPC. */
+  vpc?: ec2.IVpc;
+}
+
+/**
+ * The starter Lambda (starter/lambda.ts, bundled by esbuild) behind an EventBridge rule.
+ * Two failure paths both end in one dead-letter queue, so nothing is lost silently: events
+ * EventBridge could not deliver (after its retries) and invocations that failed (after
+ * Lambda's async retries), e.g. while Temporal was unreachable. Redriving the queue into the
+ * function is safe: starts are idempotent by workflow id.
+ */
+export class StarterFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly deadLetters: sqs.Queue;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: StarterFunctionProps) {
+    super(scope, id);
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.deadLetters, {
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the rule target and of the function; a DLQ of a DLQ would only defer the alarm that watches it.',
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: log writes to
+    // this one group, the secrets, and nothing else (the starter never touches S3 or DynamoDB).
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    for (const secret of props.secrets.all()) secret.grantRead(role);
+    // Lambda adds the VPC policy only to roles it creates itself.
+    if (props.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, 'starter', 'lambda.ts'),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // Connecting to Temporal Cloud on a cold start takes a second or two; a start call is ms.
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        ...props.temporalEnvironment,
+        ...props.secrets.environment(),
+        REELSCOPE_TASK_QUEUE: props.taskQueue,
+        REELSCOPE_INCOMING_PREFIX: props.incomingPrefix,
+        REELSCOPE_SUFFIXES: props.suffixes.join(','),
+        REELSCOPE_MIN_SIZE_BYTES: String(props.minSizeBytes),
+        POWERTOOLS_SERVICE_NAME: 'reelscope-starter',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.extraEnvironment,
+      },
+      bundling: {
+        format: OutputFormat.CJS,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
+        externalModules: [],
+      },
+      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
+    });
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.deadLetters),
+    });
+
+    this.rule = new events.Rule(this, 'ObjectCreated', {
+      description: `Starts an analysis for media created under ${props.incomingPrefix}`,
+      eventPattern: objectCreatedPattern(props),
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
+    });
+
+    if (props.vpc) {
+      acknowledge(role, {
+        id: 'AwsSolutions-IAM4',
+        reason: 'AWSLambdaVPCAccessExecutionRole: the network-interface permissions a VPC function needs (self-hosted Temporal is reachable only inside the VPC).',
+        findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'],
+      });
+    }
+  }
+}
+
+/**
+ * S3 "Object Created" events for this bucket, under the incoming prefix, with one of the
+ * suffixes (lower or upper case: EventBridge wildcards are case-sensitive; the starter
+ * re-checks case-insensitively) and at least the minimum size.
+ */
+function objectCreatedPattern(props: Pick<StarterFunctionProps, 'bucket' | 'incomingPrefix' | 'suffixes' | 'minSizeBytes'>): events.EventPattern {
+  const suffixes = [...new Set(props.suffixes.flatMap((s) => [s.toLowerCase(), s.toUpperCase()]))];
+  return {
+    source: ['aws.s3'],
+    detailType: ['Object Created'],
+    detail: {
+      bucket: { name: [props.bucket.bucketName] },
+      object: {
+        key: events.Match.anyOf(...suffixes.map((suffix) => events.Match.wildcard(`${props.incomingPrefix}*${suffix}`))),
+        size: events.Match.greaterThanOrEqual(props.minSizeBytes),
+      },
+    },
+  };
+}

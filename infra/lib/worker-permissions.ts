@@ -1,0 +1,106 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { acknowledge, arnInFinding } from './acknowledge';
+import { REKOGNITION_FEATURE } from '../../activities/cost/price-table';
+import type { TemporalSecrets } from './temporal-secrets';
+
+export interface WorkerAccess {
+  bucket: s3.IBucket;
+  incomingPrefix: string;
+  resultsPrefix: string;
+  records: dynamodb.ITable;
+  failures: dynamodb.ITable;
+  bedrockModelId: string;
+  secrets: TemporalSecrets;
+}
+
+/**
+ * Exactly the calls the worker makes, statement by statement (the activities are the
+ * reference: probe reads incoming/, analyses and reports write results/, Rekognition and
+ * Transcribe read the media with the caller's own S3 permission). The worker passes no role
+ * to any service: no iam:PassRole, no SNS notification channel, no Transcribe data-access role.
+ */
+export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
+  const { bucket } = access;
+  const incoming = bucket.arnForObjects(`${access.incomingPrefix}*`);
+  const results = bucket.arnForObjects(`${access.resultsPrefix}*`);
+
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'ReadMediaAndResults',
+    // Versions: the starter pins the object version, so an overwrite mid-run cannot swap the media.
+    actions: ['s3:GetObject', 's3:GetObjectVersion'],
+    resources: [incoming, results],
+  }));
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteResults', actions: ['s3:PutObject'], resources: [results] }));
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'ListOwnPrefixes',
+    // Without ListBucket a missing key answers 403 instead of 404, and "not there yet" looks like "denied".
+    actions: ['s3:ListBucket'],
+    resources: [bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': [`${access.incomingPrefix}*`, `${access.resultsPrefix}*`] } },
+  }));
+
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'RekognitionVideoJobs',
+    actions: [...new Set(Object.values(REKOGNITION_FEATURE))].flatMap((feature) => [`rekognition:Start${feature}`, `rekognition:Get${feature}`]),
+    resources: ['*'],
+  }));
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'TranscriptionJobs',
+    actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
+    resources: ['*'],
+  }));
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'ReportModel', actions: ['bedrock:InvokeModel'], resources: bedrockModelArns(role, access.bedrockModelId) }));
+
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'MediaRecords',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    resources: [access.records.tableArn, `${access.records.tableArn}/index/*`],
+  }));
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'FailureRecords', actions: ['dynamodb:PutItem'], resources: [access.failures.tableArn] }));
+  for (const secret of access.secrets.all()) secret.grantRead(role);
+
+  const foundationModels = bedrockModelArns(role, access.bedrockModelId).filter((arn) => arn.includes(':bedrock:*:'));
+  acknowledge(
+    role,
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Rekognition Video Start*/Get* and Transcribe Start/GetTranscriptionJob are granted on "*": the job is created by the call itself and is not scoped by ARN here; the grant is limited to these exact actions.',
+      findings: ['Resource::*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Object grants are prefix-scoped: incoming/ (read) and results/ (read/write) of the media bucket, whose keys are per tenant and per media.',
+      findings: [access.incomingPrefix, access.resultsPrefix].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: "Queries go to the records table's own indexes (by tenant and time, by tenant and status).",
+      findings: [`Resource::${arnInFinding(access.records)}/index/*`],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'A cross-region inference profile routes each request to the one model in any region of its geography.',
+      findings: foundationModels.map((arn) => `Resource::${arn.replace(/^arn:[^:]+:/, 'arn:<AWS::Partition>:')}`),
+    },
+  );
+}
+
+/**
+ * What bedrock:InvokeModel (Converse) must name for a model id: a geography-prefixed id
+ * (`us.`, `eu.`, `apac.`, `global.` ...) is a cross-region inference profile, which needs the
+ * profile and the foundation model in every region it may route to; a plain id is one
+ * foundation model in this region.
+ */
+export function bedrockModelArns(scope: Construct, modelId: string): string[] {
+  const stack = Stack.of(scope);
+  const profile = /^(us|eu|apac|us-gov|global|jp|au|ca)\.(.+)$/.exec(modelId);
+  if (!profile) return [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
+  return [
+    `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`,
+    `arn:${stack.partition}:bedrock:*::foundation-model/${profile[2]}`,
+  ];
+}

@@ -1,0 +1,307 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseInfraConfig } from '../../infra/lib/infra-config';
+import { ReelscopeStack } from '../../infra/lib/reelscope-stack';
+import { recordTableDefinitions } from '../../local/record-tables';
+import { matchesPattern } from '../support/event-pattern';
+
+const ENV = { account: '111122223333', region: 'eu-west-1' };
+
+function synth(context: unknown) {
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')) });
+  const stack = new ReelscopeStack(app, 'Reelscope', parseInfraConfig(context), { env: ENV });
+  const nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
+  return { stack, template: Template.fromStack(stack), nag };
+}
+
+const cloud = synth({
+  temporal: { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c' },
+  alarmEmail: 'oncall@example.com',
+});
+const selfHosted = synth({ temporal: { mode: 'self-hosted', address: 'temporal.internal:7233' }, payloadEncryption: false });
+
+function resourceOf(template: Template, type: string, idPart: string): { logicalId: string; properties: Record<string, any> } {
+  const [entry] = Object.entries(template.findResources(type)).filter(([id]) => id.includes(idPart));
+  if (!entry) throw new Error(`no ${type} with "${idPart}" in its logical id`);
+  return { logicalId: entry[0], properties: entry[1]['Properties'] };
+}
+
+function statementsOf(template: Template, policyIdPart: string): Array<{ Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }> {
+  return resourceOf(template, 'AWS::IAM::Policy', policyIdPart).properties['PolicyDocument']['Statement'];
+}
+
+const actionsOf = (statements: Array<{ Action: string | string[] }>) => statements.flatMap((s) => [s.Action].flat()).sort();
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each([
+    ['Temporal Cloud', cloud],
+    ['self-hosted Temporal', selfHosted],
+  ])('reports no unacknowledged finding for %s', (_name, { nag }) => {
+    expect(nag.violations.map((v) => `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(nag.success).toBe(true);
+  });
+});
+
+describe('media bucket', () => {
+  it('is encrypted, versioned, private, TLS-only, logs access, and aborts incomplete multipart uploads', () => {
+    const bucket = resourceOf(cloud.template, 'AWS::S3::Bucket', 'MediaBucketMedia').properties;
+
+    expect(bucket['BucketEncryption']).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket['LoggingConfiguration']).toMatchObject({ LogFilePrefix: 'media/' });
+    expect(bucket['LifecycleConfiguration']['Rules']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+        expect.objectContaining({ Prefix: 'processed/', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
+      ]),
+    );
+    cloud.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('sends its events to EventBridge', () => {
+    cloud.template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    });
+  });
+});
+
+describe('object-created rule', () => {
+  const rule = resourceOf(cloud.template, 'AWS::Events::Rule', 'StarterObjectCreated').properties;
+  const bucketName = { Ref: resourceOf(cloud.template, 'AWS::S3::Bucket', 'MediaBucketMedia').logicalId };
+  // What CloudFormation deploys: the pattern with the bucket's Ref replaced by its name.
+  const deployedPattern = JSON.parse(JSON.stringify(rule['EventPattern']).replace(JSON.stringify(bucketName), '"reelscope-media-1a2b3c"'));
+  const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../shared/events', name), 'utf8'));
+  // A real EventBridge payload, moved to this stack's bucket and given a key and size.
+  const eventFor = (key: string, size: number, name = 's3-eventbridge-object-created.json') => {
+    const event = fixture(name);
+    return { ...event, detail: { ...event.detail, bucket: { name: 'reelscope-media-1a2b3c' }, object: { ...event.detail.object, key, size } } };
+  };
+
+  it('matches Object Created for the bucket under incoming/ with a configured suffix in either case, and a size of at least 1 byte', () => {
+    expect(rule['EventPattern']).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: {
+        bucket: { name: [bucketName] },
+        object: { key: expect.arrayContaining([{ wildcard: 'incoming/*.mp4' }, { wildcard: 'incoming/*.MP4' }]), size: [{ numeric: ['>=', 1] }] },
+      },
+    });
+  });
+
+  it.each([
+    ['incoming/acme/clip.mp4', 1024, true],
+    ['incoming/acme/CLIP.MOV', 1024, true],
+    ['incoming/acme/deep/folder/talk.m4a', 5, true],
+    ['incoming/acme/clip.mp4', 0, false],
+    ['results/acme/clip.mp4', 1024, false],
+    ['incoming/acme/notes.txt', 1024, false],
+    ['incoming/acme/clip.mp4.part', 1024, false],
+    ['IMG_m7fzo3.jpg', 184_662, false],
+  ])('on the real EventBridge payload, key %s of %d bytes matches: %s', (key, size, expected) => {
+    expect(matchesPattern(deployedPattern, eventFor(key, size))).toBe(expected);
+  });
+
+  it('does not match the other S3 event types of the same bucket', () => {
+    expect(matchesPattern(deployedPattern, eventFor('incoming/a/b.mp4', 10))).toBe(true);
+    for (const other of ['s3-eventbridge-object-deleted.json', 's3-eventbridge-object-restored.json', 's3-eventbridge-object-expired.json']) {
+      expect(matchesPattern(deployedPattern, eventFor('incoming/a/b.mp4', 10, other))).toBe(false);
+    }
+    const otherBucket = eventFor('incoming/a/b.mp4', 10);
+    expect(matchesPattern(deployedPattern, { ...otherBucket, detail: { ...otherBucket.detail, bucket: { name: 'someone-elses-bucket' } } })).toBe(false);
+  });
+
+  it('targets the starter with retries and a dead-letter queue, which also receives failed async invocations', () => {
+    const [target] = rule['Targets'];
+    const deadLetters = resourceOf(cloud.template, 'AWS::SQS::Queue', 'StarterDeadLetters').logicalId;
+    const starter = resourceOf(cloud.template, 'AWS::Lambda::Function', 'StarterFunction').logicalId;
+
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [starter, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
+    });
+    cloud.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [deadLetters, 'Arn'] } } },
+    });
+    cloud.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+});
+
+describe('starter function', () => {
+  it('runs the bundled starter on the latest Node.js runtime with its settings and secret ids, never a secret value', () => {
+    const fn = resourceOf(cloud.template, 'AWS::Lambda::Function', 'StarterFunction').properties;
+
+    expect(fn['Runtime']).toBe('nodejs24.x');
+    expect(fn['Handler']).toBe('index.handler');
+    expect(fn['Environment']['Variables']).toMatchObject({
+      TEMPORAL_ADDRESS: 'media.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'media.a1b2c',
+      REELSCOPE_TEMPORAL_SECRET_ID: { Ref: expect.stringContaining('SecretsCloudCredential') },
+      REELSCOPE_CODEC_SECRET_ID: { Ref: expect.stringContaining('SecretsPayloadKeys') },
+      REELSCOPE_INCOMING_PREFIX: 'incoming/',
+      REELSCOPE_MIN_SIZE_BYTES: '1',
+    });
+    expect(JSON.stringify(fn['Environment'])).not.toMatch(/apiKey|BEGIN|TEMPORAL_API_KEY/);
+    expect(fn['VpcConfig']).toBeUndefined();
+  });
+
+  it('runs inside the VPC only when Temporal is self-hosted there, and then reads no Temporal Cloud secret', () => {
+    const fn = resourceOf(selfHosted.template, 'AWS::Lambda::Function', 'StarterFunction').properties;
+
+    expect(fn['VpcConfig']).toMatchObject({ SubnetIds: expect.any(Array), SecurityGroupIds: expect.any(Array) });
+    expect(fn['Environment']['Variables']).toMatchObject({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'default' });
+    expect(fn['Environment']['Variables']).not.toHaveProperty('REELSCOPE_TEMPORAL_SECRET_ID');
+    expect(fn['Environment']['Variables']).not.toHaveProperty('REELSCOPE_CODEC_SECRET_ID');
+    selfHosted.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('may write its own logs, read the two secrets and dead-letter failed events: nothing else', () => {
+    const statements = statementsOf(cloud.template, 'StarterRoleDefaultPolicy');
+
+    expect(actionsOf(statements)).toEqual(
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+    );
+    const role = resourceOf(cloud.template, 'AWS::IAM::Role', 'StarterRole').properties;
+    expect(role['ManagedPolicyArns']).toBeUndefined();
+  });
+});
+
+describe('record tables', () => {
+  const [records, failures] = recordTableDefinitions({ records: 'r', failures: 'f' });
+
+  it('have the keys and indexes the code queries, from the same definitions as the local tables', () => {
+    const table = resourceOf(cloud.template, 'AWS::DynamoDB::Table', 'TablesRecords').properties;
+
+    expect(table['KeySchema']).toEqual(records!.KeySchema);
+    expect(table['GlobalSecondaryIndexes']).toEqual(
+      records!.GlobalSecondaryIndexes!.map((index) => expect.objectContaining({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+    );
+    expect(resourceOf(cloud.template, 'AWS::DynamoDB::Table', 'TablesFailures').properties['KeySchema']).toEqual(failures!.KeySchema);
+  });
+
+  it('keep point-in-time recovery, deletion protection and the data on stack deletion', () => {
+    for (const id of ['TablesRecords', 'TablesFailures']) {
+      const properties = resourceOf(cloud.template, 'AWS::DynamoDB::Table', id).properties;
+      expect(properties).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true, BillingMode: 'PAY_PER_REQUEST' });
+    }
+    cloud.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('worker service', () => {
+  const task = resourceOf(cloud.template, 'AWS::ECS::TaskDefinition', 'WorkersTask').properties;
+  const worker = task['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'worker');
+  const collector = task['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'metrics');
+  const env = Object.fromEntries(worker.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+
+  it('sizes the Fargate task from config and gives V8 half of its memory', () => {
+    expect(task).toMatchObject({ Cpu: '2048', Memory: '4096', RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc' });
+    expect(env['NODE_OPTIONS']).toBe('--max-old-space-size=2048 --enable-source-maps');
+    expect(env).toMatchObject({ REELSCOPE_BACKEND: 'aws', REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '8', REELSCOPE_HEALTH_PORT: '8080', REELSCOPE_METRICS_BIND_ADDRESS: '127.0.0.1:9464' });
+  });
+
+  it('stops gracefully: ECS waits longer than the worker drains before it sends SIGKILL', () => {
+    expect(Number(env['REELSCOPE_SHUTDOWN_GRACE_SECONDS'])).toBe(25);
+    expect(worker.StopTimeout).toBe(35);
+    expect(worker.StopTimeout).toBeGreaterThan(Number(env['REELSCOPE_SHUTDOWN_GRACE_SECONDS']));
+    expect(worker.StopTimeout).toBeLessThanOrEqual(120);
+  });
+
+  it('judges health by /healthz, logs to CloudWatch, and ships SDK metrics through a non-essential collector', () => {
+    expect(worker.HealthCheck.Command.join(' ')).toContain('http://127.0.0.1:8080/healthz');
+    expect(worker.LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: expect.objectContaining({ mode: 'non-blocking' }) });
+    expect(collector.Essential).toBe(false);
+    const collectorConfig = collector.Environment.find((e: { Name: string }) => e.Name === 'AOT_CONFIG_CONTENT').Value;
+    expect(JSON.stringify(collectorConfig)).toContain('127.0.0.1:9464');
+    expect(JSON.stringify(collectorConfig)).toContain('temporal_worker_task_slots_');
+  });
+
+  it('runs in private subnets with container insights, rolls back failed deployments, and scales on slots and CPU', () => {
+    cloud.template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }] });
+    cloud.template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 1,
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+      DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100 },
+    });
+    cloud.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 10 });
+    cloud.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        CustomizedMetricSpecification: Match.objectLike({ MetricName: 'temporal_worker_task_slots_used', Namespace: 'Reelscope/Worker' }),
+        TargetValue: 6,
+      }),
+    });
+    cloud.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 65 }),
+    });
+  });
+
+  it('may read incoming/, read and write results/, run only its Rekognition, Transcribe and Bedrock calls, and touch only its tables', () => {
+    const statements = statementsOf(cloud.template, 'WorkersTaskRoleDefaultPolicy');
+    const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
+    const bucketArn = { 'Fn::GetAtt': [resourceOf(cloud.template, 'AWS::S3::Bucket', 'MediaBucketMedia').logicalId, 'Arn'] };
+    const under = (prefix: string) => ({ 'Fn::Join': ['', [bucketArn, `/${prefix}*`]] });
+
+    expect(bySid['ReadMediaAndResults']).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [under('incoming/'), under('results/')] });
+    expect(bySid['WriteResults']).toMatchObject({ Action: 's3:PutObject', Resource: under('results/') });
+    expect(bySid['ListOwnPrefixes']).toMatchObject({ Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*'] } } });
+    expect([bySid['RekognitionVideoJobs']!.Action].flat().sort()).toEqual(
+      ['CelebrityRecognition', 'ContentModeration', 'LabelDetection', 'SegmentDetection', 'TextDetection'].flatMap((f) => [`rekognition:Get${f}`, `rekognition:Start${f}`]).sort(),
+    );
+    expect(bySid['TranscriptionJobs']!.Action).toEqual(['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob']);
+    expect(bySid['ReportModel']).toMatchObject({ Action: 'bedrock:InvokeModel' });
+    expect(JSON.stringify(bySid['ReportModel']!.Resource)).toContain(':bedrock:eu-west-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(bySid['FailureRecords']).toMatchObject({ Action: 'dynamodb:PutItem' });
+
+    const actions = actionsOf(statements);
+    expect(actions.filter((a) => a.endsWith('*') || a === 'iam:PassRole')).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    expect(actions.some((a) => /^s3:(Delete|PutBucket|PutObjectAcl)/.test(a))).toBe(false);
+  });
+});
+
+describe('operations alarms', () => {
+  it('publish to one KMS-encrypted topic with the on-call subscription', () => {
+    cloud.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    cloud.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    cloud.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('count the worker\'s failure log line and alarm on failed media, dead-lettered uploads and worker backlog', () => {
+    cloud.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.msg = "media analysis failed" }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'FailedAnalyses', MetricValue: '1' })],
+    });
+    const alarms = Object.values(cloud.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a['Properties']);
+    const metricNames = alarms.map((a) => a.MetricName).sort();
+
+    expect(metricNames).toEqual(['ApproximateNumberOfMessagesVisible', 'FailedAnalyses', 'temporal_activity_schedule_to_start_latency', 'temporal_workflow_task_schedule_to_start_latency']);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringContaining('AlarmsNotifications') }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+});
+
+describe('infra config', () => {
+  it('takes the context as an object or as the JSON string `cdk -c` passes', () => {
+    const json = parseInfraConfig(JSON.stringify({ temporal: { mode: 'self-hosted', address: 'temporal:7233' }, worker: { cpu: 1024, memoryMiB: 2048 } }));
+
+    expect(json.temporal).toEqual({ mode: 'self-hosted', address: 'temporal:7233', namespace: 'default' });
+    expect(json.worker).toMatchObject({ cpu: 1024, memoryMiB: 2048, maxConcurrentActivities: 8, shutdownGraceSeconds: 25 });
+  });
+
+  it('names every bad setting', () => {
+    expect(() => parseInfraConfig({ worker: { cpu: 1024, memoryMiB: 16384 }, suffixes: ['mp4'], temporal: { mode: 'cloud', address: 'no-port' } })).toThrow(
+      /reelscope\.temporal\.address[\s\S]*reelscope\.suffixes\.0[\s\S]*reelscope\.worker: memoryMiB must be a Fargate size/,
+    );
+  });
+});
