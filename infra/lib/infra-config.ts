@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../../common/constants';
 
+const secretArn = z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'a complete secret ARN (with its 6-character suffix)');
+
 const keyPrefix = z.string().regex(/^([^/*]+\/)+$/, 'a key prefix ending in "/", e.g. incoming/');
 
 /**
@@ -14,6 +16,8 @@ const temporal = z.discriminatedUnion('mode', [
     mode: z.literal('cloud'),
     address: z.string().regex(/^[\w.-]+:\d+$/, 'host:port, e.g. my-ns.a1b2c.tmprl.cloud:7233'),
     namespace: z.string().min(1),
+    /** An existing credential secret; unset, the stack creates an empty one. */
+    credentialSecretArn: secretArn.optional(),
   }),
   z.object({
     mode: z.literal('self-hosted'),
@@ -31,7 +35,8 @@ const worker = z
     memoryMiB: z.number().int().default(4096),
     minTasks: z.number().int().min(1).default(1),
     maxTasks: z.number().int().min(1).default(10),
-    maxConcurrentActivities: z.number().int().positive().default(8),
+    // A job-polling activity is idle almost all the time: aws workers hold many at once.
+    maxConcurrentActivities: z.number().int().positive().default(50),
     maxConcurrentWorkflowTasks: z.number().int().min(2).optional(),
     maxCachedWorkflows: z.number().int().nonnegative().optional(),
     /** Seconds an in-flight activity gets after SIGTERM; the ECS stop timeout adds headroom. */
@@ -57,6 +62,10 @@ export const infraConfigSchema = z.object({
   bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),
   /** Encrypts workflow payloads with keys from a secret the stack creates. */
   payloadEncryption: z.boolean().default(true),
+  /** An existing keyring secret; unset (with encryption on), the stack creates an empty one. */
+  payloadKeysSecretArn: secretArn.optional(),
+  /** The stack VPC's range: pick one that does not overlap a network it is peered with. */
+  vpcCidr: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR from /16 to /24').default('10.40.0.0/16'),
   /** Subscribed to the failure topic when set. */
   alarmEmail: z.email().optional(),
   worker: worker.default(worker.parse({})),

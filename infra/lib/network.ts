@@ -12,10 +12,11 @@ import { Construct } from 'constructs';
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { cidr: string }) {
     super(scope, id);
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       maxAzs: 2,
       natGateways: 1,
       subnetConfiguration: [

@@ -29,10 +29,14 @@ export class ReelscopeStack extends Stack {
     super(scope, id, { description: 'reelscope: durable media analysis on Temporal', ...props });
     const { temporal } = config;
 
-    const network = new Network(this, 'Network');
+    const network = new Network(this, 'Network', { cidr: config.vpcCidr });
     const media = new MediaBucket(this, 'MediaBucket');
     const tables = new RecordTables(this, 'Tables');
-    const secrets = new TemporalSecrets(this, 'Secrets', { cloudCredential: temporal.mode === 'cloud', payloadEncryption: config.payloadEncryption });
+    const secrets = new TemporalSecrets(this, 'Secrets', {
+      cloudCredential: temporal.mode === 'cloud',
+      payloadEncryption: config.payloadEncryption,
+      existing: { credentialArn: temporal.mode === 'cloud' ? temporal.credentialSecretArn : undefined, payloadKeysArn: config.payloadKeysSecretArn },
+    });
     const temporalEnvironment = { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace };
 
     const starter = new StarterFunction(this, 'Starter', {

@@ -10,29 +10,34 @@ import { acknowledge } from './acknowledge';
  * sees a value: operators put the values with `aws secretsmanager put-secret-value`, so no
  * credential passes through a template, a CDK context or CloudFormation.
  */
-export class TemporalSecrets extends Construct {
-  readonly credential?: secretsmanager.Secret;
-  readonly payloadKeys?: secretsmanager.Secret;
+export interface TemporalSecretsProps {
+  cloudCredential: boolean;
+  payloadEncryption: boolean;
+  /** Secrets created before the stack (recommended: the first deployment's workers can start at once). */
+  existing?: { credentialArn?: string; payloadKeysArn?: string };
+}
 
-  constructor(scope: Construct, id: string, props: { cloudCredential: boolean; payloadEncryption: boolean }) {
+export class TemporalSecrets extends Construct {
+  readonly credential?: secretsmanager.ISecret;
+  readonly payloadKeys?: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: TemporalSecretsProps) {
     super(scope, id);
     const rotationOutOfBand = {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated out of band: a Temporal Cloud API key or certificate is issued by Temporal Cloud, and payload keys rotate by adding a key id and switching activeKey (old ids stay to decrypt history), neither of which a Secrets Manager rotation Lambda can do.',
     };
+    const secret = (secretId: string, description: string, existingArn: string | undefined): secretsmanager.ISecret => {
+      if (existingArn) return secretsmanager.Secret.fromSecretCompleteArn(this, secretId, existingArn);
+      const created = new secretsmanager.Secret(this, secretId, { description, removalPolicy: RemovalPolicy.RETAIN });
+      acknowledge(created, rotationOutOfBand);
+      return created;
+    };
     if (props.cloudCredential) {
-      this.credential = new secretsmanager.Secret(this, 'CloudCredential', {
-        description: 'Temporal Cloud credential for reelscope: {"apiKey": "..."} or {"tlsCert": "PEM", "tlsKey": "PEM"}',
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      acknowledge(this.credential, rotationOutOfBand);
+      this.credential = secret('CloudCredential', 'Temporal Cloud credential for reelscope: {"apiKey": "..."} or {"tlsCert": "PEM", "tlsKey": "PEM"}', props.existing?.credentialArn);
     }
     if (props.payloadEncryption) {
-      this.payloadKeys = new secretsmanager.Secret(this, 'PayloadKeys', {
-        description: 'reelscope payload encryption keys: {"keys": "k1:<32 bytes base64>", "activeKey": "k1"}',
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      acknowledge(this.payloadKeys, rotationOutOfBand);
+      this.payloadKeys = secret('PayloadKeys', 'reelscope payload encryption keys: {"keys": "k1:<32 bytes base64>", "activeKey": "k1"}', props.existing?.payloadKeysArn);
     }
   }
 
@@ -45,7 +50,7 @@ export class TemporalSecrets extends Construct {
   }
 
   /** Every secret, for granting read access. */
-  all(): secretsmanager.Secret[] {
-    return [this.credential, this.payloadKeys].filter((s): s is secretsmanager.Secret => s !== undefined);
+  all(): secretsmanager.ISecret[] {
+    return [this.credential, this.payloadKeys].filter((s): s is secretsmanager.ISecret => s !== undefined);
   }
 }

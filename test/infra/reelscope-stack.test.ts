@@ -174,6 +174,29 @@ describe('starter function', () => {
   });
 });
 
+describe('secrets created before the stack', () => {
+  const credentialArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:reelscope/temporal-AbC123';
+  const payloadKeysArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:reelscope/payload-keys-XyZ789';
+  const { template, nag } = synth({
+    temporal: { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c', credentialSecretArn: credentialArn },
+    payloadKeysSecretArn: payloadKeysArn,
+    vpcCidr: '10.77.0.0/16',
+  });
+
+  it('are used by ARN, so the first deployment\'s workers start with their credential; the stack creates none', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const fn = resourceOf(template, 'AWS::Lambda::Function', 'StarterFunction').properties;
+    expect(fn['Environment']['Variables']).toMatchObject({ REELSCOPE_TEMPORAL_SECRET_ID: credentialArn, REELSCOPE_CODEC_SECRET_ID: payloadKeysArn });
+    const workerReads = statementsOf(template, 'WorkersTaskRoleDefaultPolicy').filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(workerReads.map((s) => s.Resource).sort()).toEqual([credentialArn, payloadKeysArn].sort());
+    expect(nag.violations).toEqual([]);
+  });
+
+  it('puts the VPC in the configured range', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.77.0.0/16' });
+  });
+});
+
 describe('record tables', () => {
   const [records, failures] = recordTableDefinitions({ records: 'r', failures: 'f' });
 
@@ -205,7 +228,7 @@ describe('worker service', () => {
   it('sizes the Fargate task from config and gives V8 half of its memory', () => {
     expect(task).toMatchObject({ Cpu: '2048', Memory: '4096', RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc' });
     expect(env['NODE_OPTIONS']).toBe('--max-old-space-size=2048 --enable-source-maps');
-    expect(env).toMatchObject({ REELSCOPE_BACKEND: 'aws', REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '8', REELSCOPE_HEALTH_PORT: '8080', REELSCOPE_METRICS_BIND_ADDRESS: '127.0.0.1:9464' });
+    expect(env).toMatchObject({ REELSCOPE_BACKEND: 'aws', REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '50', REELSCOPE_HEALTH_PORT: '8080', REELSCOPE_METRICS_BIND_ADDRESS: '127.0.0.1:9464' });
   });
 
   it('stops gracefully: ECS waits longer than the worker drains before it sends SIGKILL', () => {
@@ -236,7 +259,7 @@ describe('worker service', () => {
     cloud.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         CustomizedMetricSpecification: Match.objectLike({ MetricName: 'temporal_worker_task_slots_used', Namespace: 'Reelscope/Worker' }),
-        TargetValue: 6,
+        TargetValue: 35,
       }),
     });
     cloud.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
@@ -296,7 +319,7 @@ describe('infra config', () => {
     const json = parseInfraConfig(JSON.stringify({ temporal: { mode: 'self-hosted', address: 'temporal:7233' }, worker: { cpu: 1024, memoryMiB: 2048 } }));
 
     expect(json.temporal).toEqual({ mode: 'self-hosted', address: 'temporal:7233', namespace: 'default' });
-    expect(json.worker).toMatchObject({ cpu: 1024, memoryMiB: 2048, maxConcurrentActivities: 8, shutdownGraceSeconds: 25 });
+    expect(json.worker).toMatchObject({ cpu: 1024, memoryMiB: 2048, maxConcurrentActivities: 50, shutdownGraceSeconds: 25 });
   });
 
   it('names every bad setting', () => {
