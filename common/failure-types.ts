@@ -13,6 +13,8 @@ export const REJECTION_TYPES = [
   'MediaTooLong',
   'MediaNotFound',
   'UnknownTier',
+  'UnsupportedCodec',
+  'UnsupportedDimensions',
 ] as const;
 export type RejectionType = (typeof REJECTION_TYPES)[number];
 

@@ -18,6 +18,12 @@ const IMAGE_FORMATS = /(^|,)(image2|[a-z0-9]+_pipe|apng|webp)(,|$)/;
 const IMAGE_CODECS = new Set(['mjpeg', 'png', 'bmp', 'webp', 'gif', 'tiff', 'jpeg2000', 'heif']);
 /** Stream bit rates promising this much more data than the object holds mean a cut-off upload. */
 const TRUNCATION_RATIO = 1.25;
+/**
+ * Largest frame analysed: 8192x8192 (DCI 8K is 8192x4320). Every frame-based step decodes
+ * full frames before scaling them, so a 12000x12000 upload would cost ~200 MB per frame on
+ * every worker that touches it; such files are refused up front instead.
+ */
+const MAX_FRAME_PIXELS = 8192 * 8192;
 
 /**
  * Turns ffprobe's answer into the facts the pipeline plans from, rejecting media that is
@@ -29,6 +35,7 @@ export function mediaFactsFromProbe(data: FfprobeData, sizeBytes: number): Media
   if (!video && !audio) {
     throw new MediaRejectedError('UnrecognizedMedia', 'the file has no audio or video stream');
   }
+  checkDecodable(video, audio);
   const kind = mediaKind(data, video, audio);
   const durationSeconds = numberOr(data.format.duration, 0);
   if (kind !== 'image' && !(durationSeconds > 0)) {
@@ -67,6 +74,27 @@ export function mediaFactsFromProbe(data: FfprobeData, sizeBytes: number): Media
     ...(typeof tags['title'] === 'string' ? { title: tags['title'] } : {}),
     ...(location ? { location } : {}),
   };
+}
+
+/**
+ * ffprobe names the codec of every stream it can decode; a stream without a codec name (a
+ * codec id ffmpeg does not know) would fail every analysis later, one retry at a time.
+ */
+function checkDecodable(video: FfprobeStream | undefined, audio: FfprobeStream | undefined): void {
+  for (const stream of [video, audio]) {
+    // ffprobe prints no codec name; fluent-ffmpeg reports that as 'unknown'.
+    if (stream && (!stream.codec_name || stream.codec_name === 'none' || stream.codec_name === 'unknown')) {
+      const tag = stream.codec_tag_string && stream.codec_tag_string !== '[0][0][0][0]' ? ` (codec tag ${stream.codec_tag_string})` : '';
+      throw new MediaRejectedError('UnsupportedCodec', `the ${stream.codec_type} stream uses a codec ffmpeg cannot decode${tag}`);
+    }
+  }
+  const pixels = (video?.width ?? 0) * (video?.height ?? 0);
+  if (pixels > MAX_FRAME_PIXELS) {
+    throw new MediaRejectedError(
+      'UnsupportedDimensions',
+      `the video is ${video?.width}x${video?.height} (${Math.round(pixels / 1e6)} megapixels), over the ${Math.round(MAX_FRAME_PIXELS / 1e6)}-megapixel limit (8192x8192)`,
+    );
+  }
 }
 
 function mediaKind(data: FfprobeData, video?: FfprobeStream, audio?: FfprobeStream): MediaKind {

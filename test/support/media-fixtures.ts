@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,5 +70,63 @@ export async function makeAudioOnly(dir: string): Promise<string> {
 export async function makeImage(dir: string): Promise<string> {
   const path = join(dir, 'still.jpg');
   await ffmpeg([...pattern(1), '-frames:v', '1', path]);
+  return path;
+}
+
+/** Bytes with no structure at all, named like a video. */
+export async function makeRandomBytes(dir: string): Promise<string> {
+  const path = join(dir, 'noise.mp4');
+  await writeFile(path, randomBytes(256 * 1024));
+  return path;
+}
+
+/** A valid Matroska file whose video codec id no decoder knows (the id is patched in place). */
+export async function makeUnknownCodec(dir: string): Promise<string> {
+  const source = join(dir, 'known-codec.mkv');
+  await ffmpeg([...pattern(2), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', source]);
+  const bytes = await readFile(source);
+  const at = bytes.indexOf('V_MPEG4/ISO/AVC');
+  if (at < 0) throw new Error('no AVC codec id to patch in the generated file');
+  bytes.write('V_REELSCOPE/XYZ', at, 'latin1');
+  const path = join(dir, 'unknown-codec.mkv');
+  await writeFile(path, bytes);
+  return path;
+}
+
+/** 12000x12000 frames: decodable, but ~200 MB per frame for every frame-based step. */
+export async function makeHugeDimensions(dir: string): Promise<string> {
+  const path = join(dir, 'huge.mkv');
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:s=12000x12000:r=5:d=0.4', '-c:v', 'mpeg2video', path]);
+  return path;
+}
+
+/** An MP4 written with zero frames: a container and nothing in it. */
+export async function makeZeroFrames(dir: string): Promise<string> {
+  const path = join(dir, 'zero-frames.mp4');
+  await ffmpeg([...pattern(1), '-frames:v', '0', '-c:v', 'libx264', path]);
+  return path;
+}
+
+/** Clean video, AAC audio whose packets are corrupted by the noise bitstream filter. */
+export async function makeCorruptAudio(dir: string): Promise<string> {
+  const path = join(dir, 'corrupt-audio.mp4');
+  await ffmpeg([
+    ...pattern(3), ...tone(3),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-bsf:a', 'noise=amount=2', '-shortest', path,
+  ]);
+  return path;
+}
+
+/** One video stream and twelve audio streams (multi-language masters look like this). */
+export async function makeManyStreams(dir: string): Promise<string> {
+  const path = join(dir, 'many-streams.mkv');
+  const tracks = Array.from({ length: 12 }, (_, i) => i + 1);
+  await ffmpeg([
+    ...pattern(2),
+    ...tracks.flatMap((i) => ['-f', 'lavfi', '-i', `sine=frequency=${200 + i * 50}:duration=2`]),
+    '-map', '0:v', ...tracks.flatMap((i) => ['-map', `${i}:a`]),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', path,
+  ]);
   return path;
 }
