@@ -4,13 +4,14 @@ import { defaultConfig, type FakeAwsConfig } from './config';
 import type { FakeAwsContext } from './context';
 import { FakeAwsCounters } from './counters';
 import { FaultInjector } from './faults';
-import { JobStore } from './jobs';
+import { JobStore, type FakeJob } from './jobs';
 import { rekognition } from './rekognition';
 import { startFakeServer, type FakeRequest } from './server';
 import { transcribe } from './transcribe';
 
 export type { ConverseRequest } from './bedrock-converse';
 export type { FakeAwsConfig, JobInfo, JobMatcher, PerService } from './config';
+export type { FakeJob } from './jobs';
 export type { ErrorKind, RecordedConverse } from './counters';
 export { FakeAwsCounters } from './counters';
 export { sampleFromSchema, sampleViolatingSchema } from './json-schema-sample';
@@ -33,6 +34,8 @@ export interface FakeAws {
   /** Mutable between and within tests. */
   config: FakeAwsConfig;
   counters: FakeAwsCounters;
+  /** Every job started so far, for benchmarks that time what happened after a job ended. */
+  jobs(): FakeJob[];
   /** Forgets jobs and counters and restores the default configuration and the fault sequence. */
   reset(): void;
   close(): Promise<void>;
@@ -100,6 +103,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     },
     get counters() {
       return context.counters;
+    },
+    jobs() {
+      return [...jobs.all()];
     },
     reset() {
       jobs.clear();
