@@ -1,0 +1,60 @@
+/**
+ * AWS service cost per video at list prices (activities/cost/price-table.ts), for 1, 10 and
+ * 60 minutes of media, next to the seed moderation design's table. The same functions price
+ * every real run into its record, so these figures are what the records would show.
+ *   npm run bench:cost
+ */
+import { DEFAULT_PRICES, bedrockCost, rekognitionCost, totalUsd, transcribeCost, type RekognitionFeature } from '../../activities/cost/price-table';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
+import { TEMPORAL_USD_PER_ACTION, heartbeatsReachingServer } from './step-functions-model';
+
+const SEED_TABLE: Record<number, number> = { 1: 0.33, 10: 3.24, 60: 19.44 };
+const ALL: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection'];
+/** Selective invocation: the uploader skips text and shots (`skip` in the start input), the seed design's set. */
+const SELECTIVE: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition'];
+/** Image APIs on sampled keyframes instead of video minutes (not built: see the note below). */
+const IMAGE_API_USD = 0.001;
+const KEYFRAMES = 24;
+
+/**
+ * Report tokens, an assumption until real Bedrock runs are measured: a fixed prompt and
+ * schema of ~3,000 tokens plus ~400 per minute of timeline (speech at ~150 words a minute
+ * and the label, moderation and shot lanes), 1,500 tokens out; over the 24,000-token chunk
+ * budget the map-reduce pass adds a second read of about a tenth.
+ */
+function reportTokens(minutes: number): { input: number; output: number } {
+  const input = 3_000 + 400 * minutes;
+  return input > 24_000 ? { input: Math.round(input * 1.1), output: 3_000 } : { input, output: 1_500 };
+}
+
+function videoCost(minutes: number, features: RekognitionFeature[]): number {
+  const seconds = minutes * 60;
+  const tokens = reportTokens(minutes);
+  return totalUsd([
+    ...features.map((feature) => rekognitionCost(feature, seconds, DEFAULT_PRICES)),
+    transcribeCost(seconds, DEFAULT_PRICES),
+    ...bedrockCost(DEFAULT_BEDROCK_MODEL_ID, tokens.input, tokens.output, DEFAULT_PRICES),
+  ]);
+}
+
+function keyframeCost(minutes: number): number {
+  const tokens = reportTokens(minutes);
+  // Labels and moderation on each keyframe; celebrities need faces, so the video API stays.
+  return KEYFRAMES * 2 * IMAGE_API_USD + totalUsd([
+    rekognitionCost('CelebrityRecognition', minutes * 60, DEFAULT_PRICES),
+    transcribeCost(minutes * 60, DEFAULT_PRICES),
+    ...bedrockCost(DEFAULT_BEDROCK_MODEL_ID, tokens.input, tokens.output, DEFAULT_PRICES),
+  ]);
+}
+
+/** Temporal Cloud actions per video: 50 in the history (bench:pipeline) plus heartbeats of six 1x-real-time jobs. */
+function temporalCost(minutes: number): number {
+  return (50 + 6 * heartbeatsReachingServer(minutes * 60, 30)) * TEMPORAL_USD_PER_ACTION;
+}
+
+console.log('| media | seed design | reelscope, all analyses | selective (seed set) | + keyframe sampling (not built) | Temporal Cloud actions |');
+console.log('|---|---|---|---|---|---|');
+for (const minutes of [1, 10, 60]) {
+  const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 4 : 2)}`;
+  console.log(`| ${minutes} min | ${usd(SEED_TABLE[minutes]!)} | ${usd(videoCost(minutes, ALL))} | ${usd(videoCost(minutes, SELECTIVE))} | ${usd(keyframeCost(minutes))} | ${usd(temporalCost(minutes))} |`);
+}
