@@ -1,0 +1,120 @@
+/**
+ * Videos in flight on one worker process (production start, prebuilt bundle) on this
+ * machine: the aws backend against the fake AWS (jobs of a fixed time, account quotas raised
+ * so the orchestration, not AWS, is what is measured), N videos started at once. Prints RSS
+ * and CPU of the worker, throughput, and workflow/activity task schedule-to-start
+ * percentiles from the worker's own Prometheus histograms.
+ *   npm run bench:scale -- [--levels 10,100,500] [--job-seconds 20]
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Command } from 'commander';
+import { freePort } from '../../local/free-port';
+import { startLocalStack } from '../../local/local-stack';
+import { startAnalysis } from '../../starter/start-analysis';
+import { startFakeAws } from '../../test/support/fake-aws';
+import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
+import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
+import { startWorkerProcess } from '../../test/support/worker-process';
+import { buildWorkflowBundle } from '../build-workflow-bundle';
+
+const run = promisify(execFile);
+const FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
+const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
+
+/** RSS (MB) and cumulative CPU seconds of a process and its children (ffmpeg, ffprobe). */
+async function usage(pid: number): Promise<{ rssMb: number; cpuSeconds: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // utime, stime, cutime, cstime are fields 14-17 (1-based) of /proc/pid/stat.
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(stat[i]), 0);
+  return { rssMb: rssKb / 1024, cpuSeconds: ticks / CLOCK_TICKS };
+}
+
+/**
+ * Percentile of a Prometheus histogram summed over all its series (normal and sticky queues),
+ * as the upper bound of the bucket it falls in.
+ */
+function histogramPercentile(metrics: string, name: string, p: number): string {
+  const counts = new Map<string, number>();
+  for (const m of metrics.matchAll(new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\d+)`, 'gm'))) {
+    const le = /le="([^"]+)"/.exec(m[1]!)![1]!;
+    counts.set(le, (counts.get(le) ?? 0) + Number(m[2]));
+  }
+  const buckets = [...counts].map(([le, count]) => ({ le, count })).sort((a, b) => (a.le === '+Inf' ? 1 : b.le === '+Inf' ? -1 : Number(a.le) - Number(b.le)));
+  const totalCount = counts.get('+Inf') ?? 0;
+  if (totalCount === 0) return 'n/a';
+  const bucket = buckets.find((b) => b.count >= p * totalCount)!;
+  return bucket.le === '+Inf' ? `> ${buckets[buckets.length - 2]?.le} ms` : `<= ${bucket.le} ms`;
+}
+
+async function main(): Promise<void> {
+  const opts = new Command().option('--levels <list>', 'videos in flight', '10,100,500').option('--job-seconds <n>', 'fake job time', '20').parse().opts<{ levels: string; jobSeconds: string }>();
+  const dataDir = await mkdtemp(join(tmpdir(), 'reelscope-scale-'));
+  const stack = await startLocalStack({ dataDir, bucket: 'reelscope-scale', tables: { records: 'reelscope-scale-media', failures: 'reelscope-scale-failures' }, persistent: false });
+  Object.assign(process.env, stack.env);
+  const fake = await startFakeAws({ s3Endpoint: stack.env['REELSCOPE_S3_ENDPOINT'] as string });
+  for (const family of FAMILIES) fake.config.jobDurationMs[family] = Number(opts.jobSeconds) * 1000;
+  fake.config.concurrentJobLimit = { rekognition: 100_000, transcribe: 100_000 };
+  fake.config.mediaDurationSeconds = () => 60;
+  const bundlePath = (await buildWorkflowBundle(join(dataDir, 'workflow-bundle.js'))).path;
+  const uploader = await startTestWorker(await bundleWorkflows());
+  const clip = join(dataDir, 'clip.mp4');
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  console.log(`| videos in flight | wall | throughput | worker RSS peak | worker CPU (incl. ffmpeg) | workflow task schedule-to-start p50 / p95 | activity schedule-to-start p95 | completed |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  try {
+    for (const level of opts.levels.split(',').map(Number)) {
+      const metricsPort = await freePort();
+      const env = awsBackendEnv(fake, {
+        REELSCOPE_TASK_QUEUE: `scale-${randomUUID()}`,
+        REELSCOPE_POLL_INITIAL_MS: '1000',
+        REELSCOPE_POLL_MAX_MS: '10000',
+        REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '200',
+        REELSCOPE_QUOTA_REKOGNITION_VIDEO: '100000',
+        REELSCOPE_QUOTA_TRANSCRIBE: '100000',
+        REELSCOPE_WORKFLOW_BUNDLE: bundlePath,
+        REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
+        LOG_LEVEL: 'warn',
+      });
+      const worker = await startWorkerProcess(env);
+      const pid = worker.child.pid!;
+      try {
+        const inputs = await Promise.all(Array.from({ length: level }, (_, i) => uploader.upload(clip, { name: `scale-${level}-${i}.mp4` })));
+        const before = await usage(pid);
+        let peakRss = before.rssMb;
+        const sampler = setInterval(() => void usage(pid).then((u) => (peakRss = Math.max(peakRss, u.rssMb)), () => {}), 500);
+        const started = Date.now();
+        const ids = await Promise.all(inputs.map(async (input) => (await startAnalysis(uploader.client, env['REELSCOPE_TASK_QUEUE']!, input)).workflowId));
+        const results = await Promise.all(ids.map((id) => uploader.client.workflow.getHandle(id).result().then((r: { status: string }) => r.status, () => 'FAILED')));
+        const wallSeconds = (Date.now() - started) / 1000;
+        clearInterval(sampler);
+        const after = await usage(pid);
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        const completed = results.filter((s) => s === 'COMPLETED').length;
+        const cpu = after.cpuSeconds - before.cpuSeconds;
+        console.log(
+          `| ${level} | ${wallSeconds.toFixed(1)} s | ${((completed / wallSeconds) * 60).toFixed(1)} videos/min | ${peakRss.toFixed(0)} MB | ${cpu.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)}% of one core) | ${histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.5)} / ${histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.95)} | ${histogramPercentile(metrics, 'temporal_activity_schedule_to_start_latency', 0.95)} | ${completed}/${level} |`,
+        );
+      } finally {
+        await worker.kill();
+      }
+    }
+  } finally {
+    await uploader.stop();
+    await fake.close();
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
