@@ -18,6 +18,12 @@ import {
 
 /** Continue as new well before the history gets heavy; state is a few KB at most. */
 const MAX_HISTORY_EVENTS = 2_000;
+/**
+ * Grant signals in flight at once. The server refuses a workflow task that would leave more
+ * than 2,000 signals to other workflows pending, and retries it forever: with a limit that
+ * high and a burst that large, every requester would wait on a semaphore that cannot move.
+ */
+const MAX_GRANTS_IN_FLIGHT = 500;
 
 /**
  * A counting semaphore over an account-wide quota (Rekognition's 20 concurrent video jobs,
@@ -26,10 +32,12 @@ const MAX_HISTORY_EVENTS = 2_000;
  * LimitExceededException. Leases expire, so a requester that vanished (terminated, reset)
  * cannot hold capacity forever. Runs until terminated; continues as new to stay small.
  */
-export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = MAX_HISTORY_EVENTS): Promise<never> {
+export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = MAX_HISTORY_EVENTS, maxGrantsInFlight = MAX_GRANTS_IN_FLIGHT): Promise<never> {
   const state: QuotaState = { ...initial, leases: [...initial.leases], waiting: [...initial.waiting] };
   let changed = true;
   const grants = new Set<Promise<void>>();
+  // Set only when grants were held back, so runs that never hit the cap replay as before.
+  let grantsDeferred = false;
 
   setHandler(acquirePermitSignal, (request: PermitRequest) => {
     state.limit = request.limit;
@@ -53,7 +61,10 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
         state.leases = state.leases.filter((l) => l.leaseId !== request.leaseId);
         changed = true;
       })
-      .finally(() => grants.delete(sent));
+      .finally(() => {
+        grants.delete(sent);
+        if (grantsDeferred) changed = true;
+      });
     grants.add(sent);
   };
 
@@ -65,7 +76,12 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
       log.warn('leases expired without a release', { leases: expired.map((l) => l.leaseId) });
       state.leases = state.leases.filter((l) => l.expiresAt > now);
     }
+    grantsDeferred = false;
     while (state.leases.length < state.limit && state.waiting.length > 0) {
+      if (grants.size >= maxGrantsInFlight) {
+        grantsDeferred = true;
+        break;
+      }
       const request = state.waiting.shift() as PermitRequest;
       state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs });
       grant(request);
@@ -75,7 +91,7 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
       // A signal that lands while this run completes makes the server reject the continue-as-new;
       // this run then handles it and tries again, so nothing is lost.
       await condition(() => grants.size === 0 && allHandlersFinished());
-      await continueAsNew<typeof jobQuotaWorkflow>(state, maxHistoryEvents);
+      await continueAsNew<typeof jobQuotaWorkflow>(state, maxHistoryEvents, maxGrantsInFlight);
     }
     const nextExpiry = Math.min(...state.leases.map((l) => l.expiresAt));
     const timeout = Number.isFinite(nextExpiry) ? Math.max(1, nextExpiry - Date.now()) : undefined;

@@ -127,6 +127,54 @@ describe('jobQuotaWorkflow (real dev server)', () => {
   });
 });
 
+/** A high limit met by a burst: grants go out a few at a time, and each completed one frees room for the next. */
+describe('jobQuotaWorkflow under a burst above its grants-in-flight cap (real dev server)', () => {
+  const taskQueue = `quota-burst-${randomUUID()}`;
+  let client: Client;
+  let clientConnection: Connection;
+  let workerConnection: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    const address = process.env['TEMPORAL_ADDRESS'] as string;
+    clientConnection = await Connection.connect({ address });
+    client = new Client({ connection: clientConnection });
+    workerConnection = await NativeConnection.connect({ address });
+    worker = await Worker.create({
+      connection: workerConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/quota-requester-workflow'), logger: quiet }),
+      activities: { requestQuotaPermit: createQuotaPermitActivity({ client, limits: { 'rekognition-video': 10, transcribe: 10 } }) },
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+    await clientConnection.close();
+  });
+
+  it('grants every waiter within the limit even when only 2 grants may be in flight', async () => {
+    // Arrange: the semaphore started first, with the small cap (production uses 500 of the server's 2,000).
+    const semaphore = quotaWorkflowId('transcribe', taskQueue);
+    await client.workflow.start(QUOTA_WORKFLOW_TYPE, { taskQueue, workflowId: semaphore, args: [{ quota: 'transcribe', limit: 10, leases: [], waiting: [] }, 2_000, 2] });
+
+    // Act: six holders that keep their permits far longer than the test waits.
+    const holders = [];
+    for (let i = 0; i < 6; i++) {
+      holders.push(await client.workflow.start<typeof quotaRequester>('quotaRequester', { taskQueue, workflowId: `burst-${randomUUID()}`, args: ['transcribe', 600_000, 60_000] }));
+    }
+
+    // Assert: all six hold a lease at once, so the cap delayed grants but never stalled them.
+    await waitFor(async () => (await client.workflow.getHandle(semaphore).query(quotaStateQuery)).leases.length === 6, 15_000);
+    expect((await client.workflow.getHandle(semaphore).query(quotaStateQuery)).waiting).toEqual([]);
+    for (const holder of holders) await holder.terminate('test done');
+    await client.workflow.getHandle(semaphore).terminate('test done');
+  });
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
