@@ -50,8 +50,10 @@ function histogramPercentile(metrics: string, name: string, p: number): string {
   const buckets = [...counts].map(([le, count]) => ({ le, count })).sort((a, b) => (a.le === '+Inf' ? 1 : b.le === '+Inf' ? -1 : Number(a.le) - Number(b.le)));
   const totalCount = counts.get('+Inf') ?? 0;
   if (totalCount === 0) return 'n/a';
-  const bucket = buckets.find((b) => b.count >= p * totalCount)!;
-  return bucket.le === '+Inf' ? `> ${buckets[buckets.length - 2]?.le} ms` : `<= ${bucket.le} ms`;
+  const index = buckets.findIndex((b) => b.count >= p * totalCount);
+  const lower = index > 0 ? Number(buckets[index - 1]!.le) : 0;
+  const upper = buckets[index]!.le;
+  return upper === '+Inf' ? `> ${lower / 1000} s` : `${lower / 1000}-${Number(upper) / 1000} s`;
 }
 
 async function main(): Promise<void> {
@@ -81,7 +83,6 @@ async function main(): Promise<void> {
         REELSCOPE_QUOTA_TRANSCRIBE: '100000',
         REELSCOPE_WORKFLOW_BUNDLE: bundlePath,
         REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
-        LOG_LEVEL: 'warn',
       });
       const worker = await startWorkerProcess(env);
       const pid = worker.child.pid!;

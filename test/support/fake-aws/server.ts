@@ -51,6 +51,9 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    // A client that hangs up mid-answer (a cancelled call, a killed worker) must end its own
+    // connection, not the process: an unhandled EPIPE on a piped socket would crash the fake.
+    socket.on('error', () => socket.destroy());
     return socket;
   };
   const tcp = createTcpServer((socket) => {
