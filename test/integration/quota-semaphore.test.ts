@@ -8,35 +8,42 @@ import type { quotaRequester } from '../support/quota-requester-workflow';
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
+/** A worker for the semaphore and the requester test workflow, with the given quota limit. */
+async function startRequesterWorker(taskQueue: string, limit: number) {
+  const address = process.env['TEMPORAL_ADDRESS'] as string;
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection });
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: workerConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/quota-requester-workflow'), logger: quiet }),
+    activities: { requestQuotaPermit: createQuotaPermitActivity({ client, limits: { 'rekognition-video': limit, transcribe: limit } }) },
+  });
+  const running = worker.run();
+  return {
+    client,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await clientConnection.close();
+    },
+  };
+}
+
 /** The semaphore on its own: leases that outlive their holder, idempotent asks, continue-as-new. */
 describe('jobQuotaWorkflow (real dev server)', () => {
   let client: Client;
-  let clientConnection: Connection;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: Awaited<ReturnType<typeof startRequesterWorker>>;
   const taskQueue = `quota-${randomUUID()}`;
   const limit = 1;
 
   beforeAll(async () => {
-    const address = process.env['TEMPORAL_ADDRESS'] as string;
-    clientConnection = await Connection.connect({ address });
-    client = new Client({ connection: clientConnection });
-    workerConnection = await NativeConnection.connect({ address });
-    worker = await Worker.create({
-      connection: workerConnection,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/quota-requester-workflow'), logger: quiet }),
-      activities: { requestQuotaPermit: createQuotaPermitActivity({ client, limits: { 'rekognition-video': limit, transcribe: limit } }) },
-    });
-    running = worker.run();
+    harness = await startRequesterWorker(taskQueue, limit);
+    client = harness.client;
   });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await clientConnection.close();
-  });
+  afterAll(() => harness?.stop());
 
   const requester = (holdMs: number, leaseTimeoutMs = 60_000) =>
     client.workflow.start<typeof quotaRequester>('quotaRequester', {
@@ -131,30 +138,13 @@ describe('jobQuotaWorkflow (real dev server)', () => {
 describe('jobQuotaWorkflow under a burst above its grants-in-flight cap (real dev server)', () => {
   const taskQueue = `quota-burst-${randomUUID()}`;
   let client: Client;
-  let clientConnection: Connection;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: Awaited<ReturnType<typeof startRequesterWorker>>;
 
   beforeAll(async () => {
-    const address = process.env['TEMPORAL_ADDRESS'] as string;
-    clientConnection = await Connection.connect({ address });
-    client = new Client({ connection: clientConnection });
-    workerConnection = await NativeConnection.connect({ address });
-    worker = await Worker.create({
-      connection: workerConnection,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/quota-requester-workflow'), logger: quiet }),
-      activities: { requestQuotaPermit: createQuotaPermitActivity({ client, limits: { 'rekognition-video': 10, transcribe: 10 } }) },
-    });
-    running = worker.run();
+    harness = await startRequesterWorker(taskQueue, 10);
+    client = harness.client;
   });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await clientConnection.close();
-  });
+  afterAll(() => harness?.stop());
 
   it('grants every waiter within the limit even when only 2 grants may be in flight', async () => {
     // Arrange: the semaphore started first, with the small cap (production uses 500 of the server's 2,000).
