@@ -53,7 +53,8 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
     resources: ['*'],
   }));
-  role.addToPolicy(new iam.PolicyStatement({ sid: 'ReportModel', actions: ['bedrock:InvokeModel'], resources: bedrockModelArns(role, access.bedrockModelId) }));
+  const modelArns = bedrockModelArns(role, access.bedrockModelId);
+  role.addToPolicy(new iam.PolicyStatement({ sid: 'ReportModel', actions: ['bedrock:InvokeModel'], resources: modelArns }));
 
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'MediaRecords',
@@ -63,7 +64,7 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
   role.addToPolicy(new iam.PolicyStatement({ sid: 'FailureRecords', actions: ['dynamodb:PutItem'], resources: [access.failures.tableArn] }));
   for (const secret of access.secrets.all()) secret.grantRead(role);
 
-  const foundationModels = bedrockModelArns(role, access.bedrockModelId).filter((arn) => arn.includes(':bedrock:*:'));
+  const foundationModels = modelArns.filter((arn) => arn.includes(':bedrock:*:'));
   acknowledge(
     role,
     {

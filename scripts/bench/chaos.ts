@@ -8,37 +8,23 @@
  *   npm run chaos -- [--scenario kill|restart|all] [--runs 20] [--seed 7]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { MediaRecords } from '../../activities/storage/media-records';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { freePort } from '../../local/free-port';
-import { startLocalStack } from '../../local/local-stack';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startTemporalDevServer } from '../../local/temporal-dev-server';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../../test/support/fake-aws';
+import { JOB_FAMILIES, type FakeAws } from '../../test/support/fake-aws';
+import { seededRandom } from '../../test/support/fake-aws/random';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../../test/support/test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../../test/support/worker-process';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
+import { runBench, startBenchStack } from './bench-stack';
 
-const FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
 const RESULT_TIMEOUT_MS = 180_000;
-
-/** mulberry32: a seeded generator, so a failing run can be repeated with its seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +40,7 @@ async function resultWithin(uploader: TestWorker, workflowId: string): Promise<A
 function jobsOf(fake: FakeAws, key: string): { jobsPerFamily: number[]; startRequests: number } {
   const jobs = fake.jobs().filter((job) => job.key === key);
   return {
-    jobsPerFamily: FAMILIES.map((family) => jobs.filter((job) => job.family === family).length),
+    jobsPerFamily: JOB_FAMILIES.map((family) => jobs.filter((job) => job.family === family).length),
     // The fake keys jobs by `operation:token` (or `transcribe:name`) and counts requests by token.
     startRequests: jobs.reduce((sum, job) => sum + (job.idempotencyKey ? fake.counters.startsFor(job.idempotencyKey.slice(job.idempotencyKey.indexOf(':') + 1)) : 1), 0),
   };
@@ -142,11 +128,9 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the kill moments', '7')
     .parse()
     .opts<{ scenario: string; runs: string; seed: string }>();
-  const dataDir = await mkdtemp(join(tmpdir(), 'reelscope-chaos-'));
-  const stack = await startLocalStack({ dataDir, bucket: 'reelscope-chaos', tables: { records: 'reelscope-chaos-media', failures: 'reelscope-chaos-failures' }, persistent: false });
-  Object.assign(process.env, stack.env);
-  const fake = await startFakeAws({ s3Endpoint: stack.env['REELSCOPE_S3_ENDPOINT'] as string });
-  for (const family of FAMILIES) fake.config.jobDurationMs[family] = 8_000;
+  const bench = await startBenchStack('chaos');
+  const { fake, dataDir } = bench;
+  for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 8_000;
   fake.config.mediaDurationSeconds = () => 21;
   const env = awsBackendEnv(fake, {
     REELSCOPE_TASK_QUEUE: `chaos-${randomUUID()}`,
@@ -163,15 +147,10 @@ async function main(): Promise<void> {
     if (opts.scenario !== 'kill') ok &&= await restartRun({ fake, uploader, env, clip, dataDir });
   } finally {
     await uploader.stop();
-    await fake.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
   console.log(ok ? '\nall runs completed with one job per analysis' : '\nSOME RUNS FAILED');
   process.exit(ok ? 0 : 1);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

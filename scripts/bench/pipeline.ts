@@ -6,19 +6,17 @@
  * Prints markdown tables for docs/BENCHMARKS.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { REKOGNITION_FEATURE } from '../../activities/cost/price-table';
 import type { AnalysisKind } from '../../common/types';
-import { startLocalStack } from '../../local/local-stack';
 import { TEMPORAL_CLI } from '../../local/temporal-dev-server';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../../test/support/fake-aws';
+import { JOB_FAMILIES, type FakeAws } from '../../test/support/fake-aws';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
+import { runBench, startBenchStack } from './bench-stack';
 import { historyFigures, total } from './history-metrics';
 import { STEP_FUNCTIONS_USD_PER_TRANSITION, TEMPORAL_USD_PER_ACTION, heartbeatsReachingServer, stepFunctionsTransitions } from './step-functions-model';
 
@@ -141,15 +139,12 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ jobSeconds: string; mediaMinutes: string; pollMaxMs: string }>();
   const jobSeconds = Number(options.jobSeconds);
-  const dataDir = await mkdtemp(join(tmpdir(), 'reelscope-bench-'));
-  const stack = await startLocalStack({ dataDir, bucket: 'reelscope-bench', tables: { records: 'reelscope-bench-media', failures: 'reelscope-bench-failures' }, persistent: false });
-  Object.assign(process.env, stack.env);
-  const fake = await startFakeAws({ s3Endpoint: stack.env['REELSCOPE_S3_ENDPOINT'] as string });
-  const families = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
+  const bench = await startBenchStack('bench');
+  const { fake, stack, dataDir } = bench;
   // Spread around the nominal time so the six jobs of a video end at different phases of the
   // poll schedule: the lag figures sample the schedule instead of one lucky alignment.
   const spread = [1.3, 0.85, 0.95, 1.05, 1.15, 1.25];
-  fake.config.jobDurationMs = Object.fromEntries(families.map((f, i) => [f, Math.round(jobSeconds * spread[i]! * 1000)])) as typeof fake.config.jobDurationMs;
+  JOB_FAMILIES.forEach((family, i) => (fake.config.jobDurationMs[family] = Math.round(jobSeconds * spread[i]! * 1000)));
   const bundle = await bundleWorkflows();
   const measurements: Measurement[] = [];
   try {
@@ -170,13 +165,8 @@ async function main(): Promise<void> {
     }
     printTables(measurements, jobSeconds);
   } finally {
-    await fake.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -17,6 +17,7 @@ import { ffprobe } from '../../activities/media/ffprobe';
 import { ObjectStore } from '../../activities/storage/object-store';
 import { freePort } from '../../local/free-port';
 import { startObjectStoreServer } from '../../local/object-store-server';
+import { runBench } from './bench-stack';
 
 const run = promisify(execFile);
 const BUCKET = 'reelscope-bench';
@@ -87,7 +88,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

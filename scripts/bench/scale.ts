@@ -8,23 +8,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { freePort } from '../../local/free-port';
-import { startLocalStack } from '../../local/local-stack';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws } from '../../test/support/fake-aws';
+import { JOB_FAMILIES } from '../../test/support/fake-aws';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
 import { startWorkerProcess } from '../../test/support/worker-process';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
+import { runBench, startBenchStack } from './bench-stack';
 
 const run = promisify(execFile);
-const FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
 const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
 
 /** RSS (MB) and cumulative CPU seconds of a process and its children (ffmpeg, ffprobe). */
@@ -58,11 +55,9 @@ function histogramPercentile(metrics: string, name: string, p: number): string {
 
 async function main(): Promise<void> {
   const opts = new Command().option('--levels <list>', 'videos in flight', '10,100,500').option('--job-seconds <n>', 'fake job time', '20').parse().opts<{ levels: string; jobSeconds: string }>();
-  const dataDir = await mkdtemp(join(tmpdir(), 'reelscope-scale-'));
-  const stack = await startLocalStack({ dataDir, bucket: 'reelscope-scale', tables: { records: 'reelscope-scale-media', failures: 'reelscope-scale-failures' }, persistent: false });
-  Object.assign(process.env, stack.env);
-  const fake = await startFakeAws({ s3Endpoint: stack.env['REELSCOPE_S3_ENDPOINT'] as string });
-  for (const family of FAMILIES) fake.config.jobDurationMs[family] = Number(opts.jobSeconds) * 1000;
+  const bench = await startBenchStack('scale');
+  const { fake, dataDir } = bench;
+  for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = Number(opts.jobSeconds) * 1000;
   fake.config.concurrentJobLimit = { rekognition: 100_000, transcribe: 100_000 };
   fake.config.mediaDurationSeconds = () => 60;
   const bundlePath = (await buildWorkflowBundle(join(dataDir, 'workflow-bundle.js'))).path;
@@ -109,13 +104,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await uploader.stop();
-    await fake.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { JOB_FAMILIES, startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
@@ -13,7 +13,6 @@ import { freePort } from '../../local/free-port';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const START_OPERATIONS = ['StartLabelDetection', 'StartContentModeration', 'StartCelebrityRecognition', 'StartTextDetection', 'StartSegmentDetection', 'StartTranscriptionJob'];
-const JOB_FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'] as const;
 
 /**
  * Worker processes started the way production starts them (worker/main.ts, the prebuilt

@@ -19,14 +19,13 @@ import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeCli
 import { z } from 'zod';
 import { transcriptFromTranscribe } from '../../activities/aws/transcribe-transcript';
 import { reportSchema } from '../../activities/report/report-schema';
-import { sampleFromSchema, startFakeAws, type FakeAws, type JobFamily } from '../support/fake-aws';
+import { JOB_FAMILIES, sampleFromSchema, startFakeAws, type FakeAws } from '../support/fake-aws';
 
 const S3_ENDPOINT = process.env['REELSCOPE_S3_ENDPOINT'] as string;
 const BUCKET = 'reelscope-test';
 const MEDIA = 'fake-aws/clip.mp4';
 const VIDEO = { S3Object: { Bucket: BUCKET, Name: MEDIA } };
 const MODEL_ID = 'anthropic.claude-3-haiku-20240307-v1:0';
-const FAMILIES: JobFamily[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection', 'Transcription'];
 
 /** Polls until `done` holds, as a client of the real service would. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
@@ -66,7 +65,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
 
   beforeEach(() => {
     fake.reset();
-    for (const family of FAMILIES) fake.config.jobDurationMs[family] = 100;
+    for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 100;
     fake.config.mediaDurationSeconds = () => 20;
   });
 

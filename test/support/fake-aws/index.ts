@@ -16,6 +16,7 @@ export type { ErrorKind, RecordedConverse } from './counters';
 export { FakeAwsCounters } from './counters';
 export { sampleFromSchema, sampleViolatingSchema } from './json-schema-sample';
 export type { FakeService, JobFamily, JobService, RekognitionFamily } from './services';
+export { JOB_FAMILIES } from './services';
 
 export interface FakeAwsOptions {
   /** The local S3 server (s3rver): Transcribe writes its output there, both services HEAD their input there. */
