@@ -80,9 +80,11 @@ describe('worker processes stopped mid-poll', () => {
     fake.reset();
     fake.config.mediaDurationSeconds = () => 21;
     for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 10_000;
+    // Its own queue: the previous test's workers still poll theirs and would take these tasks.
+    const drainEnv = { ...env, REELSCOPE_TASK_QUEUE: `drain-${randomUUID()}` };
     const [healthPort, metricsPort] = [await freePort(), await freePort()];
     const first = await startWorkerProcess({
-      ...env,
+      ...drainEnv,
       REELSCOPE_SHUTDOWN_GRACE_SECONDS: '2',
       REELSCOPE_HEALTH_PORT: String(healthPort),
       REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
@@ -90,7 +92,7 @@ describe('worker processes stopped mid-poll', () => {
     workers.push(first);
     expect(first.output()).toContain(`"workflowBundle":"${env['REELSCOPE_WORKFLOW_BUNDLE']}"`);
     const input = await uploader.upload(clip, { name: 'drain.mp4' });
-    const started = await startAnalysis(uploader.client, env['REELSCOPE_TASK_QUEUE'] as string, input);
+    const started = await startAnalysis(uploader.client, drainEnv.REELSCOPE_TASK_QUEUE, input);
     const handle = uploader.client.workflow.getHandle(started.workflowId);
     await waitForCheckpointedJobs(handle);
     const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
@@ -100,7 +102,7 @@ describe('worker processes stopped mid-poll', () => {
     const stopping = Date.now();
     const exitCode = await first.stop();
     const drainMs = Date.now() - stopping;
-    const second = await startWorkerProcess(env);
+    const second = await startWorkerProcess(drainEnv);
     workers.push(second);
     const result = (await handle.result()) as AnalyzeMediaResult;
 
