@@ -4,7 +4,6 @@ import type {
   AnalysisPlan,
   FailureInfo,
   MediaFacts,
-  MediaSource,
   ReportSummary,
   SpineSummary,
   Stage,

@@ -26,7 +26,8 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
         throw ApplicationFailure.create({ type: 'AnalysisUnavailable', message: `${kind}: ${reason}`, nonRetryable: true });
       }
       const context = Context.current();
-      const { heartbeatDetails, workflowExecution } = context.info;
+      const { workflowExecution } = context.info;
+      const heartbeatDetails: unknown = context.info.heartbeatDetails;
       if (!workflowExecution) throw new Error('analyses run inside a workflow: no workflow execution in the activity info');
       const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId);
       let lastDetails: unknown = heartbeatDetails;

@@ -24,7 +24,7 @@ export interface CliOutput {
   json: boolean;
   /** True when a live progress bar can be drawn (a terminal). */
   interactive: boolean;
-  print(text: string): void;
+  print: (text: string) => void;
 }
 
 /**

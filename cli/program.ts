@@ -15,7 +15,7 @@ const STATUSES: MediaStatus[] = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING',
 export interface CliEnvironment {
   /** Opens the connection and stores once, on the first command that needs them. */
   context(): Promise<CliContext>;
-  print(text: string): void;
+  print: (text: string) => void;
   interactive: boolean;
   env: NodeJS.ProcessEnv;
 }

@@ -13,7 +13,7 @@ export function keyValueList<T extends z.ZodType>(value: T) {
       }
       entries.push([key, parsed.data]);
     }
-    return Object.fromEntries(entries) as Record<string, z.infer<T>>;
+    return Object.fromEntries(entries);
   });
 }
 

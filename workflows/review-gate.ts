@@ -12,7 +12,7 @@ export class ReviewGate {
   private decision?: ReviewDecision;
 
   constructor() {
-    setHandler(reviewUpdate, (request) => this.decide(request), { validator: (request) => this.validate(request) });
+    setHandler(reviewUpdate, (request: ReviewRequest) => this.decide(request), { validator: (request: ReviewRequest) => this.validate(request) });
   }
 
   /** Waits for the decision; at the deadline the policy's default decision is recorded. */

@@ -90,9 +90,9 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
   const normalized = (() => {
     switch (feature) {
       case 'LabelDetection':
-        return labelsOutput(results as Parameters<typeof labelsOutput>[0]);
+        return labelsOutput(results);
       case 'ContentModeration':
-        return moderationOutput(results as Parameters<typeof moderationOutput>[0]);
+        return moderationOutput(results);
       case 'CelebrityRecognition':
         return celebritiesOutput(results as Parameters<typeof celebritiesOutput>[0]);
       case 'TextDetection':

@@ -40,7 +40,7 @@ export async function classifyFrame(frame: RgbFrame): Promise<NsfwScores> {
   try {
     const predictions = await classifier.classify(image, 5);
     const scores: NsfwScores = { Drawing: 0, Hentai: 0, Neutral: 0, Porn: 0, Sexy: 0 };
-    for (const p of predictions) scores[p.className as NsfwClass] = Math.round(p.probability * 10_000) / 10_000;
+    for (const p of predictions) scores[p.className] = Math.round(p.probability * 10_000) / 10_000;
     return scores;
   } finally {
     image.dispose();

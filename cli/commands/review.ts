@@ -22,7 +22,7 @@ export async function review(
   try {
     recorded = await handle.executeUpdate(reviewUpdate, { args: [request.data] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new Error(`review of ${mediaId} refused: ${err.cause?.message ?? err.message}`);
+    if (err instanceof WorkflowUpdateFailedError) throw new Error(`review of ${mediaId} refused: ${err.cause?.message ?? err.message}`, { cause: err });
     throw err;
   }
   if (!out.json) out.print(`${recorded.decision} recorded for ${mediaId} by ${recorded.reviewer} at ${recorded.decidedAt}`);

@@ -57,7 +57,7 @@ function formatStatus(ctx: CliContext, view: MediaStatusView): string {
   }
   const reason = record['reason'] as { step?: string; type?: string; message?: string } | undefined;
   if (reason) lines.push(`  reason    ${reason.step}: ${reason.type}: ${reason.message}`);
-  if (record['reviewDue'] && record['status'] === 'AWAITING_REVIEW') lines.push(`  review    waiting; default decision at ${String(record['reviewDue'])}`);
+  if (record['reviewDue'] && record['status'] === 'AWAITING_REVIEW') lines.push(`  review    waiting; default decision at ${record['reviewDue'] as string}`);
   const review = record['review'] as { decision?: string; reviewer?: string; reason?: string } | undefined;
   if (review) lines.push(`  review    ${review.decision} by ${review.reviewer}${review.reason ? `: ${review.reason}` : ''}`);
   const link = webUiLink(ctx, view.workflowId);

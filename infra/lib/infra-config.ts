@@ -83,7 +83,7 @@ export type InfraConfig = z.infer<typeof infraConfigSchema>;
  * with every problem named.
  */
 export function parseInfraConfig(context: unknown): InfraConfig {
-  const raw = typeof context === 'string' ? JSON.parse(context) : (context ?? {});
+  const raw = typeof context === 'string' ? (JSON.parse(context) as unknown) : (context ?? {});
   const result = infraConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `  reelscope.${i.path.join('.')}: ${i.message}`).join('\n');

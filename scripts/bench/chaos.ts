@@ -61,7 +61,7 @@ async function killRuns(runs: number, random: () => number, ctx: { fake: FakeAws
     await sleep(killAfterMs);
     await workers[0]!.kill();
     workers.push(await startWorkerProcess(ctx.env));
-    let status = 'error';
+    let status: string;
     try {
       status = (await resultWithin(ctx.uploader, workflowId)).status;
     } catch (err) {
@@ -71,7 +71,7 @@ async function killRuns(runs: number, random: () => number, ctx: { fake: FakeAws
     const record = await new MediaRecords(ctx.uploader.clients.doc, ctx.uploader.config.tables).get(input.mediaId);
     const good = status === 'COMPLETED' && jobsPerFamily.every((n) => n === 1) && record?.status === 'COMPLETED' && Object.keys(record.outcomes ?? {}).length > 0;
     allGood &&= good;
-    console.log(`| ${run} | ${(killAfterMs / 1000).toFixed(1)} s | ${status} | ${jobsPerFamily.join(' ')} | ${startRequests} | ${record?.status ?? 'missing'} (${Object.keys(record?.outcomes ?? {}).length} outcomes) | ${((Date.now() - started) / 1000).toFixed(1)} s |`);
+    console.log(`| ${run} | ${(killAfterMs / 1000).toFixed(1)} s | ${status} | ${jobsPerFamily.join(' ')} | ${startRequests} | ${record ? String(record.status) : 'missing'} (${Object.keys(record?.outcomes ?? {}).length} outcomes) | ${((Date.now() - started) / 1000).toFixed(1)} s |`);
     for (const worker of workers) await worker.kill().catch(() => {});
   }
   return allGood;

@@ -31,7 +31,7 @@ export interface HistoryFigures {
 }
 
 const time = (value: string) => Date.parse(value);
-const attributes = (event: HistoryEvent, key: string) => (event[key] ?? {}) as Record<string, any>;
+const attributes = (event: HistoryEvent, key: string) => (event[key] ?? {}) as Record<string, unknown>;
 
 /** Decodes a json/plain payload (the activity summary). */
 function payloadText(payload: { data?: string } | undefined): string {
@@ -53,7 +53,7 @@ export function historyFigures(json: string): HistoryFigures {
     if (event.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') {
       const scheduled = attributes(event, 'activityTaskScheduledEventAttributes');
       const userMetadata = event['userMetadata'] as { summary?: { data?: string } } | undefined;
-      byScheduledId.set(event.eventId, { type: scheduled['activityType']?.name ?? '?', summary: payloadText(userMetadata?.summary), scheduledAt: time(event.eventTime), attempt: 1 });
+      byScheduledId.set(event.eventId, { type: (scheduled['activityType'] as { name?: string } | undefined)?.name ?? '?', summary: payloadText(userMetadata?.summary), scheduledAt: time(event.eventTime), attempt: 1 });
     } else if (event.eventType === 'EVENT_TYPE_ACTIVITY_TASK_STARTED') {
       const started = attributes(event, 'activityTaskStartedEventAttributes');
       const span = byScheduledId.get(String(started['scheduledEventId']));

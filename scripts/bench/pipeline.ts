@@ -67,7 +67,7 @@ async function measureOne(fake: FakeAws, worker: Awaited<ReturnType<typeof start
 
   const jobs = fake.jobs().filter((job) => job.key === input.source.key);
   const jobSeconds = Math.max(...jobs.map((job) => job.durationMs)) / 1000; // the longest job is the critical one
-  const analysisSpans = history.activities.filter((a) => (Object.keys(JOB_FAMILY) as string[]).includes(a.summary.split(' ')[0] ?? ''));
+  const analysisSpans = history.activities.filter((a) => Object.keys(JOB_FAMILY).includes(a.summary.split(' ')[0] ?? ''));
   const lagSeconds = jobs.map((job) => {
     const span = analysisSpans.find((a) => JOB_FAMILY[a.summary.split(' ')[0] as AnalysisKind] === job.family);
     return ((span?.closedAt ?? NaN) - (job.startedAt + job.durationMs)) / 1000;

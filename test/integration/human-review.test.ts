@@ -73,7 +73,7 @@ describe('human review of flagged media (aws backend against the fake AWS)', () 
 
     // Act
     const decision = await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', reviewer: 'ana', reason: 'news footage' }] });
-    const result = (await handle.result()) as AnalyzeMediaResult;
+    const result = await handle.result();
 
     // Assert
     expect(decision).toMatchObject({ decision: 'approve', reviewer: 'ana', reason: 'news footage', decidedBy: 'reviewer' });
@@ -92,7 +92,7 @@ describe('human review of flagged media (aws backend against the fake AWS)', () 
     await expect(noReason).rejects.toMatchObject({ cause: { message: expect.stringMatching(/a rejection needs a reason/) } });
     await expect(noReviewer).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reviewer is required/) } });
     const decision = await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', reviewer: 'ben', reason: 'graphic violence' }] });
-    const result = (await handle.result()) as AnalyzeMediaResult;
+    const result = await handle.result();
 
     // Assert
     expect(result.review).toMatchObject({ decision: 'reject', reviewer: 'ben', reason: 'graphic violence', decidedBy: 'reviewer' });
@@ -107,7 +107,7 @@ describe('human review of flagged media (aws backend against the fake AWS)', () 
     const { handle, mediaId } = await startFlagged('deadline.mp4', { ...POLICY, deadlineSeconds: 2, onDeadline: 'reject' });
 
     // Act
-    const result = (await handle.result()) as AnalyzeMediaResult;
+    const result = await handle.result();
 
     // Assert
     expect(result.review).toMatchObject({ decision: 'reject', decidedBy: 'deadline', reason: expect.stringMatching(/no review within 2 s/) });

@@ -23,7 +23,7 @@ const START_OPERATIONS = ['StartLabelDetection', 'StartContentModeration', 'Star
 describe('worker processes stopped mid-poll', () => {
   let fake: FakeAws;
   let uploader: TestWorker;
-  let workers: WorkerProcess[] = [];
+  const workers: WorkerProcess[] = [];
   let env: Record<string, string>;
   let clip: string;
 

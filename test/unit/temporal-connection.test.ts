@@ -6,7 +6,7 @@ const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
 
 const secrets = (values: Record<string, unknown>): SecretReader => async (id) => {
   if (!(id in values)) throw new Error(`ResourceNotFoundException: ${id}`);
-  return typeof values[id] === 'string' ? (values[id] as string) : JSON.stringify(values[id]);
+  return typeof values[id] === 'string' ? values[id] : JSON.stringify(values[id]);
 };
 
 describe('loadTemporalSettings', () => {

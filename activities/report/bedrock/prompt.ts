@@ -169,6 +169,7 @@ function stringList(value: unknown): string[] {
  */
 function clean(text: string, max: number): string {
   const flat = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/<\/?evidence>/gi, '')
     .replace(/\s+/g, ' ')

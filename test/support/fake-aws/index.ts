@@ -1,5 +1,5 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { converse, type ConverseRequest } from './bedrock-converse';
+import { converse } from './bedrock-converse';
 import { defaultConfig, type FakeAwsConfig } from './config';
 import type { FakeAwsContext } from './context';
 import { FakeAwsCounters } from './counters';
@@ -88,7 +88,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       case 'transcribe':
         return transcribe(context, request.operation, request.body);
       case 'bedrock':
-        return converse(context, request.operation, request.modelId ?? '', request.body as ConverseRequest);
+        return converse(context, request.operation, request.modelId ?? '', request.body);
     }
   }
 

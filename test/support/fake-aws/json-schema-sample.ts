@@ -154,7 +154,7 @@ function flatten(s: Schema, root: Schema, seen = 0): Schema {
   if (seen > 20) return s;
   if (typeof s['$ref'] === 'string') {
     const { $ref, ...siblings } = s;
-    return flatten({ ...resolveRef($ref as string, root), ...siblings }, root, seen + 1);
+    return flatten({ ...resolveRef($ref, root), ...siblings }, root, seen + 1);
   }
   if (Array.isArray(s['allOf'])) {
     const { allOf, ...rest } = s;

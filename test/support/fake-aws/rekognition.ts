@@ -148,14 +148,15 @@ function results(context: FakeAwsContext, job: FakeJob, family: RekognitionFamil
 function ordered(family: RekognitionFamily, items: Item[], sortBy: unknown): Item[] {
   const sort = SORT_KEY[family];
   if (sortBy === undefined || sortBy === 'TIMESTAMP') return items;
-  if (!sort || sortBy !== sort.value) throw invalid(`SortBy ${String(sortBy)} is not valid here.`);
+  if (!sort || sortBy !== sort.value) throw invalid(`SortBy ${JSON.stringify(sortBy)} is not valid here.`);
   return [...items].sort((a, b) => sort.key(a).localeCompare(sort.key(b)) || (a.Timestamp ?? 0) - (b.Timestamp ?? 0));
 }
 
 function pageOffset(token: unknown, job: FakeJob, total: number): number {
   if (token === undefined) return 0;
   try {
-    const parsed = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as { job?: string; offset?: number };
+    if (typeof token !== 'string') throw new TypeError('NextToken is not a string');
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { job?: string; offset?: number };
     if (parsed.job === job.id && Number.isInteger(parsed.offset) && (parsed.offset as number) >= 0 && (parsed.offset as number) < total) return parsed.offset as number;
   } catch {
     // answered below

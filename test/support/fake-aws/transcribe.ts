@@ -33,7 +33,8 @@ async function start(context: FakeAwsContext, body: Body) {
   const key = `transcribe:${name}`;
   const conflict = () => wireError('transcribe', 'ConflictException', 'The requested job name already exists. Use a different job name.');
   if (context.jobs.withKey(key)) throw conflict();
-  const media = /^s3:\/\/([^/]+)\/(.+)$/.exec(String((body['Media'] as { MediaFileUri?: unknown } | undefined)?.MediaFileUri ?? ''));
+  const mediaUri = (body['Media'] as { MediaFileUri?: unknown } | undefined)?.MediaFileUri;
+  const media = typeof mediaUri === 'string' ? /^s3:\/\/([^/]+)\/(.+)$/.exec(mediaUri) : null;
   if (!media) throw badRequest('Media.MediaFileUri must be an s3:// URI.');
   validate(body);
   const [, bucket = '', mediaKey = ''] = media;
@@ -72,7 +73,8 @@ function validate(body: Body): void {
   const subtitles = (body['Subtitles'] ?? {}) as SubtitlesRequest;
   if (!(subtitles.Formats ?? []).every((f) => f === 'vtt' || f === 'srt')) throw badRequest('Subtitles.Formats accepts vtt and srt.');
   if (![undefined, 0, 1].includes(subtitles.OutputStartIndex)) throw badRequest('Subtitles.OutputStartIndex must be 0 or 1.');
-  if (body['MediaFormat'] !== undefined && !FORMATS.includes(String(body['MediaFormat']))) throw badRequest(`MediaFormat must be one of ${FORMATS.join(', ')}.`);
+  const format = body['MediaFormat'];
+  if (format !== undefined && (typeof format !== 'string' || !FORMATS.includes(format))) throw badRequest(`MediaFormat must be one of ${FORMATS.join(', ')}.`);
   // The real service can keep output in a bucket of its own; the fake has nowhere else to write.
   if (typeof body['OutputBucketName'] !== 'string') throw badRequest('The fake Transcribe needs OutputBucketName.');
 }
