@@ -27,9 +27,10 @@ async function main(): Promise<void> {
     secretsManagerReader(),
   );
   const connection = await NativeConnection.connect(connectionOptions);
-  // Activities ask the job-quota semaphores for permits through an ordinary client.
-  const clientConnection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection: clientConnection, namespace, dataConverter });
+  // Activities ask the job-quota semaphores for permits through an ordinary client. Only the
+  // aws backend's jobs count against account quotas; a local worker opens no second connection.
+  const clientConnection = config.backend === 'aws' ? await Connection.connect(connectionOptions) : undefined;
+  const client = clientConnection && new Client({ connection: clientConnection, namespace, dataConverter });
   const clients = createAwsClients(config.aws);
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   } finally {
     await health?.close();
     await connection.close();
-    await clientConnection.close();
+    await clientConnection?.close();
     clients.destroy();
   }
 }
