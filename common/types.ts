@@ -190,5 +190,10 @@ export interface Progress {
   status: MediaStatus;
   percent: number;
   branches: Partial<Record<AnalysisKind, BranchState>>;
+  /**
+   * The service job behind each finished branch (Rekognition job id, Transcribe job name);
+   * absent in answers from runs whose code predates it.
+   */
+  jobs?: Partial<Record<AnalysisKind, string>>;
   failure?: FailureInfo;
 }

@@ -25,6 +25,7 @@ import type {
   AnalyzeMediaInput,
   JobQuota,
   AnalyzeMediaResult,
+  BranchState,
   FailureInfo,
   MediaFacts,
   MediaStatus,
@@ -143,10 +144,10 @@ class MediaPipeline {
     const branches = new Map<AnalysisKind, Promise<AnalysisOutcome>>();
     for (const planned of plan.analyses) {
       if (planned.decision === 'skip') {
-        this.progress.setBranch(planned.kind, 'skipped');
+        this.setBranch(planned.kind, 'skipped');
         branches.set(planned.kind, Promise.resolve(skipped(planned.kind, planned.reason)));
       } else {
-        this.progress.setBranch(planned.kind, 'pending');
+        this.setBranch(planned.kind, 'pending');
         const prerequisite = planned.after ? branches.get(planned.after) : undefined;
         branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite, planned.quota));
       }
@@ -165,7 +166,7 @@ class MediaPipeline {
     if (prerequisite) {
       const before = await prerequisite;
       if (before.status !== 'succeeded' || !before.ref) {
-        this.progress.setBranch(kind, 'skipped');
+        this.setBranch(kind, 'skipped');
         return skipped(kind, `needs ${before.kind}, which ${before.status === 'failed' ? 'failed' : 'was skipped'}`);
       }
       input = { ...base, transcriptRef: before.ref };
@@ -176,7 +177,7 @@ class MediaPipeline {
     });
     // A branch waiting for a quota permit stays 'pending' in the progress query.
     const analyse = () => {
-      this.progress.setBranch(kind, 'running');
+      this.setBranch(kind, 'running');
       return activities[analysisActivityName(kind)](input);
     };
     try {
@@ -188,13 +189,13 @@ class MediaPipeline {
             analyse,
           )
         : await analyse();
-      this.progress.setBranch(kind, outcome.status);
+      this.setBranch(kind, outcome.status, outcome.jobId);
       return outcome;
     } catch (err) {
       if (isCancellation(err)) throw err;
       const { type, message } = failureCause(err);
       log.warn('optional analysis failed', { mediaId: base.mediaId, kind, type, message });
-      this.progress.setBranch(kind, 'failed');
+      this.setBranch(kind, 'failed');
       return { kind, status: 'failed', failureType: type, summary: message };
     }
   }
@@ -229,6 +230,12 @@ class MediaPipeline {
     this.moveTo(stage, stage.toLowerCase());
     const { mediaId, tenant, source } = this.input;
     await recordStage({ mediaId, tenant, source, status: stage });
+  }
+
+  /** Current details are UI metadata, not history: updating them per branch replays unchanged. */
+  private setBranch(kind: AnalysisKind, state: BranchState, jobId?: string): void {
+    this.progress.setBranch(kind, state, jobId);
+    if (this.progress.current === 'ANALYZING') setCurrentDetails(`**ANALYZING**\n\n${this.progress.branchDetails()}`);
   }
 
   private moveTo(status: MediaStatus, details: string, failure?: FailureInfo): void {

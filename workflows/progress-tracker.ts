@@ -17,6 +17,7 @@ const ANALYZING_SPAN = STAGE_PERCENT.REDUCING - STAGE_PERCENT.ANALYZING;
 export class ProgressTracker {
   private status: MediaStatus = 'RECEIVED';
   private readonly branches: Partial<Record<AnalysisKind, BranchState>> = {};
+  private readonly jobs: Partial<Record<AnalysisKind, string>> = {};
   private failure?: FailureInfo;
 
   constructor(private readonly mediaId: string) {}
@@ -30,8 +31,20 @@ export class ProgressTracker {
     this.failure = failure;
   }
 
-  setBranch(kind: AnalysisKind, state: BranchState): void {
+  setBranch(kind: AnalysisKind, state: BranchState, jobId?: string): void {
     this.branches[kind] = state;
+    if (jobId) this.jobs[kind] = jobId;
+  }
+
+  /** One line per branch that runs, with its job: what the Web UI shows while analyses run. */
+  branchDetails(): string {
+    return Object.entries(this.branches)
+      .filter(([, state]) => state !== 'skipped')
+      .map(([kind, state]) => {
+        const jobId = this.jobs[kind as AnalysisKind];
+        return `- ${kind}: ${state}${jobId ? ` (job \`${jobId}\`)` : ''}`;
+      })
+      .join('\n');
   }
 
   snapshot(): Progress {
@@ -40,6 +53,7 @@ export class ProgressTracker {
       status: this.status,
       percent: this.percent(),
       branches: { ...this.branches },
+      jobs: { ...this.jobs },
       ...(this.failure ? { failure: this.failure } : {}),
     };
   }

@@ -49,6 +49,8 @@ function formatStatus(ctx: CliContext, view: MediaStatusView): string {
   if (view.progress) {
     const branches = Object.entries(view.progress.branches).map(([k, s]) => `${k}:${s}`).join(' ');
     lines.push(`  progress  ${view.progress.percent}% ${view.progress.status}  ${branches}`);
+    const jobs = Object.entries(view.progress.jobs ?? {}).map(([k, id]) => `${k}:${id}`).join(' ');
+    if (jobs) lines.push(`  jobs      ${jobs}`);
   }
   if (view.record) {
     const source = record['source'] as { bucket?: string; key?: string } | undefined;

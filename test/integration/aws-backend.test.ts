@@ -9,6 +9,7 @@ import { ObjectStore } from '../../activities/storage/object-store';
 import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
+import { progressQuery } from '../../workflows/messages';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
@@ -61,16 +62,16 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     await fake?.close();
   });
 
-  async function analyse(name: string): Promise<{ result: AnalyzeMediaResult; byKind: Record<string, AnalysisOutcome>; mediaId: string }> {
+  async function analyse(name: string): Promise<{ result: AnalyzeMediaResult; byKind: Record<string, AnalysisOutcome>; mediaId: string; workflowId: string }> {
     const input = await harness.upload(clip, { name });
-    const started = await startAnalysis(harness.client, harness.taskQueue, input);
-    const result = (await harness.client.workflow.getHandle(started.workflowId).result()) as AnalyzeMediaResult;
-    return { result, byKind: Object.fromEntries(result.outcomes.map((o) => [o.kind, o])), mediaId: input.mediaId };
+    const { workflowId } = await startAnalysis(harness.client, harness.taskQueue, input);
+    const result = (await harness.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+    return { result, byKind: Object.fromEntries(result.outcomes.map((o) => [o.kind, o])), mediaId: input.mediaId, workflowId };
   }
 
   it('runs every analysis as one service job each, with cost and speakers in record and report', async () => {
     // Act
-    const { result, byKind, mediaId } = await analyse('aws.mp4');
+    const { result, byKind, mediaId, workflowId } = await analyse('aws.mp4');
 
     // Assert
     expect(result.status).toBe('COMPLETED');
@@ -81,6 +82,8 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
       expect(fake.counters.starts(operation)).toBe(1);
     }
     expect(byKind['labels']?.jobId).toEqual(expect.any(String));
+    const { jobs } = await harness.client.workflow.getHandle(workflowId).query(progressQuery);
+    expect(jobs).toMatchObject({ labels: byKind['labels']?.jobId, transcript: byKind['transcript']?.jobId });
     expect(byKind['labels']?.cost).toEqual([expect.objectContaining({ service: 'rekognition', item: 'LabelDetection', unit: 'video-minute' })]);
     // Billed by the second, rounded up: the clip is 21.2 s long.
     expect(byKind['transcript']?.cost).toEqual([expect.objectContaining({ service: 'transcribe', unit: 'audio-second', quantity: 22 })]);
