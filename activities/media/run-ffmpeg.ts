@@ -23,6 +23,12 @@ export interface FfmpegJob {
   onStderr?: (line: string) => void;
 }
 
+/** The presentation time, in seconds, that a `showinfo` filter logged for a frame it passed on. */
+export function showinfoTime(stderrLine: string): number | undefined {
+  const pts = /showinfo.*pts_time:\s*([\d.]+)/.exec(stderrLine);
+  return pts?.[1] ? Number(pts[1]) : undefined;
+}
+
 /** Runs ffmpeg to completion; the abort signal kills it (activity cancellation, timeouts). */
 export function runFfmpeg(job: FfmpegJob): Promise<void> {
   const command = build(job).output(job.output);

@@ -1,4 +1,4 @@
-import { runFfmpeg } from './run-ffmpeg';
+import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
 export interface Interval {
   start: number;
@@ -68,8 +68,8 @@ export function parseCueLog(lines: readonly string[], durationSeconds: number): 
   let silenceStart: number | undefined;
   const summary: Record<string, number> = {};
   for (const line of lines) {
-    const pts = /showinfo.*pts_time:\s*([\d.]+)/.exec(line);
-    if (pts?.[1]) sceneCuts.push(round2(Number(pts[1])));
+    const cut = showinfoTime(line);
+    if (cut !== undefined) sceneCuts.push(round2(cut));
     const black = /black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/.exec(line);
     if (black?.[1] && black[2]) blackSegments.push({ start: round2(Number(black[1])), end: round2(Number(black[2])) });
     const silenceBegin = /silence_start:\s*(-?[\d.]+)/.exec(line);

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFfmpeg } from './run-ffmpeg';
+import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
 export interface Thumbnail {
   /** Seconds into the media. */
@@ -49,8 +49,8 @@ export async function extractThumbnails(
       output: join(dir, 'key-%04d.jpg'),
       signal,
       onStderr: (line) => {
-        const pts = /showinfo.*pts_time:\s*([\d.]+)/.exec(line);
-        if (pts?.[1]) times.push(Math.round(Number(pts[1]) * 100) / 100);
+        const time = showinfoTime(line);
+        if (time !== undefined) times.push(Math.round(time * 100) / 100);
       },
     });
     const posterTime = Math.round((durationSeconds / 3) * 100) / 100;
