@@ -122,12 +122,15 @@ export interface AnalysisInput {
 
 export type AnalysisStatus = 'succeeded' | 'skipped' | 'failed';
 
+/** What the services bill by; the report schema validates against the same list. */
+export const COST_UNITS = ['video-minute', 'image', 'audio-second', 'input-token', 'output-token'] as const;
+
 /** Billable units of one paid service call, priced with the configured price table. */
 export interface CostLine {
   service: 'rekognition' | 'transcribe' | 'bedrock';
   /** The billed feature, e.g. `LabelDetection` or the model id. */
   item: string;
-  unit: 'video-minute' | 'audio-second' | 'input-token' | 'output-token';
+  unit: (typeof COST_UNITS)[number];
   quantity: number;
   usd: number;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
 import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
+import { KEYFRAME_MAX_WIDTH_PIXELS } from '../activities/media/keyframe-sampler';
 import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
@@ -15,11 +16,12 @@ const percent = z.coerce.number().min(0).max(100);
 const milliseconds = z.coerce.number().int().positive();
 
 /**
- * Price overrides: `rekognition.LabelDetection=0.08,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
+ * Price overrides: `rekognition.LabelDetection=0.08,rekognition.image=0.0008,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
  * The names come from the price table itself, so a feature added there is configurable at once.
  */
 const PRICE_KEYS: readonly string[] = [
   ...Object.keys(DEFAULT_PRICES.rekognitionPerMinute).map((feature) => `rekognition.${feature}`),
+  'rekognition.image',
   'transcribe',
   ...Object.keys(DEFAULT_PRICES.bedrockPerMillionTokens).map((unit) => `bedrock.${unit}`),
 ];
@@ -61,6 +63,8 @@ const workerEnv = z.object({
   REELSCOPE_TRANSCRIBE_MAX_SPEAKERS: z.coerce.number().int().min(2).max(30).default(4),
   REELSCOPE_TRANSCRIBE_SUBTITLES: commaList.pipe(z.array(z.enum(['vtt', 'srt']))).default(['vtt', 'srt']),
   REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES: positiveInt.default(1_900_000_000),
+  REELSCOPE_KEYFRAME_SAMPLING_SECONDS: z.coerce.number().positive().optional(),
+  REELSCOPE_KEYFRAME_SAMPLING_MAX_FRAMES: positiveInt.max(10_000).default(720),
   REELSCOPE_POLL_INITIAL_MS: milliseconds.default(1_000),
   REELSCOPE_POLL_MAX_MS: milliseconds.default(10_000),
   REELSCOPE_JOB_DEADLINE_BASE_SECONDS: positiveInt.default(240),
@@ -139,6 +143,15 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
         extractAudioOverBytes: e.REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES,
       },
       poll: { initialMs: e.REELSCOPE_POLL_INITIAL_MS, maxMs: e.REELSCOPE_POLL_MAX_MS, factor: 1.5 },
+      ...(e.REELSCOPE_KEYFRAME_SAMPLING_SECONDS
+        ? {
+            keyframeSampling: {
+              intervalSeconds: e.REELSCOPE_KEYFRAME_SAMPLING_SECONDS,
+              maxFrames: e.REELSCOPE_KEYFRAME_SAMPLING_MAX_FRAMES,
+              maxWidthPixels: KEYFRAME_MAX_WIDTH_PIXELS,
+            },
+          }
+        : {}),
       jobDeadline: { baseSeconds: e.REELSCOPE_JOB_DEADLINE_BASE_SECONDS, perMediaSecond: e.REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND },
     },
     bedrock: {
@@ -178,6 +191,7 @@ function applyPriceOverrides(overrides: Record<string, number>): PriceTable {
   for (const [name, value] of Object.entries(overrides)) {
     const [service, item] = name.split('.');
     if (service === 'transcribe') prices.transcribePerMinute = value;
+    else if (name === 'rekognition.image') prices.rekognitionPerImage = value;
     else if (service === 'bedrock' && (item === 'input' || item === 'output')) prices.bedrockPerMillionTokens[item] = value;
     else if (service === 'rekognition' && item && item in prices.rekognitionPerMinute) {
       prices.rekognitionPerMinute[item as keyof PriceTable['rekognitionPerMinute']] = value;

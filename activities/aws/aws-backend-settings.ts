@@ -1,4 +1,5 @@
 import type { SubtitleFormat } from '@aws-sdk/client-transcribe';
+import type { KeyframeSampling } from '../media/keyframe-sampler';
 import type { PollSchedule } from './job-poller';
 
 /** Tunables of the aws backend; validated from the environment in worker/config.ts. */
@@ -19,6 +20,11 @@ export interface AwsBackendSettings {
     extractAudioOverBytes: number;
   };
   poll: PollSchedule;
+  /**
+   * When set, labels and visual moderation call the image APIs on sampled keyframes instead
+   * of running a video job: a fraction of the price, with gaps between the frames.
+   */
+  keyframeSampling?: KeyframeSampling;
   /** A job may stay in progress this long: base plus a multiple of the media's duration. */
   jobDeadline: { baseSeconds: number; perMediaSecond: number };
 }

@@ -1,14 +1,26 @@
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { toS3Uri } from '../../common/s3-uri';
 import type { AnalysisKind, AnalysisOutcome, BackendCapabilities, Capability } from '../../common/types';
 import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
-import { REKOGNITION_FEATURE, rekognitionCost, transcribeCost, type PriceTable, type RekognitionFeature } from '../cost/price-table';
+import {
+  KEYFRAME_API,
+  REKOGNITION_FEATURE,
+  rekognitionCost,
+  rekognitionImageCost,
+  transcribeCost,
+  type PriceTable,
+  type RekognitionFeature,
+  type RekognitionImageApi,
+} from '../cost/price-table';
 import { extractAudioTrack } from '../media/audio-track';
+import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
 import type { TranscriptOutput } from '../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
+import { detectInFrame, joinFrameResults, type FrameDetections } from './rekognition-image';
 import { celebritiesOutput, labelsOutput, moderationOutput, segmentsOutput, textOutput } from './rekognition-outputs';
 import { collectVideoJobResults, startVideoJob, videoJobState } from './rekognition-video';
 import { startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
@@ -16,6 +28,8 @@ import { transcriptFromTranscribe } from './transcribe-transcript';
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
 const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
+/** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
+const IMAGE_CALLS_IN_FLIGHT = 4;
 
 export interface AwsBackendDeps {
   rekognition: RekognitionClient;
@@ -26,22 +40,28 @@ export interface AwsBackendDeps {
   onWorker: Partial<Record<AnalysisKind, AnalysisRunner>>;
 }
 
-/** What the aws backend runs and what each analysis costs a minute, at the configured prices. */
-export function awsCapabilities(prices: PriceTable): BackendCapabilities {
+/**
+ * What the aws backend runs and what each analysis costs a minute, at the configured prices.
+ * With keyframe sampling, labels and moderation are image calls: priced per frame, and outside
+ * the video-job quota.
+ */
+export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling): BackendCapabilities {
   const rekognition = (feature: RekognitionFeature): Capability => ({
     available: true,
     usdPerMinute: prices.rekognitionPerMinute[feature],
     quota: 'rekognition-video',
   });
+  const sampled = (feature: RekognitionFeature): Capability =>
+    sampling ? { available: true, usdPerMinute: (60 / sampling.intervalSeconds) * prices.rekognitionPerImage } : rekognition(feature);
   return {
     backend: 'aws',
     analyses: {
       transcript: { available: true, usdPerMinute: prices.transcribePerMinute, quota: 'transcribe' },
       shots: rekognition('SegmentDetection'),
       thumbnails: { available: true, usdPerMinute: 0 },
-      visualModeration: rekognition('ContentModeration'),
+      visualModeration: sampled('ContentModeration'),
       audioModeration: { available: true, usdPerMinute: 0 },
-      labels: rekognition('LabelDetection'),
+      labels: sampled('LabelDetection'),
       celebrities: rekognition('CelebrityRecognition'),
       text: rekognition('TextDetection'),
     },
@@ -57,7 +77,13 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
   for (const [kind, feature] of Object.entries(REKOGNITION_FEATURE) as [AnalysisKind, RekognitionFeature][]) {
     runners[kind] = (run) => detectInVideo(kind, feature, run, deps);
   }
-  return { capabilities: awsCapabilities(deps.prices), runners };
+  const sampling = deps.settings.keyframeSampling;
+  if (sampling) {
+    for (const [kind, api] of Object.entries(KEYFRAME_API) as [AnalysisKind, RekognitionImageApi][]) {
+      runners[kind] = (run) => detectInKeyframes(kind, api, sampling, run, deps);
+    }
+  }
+  return { capabilities: awsCapabilities(deps.prices, sampling), runners };
 }
 
 type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
@@ -109,6 +135,48 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
     counts: { detections: results.items.length, pages: results.pages, polls: job.polls },
     summary,
     cost: [rekognitionCost(feature, input.media.durationSeconds, deps.prices)],
+  };
+}
+
+/**
+ * Labels or moderation from the image API on sampled keyframes: no job to wait for and a
+ * fraction of the video price, but nothing is seen between frames. A retried attempt samples
+ * and calls again (the frames are the same; the calls are billed again).
+ */
+async function detectInKeyframes(
+  kind: AnalysisKind,
+  api: RekognitionImageApi,
+  sampling: KeyframeSampling,
+  run: AnalysisRun,
+  deps: AwsBackendDeps,
+): Promise<RunnerResult> {
+  const { input, mediaUrl, store, prefix, signal, heartbeat } = run;
+  const { rekognition, settings } = deps;
+  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, async (sampled) => {
+    const detected: FrameDetections[] = [];
+    let next = 0;
+    let done = 0;
+    const lane = async () => {
+      for (let i = next++; i < sampled.length; i = next++) {
+        const frame = sampled[i]!;
+        detected[i] = await detectInFrame(rekognition, api, { time: frame.time, jpeg: await readFile(frame.path) }, settings.rekognitionMinConfidence, signal);
+        heartbeat({ keyframesDone: ++done, keyframes: sampled.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IMAGE_CALLS_IN_FLIGHT, sampled.length) }, lane));
+    return detected;
+  });
+  const results = joinFrameResults(frames);
+  await store.putJson(`${prefix}rekognition/${api}.json`, { frames: frames.length, ...results }, signal);
+  const spacing = frames.length > 1 ? input.media.durationSeconds / frames.length : input.media.durationSeconds;
+  const normalized = api === 'DetectLabels' ? labelsOutput(results) : moderationOutput(results, Math.round(spacing * 100) / 100);
+  const ref = await store.putJson(`${prefix}${kind}.json`, normalized, signal);
+  return {
+    status: 'succeeded',
+    ref,
+    counts: { detections: results.items.length, keyframes: frames.length },
+    summary: `${results.items.length} detections on ${frames.length} sampled keyframe(s) (${api})`,
+    cost: [rekognitionImageCost(api, frames.length, deps.prices)],
   };
 }
 

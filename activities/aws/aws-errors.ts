@@ -30,6 +30,8 @@ const BY_NAME: Record<string, AwsErrorClass> = {
   BadRequestException: { type: 'AwsInvalidRequest', retryable: false },
   InvalidS3ObjectException: { type: 'AwsInvalidRequest', retryable: false },
   VideoTooLargeException: { type: 'AwsInvalidRequest', retryable: false },
+  ImageTooLargeException: { type: 'AwsInvalidRequest', retryable: false },
+  InvalidImageFormatException: { type: 'AwsInvalidRequest', retryable: false },
   InvalidPaginationTokenException: { type: 'AwsInvalidRequest', retryable: false },
   IdempotentParameterMismatchException: { type: 'AwsInvalidRequest', retryable: false },
   AccessDeniedException: { type: 'AwsAccessDenied', retryable: false },

@@ -30,7 +30,11 @@ export function labelsOutput(results: VideoJobResults<FeatureItems['LabelDetecti
 }
 
 /** Detections at the same timestamp become one sample with a score per moderation label. */
-export function moderationOutput(results: VideoJobResults<FeatureItems['ContentModeration']>): VisualModerationOutput {
+export function moderationOutput(
+  results: VideoJobResults<FeatureItems['ContentModeration']>,
+  /** How long one sample stands for: about a second from a video job, the interval between sampled keyframes. */
+  sampleSeconds = MODERATION_SAMPLE_SECONDS,
+): VisualModerationOutput {
   const samples = new Map<number, Record<string, number>>();
   for (const { Timestamp, ModerationLabel } of results.items) {
     if (!ModerationLabel?.Name) continue;
@@ -41,7 +45,7 @@ export function moderationOutput(results: VideoJobResults<FeatureItems['ContentM
   }
   return {
     model: model('ContentModeration', results.modelVersion),
-    intervalSeconds: MODERATION_SAMPLE_SECONDS,
+    intervalSeconds: sampleSeconds,
     samples: [...samples.entries()].sort((a, b) => a[0] - b[0]).map(([time, scores]) => ({ time, scores })),
   };
 }

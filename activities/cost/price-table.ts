@@ -3,10 +3,13 @@ import type { AnalysisKind, AnalysisOutcome, CostLine } from '../../common/types
 /**
  * Prices in USD, us-east-1 list prices (checked November 2026; override per region or
  * contract with REELSCOPE_PRICES). Rekognition Video bills per minute of video per API,
- * Transcribe per second of audio with a 15 s minimum per job, Bedrock per token.
+ * Rekognition Image per image per API, Transcribe per second of audio with a 15 s minimum
+ * per job, Bedrock per token.
  */
 export interface PriceTable {
   rekognitionPerMinute: Record<RekognitionFeature, number>;
+  /** Image APIs (DetectLabels, DetectModerationLabels), first million images a month. */
+  rekognitionPerImage: number;
   transcribePerMinute: number;
   bedrockPerMillionTokens: { input: number; output: number };
 }
@@ -18,6 +21,9 @@ export type RekognitionFeature =
   | 'TextDetection'
   | 'SegmentDetection';
 
+/** The image APIs keyframe sampling calls instead of a video job. */
+export type RekognitionImageApi = 'DetectLabels' | 'DetectModerationLabels';
+
 export const DEFAULT_PRICES: PriceTable = {
   rekognitionPerMinute: {
     LabelDetection: 0.1,
@@ -27,6 +33,7 @@ export const DEFAULT_PRICES: PriceTable = {
     // Shot and technical-cue detection are billed $0.05 a minute each; reelscope asks for both.
     SegmentDetection: 0.1,
   },
+  rekognitionPerImage: 0.001,
   transcribePerMinute: 0.024,
   bedrockPerMillionTokens: { input: 1, output: 5 },
 };
@@ -42,6 +49,16 @@ export const REKOGNITION_FEATURE: Partial<Record<AnalysisKind, RekognitionFeatur
   text: 'TextDetection',
   shots: 'SegmentDetection',
 };
+
+/** With keyframe sampling on: the image API that replaces each analysis' video job. */
+export const KEYFRAME_API: Partial<Record<AnalysisKind, RekognitionImageApi>> = {
+  labels: 'DetectLabels',
+  visualModeration: 'DetectModerationLabels',
+};
+
+export function rekognitionImageCost(api: RekognitionImageApi, images: number, prices: PriceTable): CostLine {
+  return { service: 'rekognition', item: api, unit: 'image', quantity: images, usd: usd(images * prices.rekognitionPerImage) };
+}
 
 /** Minutes of video analysed, prorated to the second: an estimate, the bill is authoritative. */
 export function rekognitionCost(feature: RekognitionFeature, durationSeconds: number, prices: PriceTable): CostLine {

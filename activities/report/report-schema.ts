@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COST_UNITS } from '../../common/types';
 
 /**
  * The report schema, shared by the local extractive writer and the Bedrock writer: the
@@ -29,7 +30,7 @@ export const reportSchema = z.object({
         z.object({
           service: z.enum(['rekognition', 'transcribe', 'bedrock']),
           item: z.string(),
-          unit: z.enum(['video-minute', 'audio-second', 'input-token', 'output-token']),
+          unit: z.enum(COST_UNITS),
           quantity: z.number().nonnegative(),
           usd: z.number().nonnegative(),
         }),

@@ -74,6 +74,7 @@ export class ReelscopeStack extends Stack {
       failures: tables.failures,
       bedrockModelId: config.bedrockModelId,
       secrets,
+      keyframeSampling: config.workerEnvironment['REELSCOPE_KEYFRAME_SAMPLING_SECONDS'] !== undefined,
     });
 
     const alarms = new OperationsAlarms(this, 'Alarms', {

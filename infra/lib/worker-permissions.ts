@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge, arnInFinding } from './acknowledge';
-import { REKOGNITION_FEATURE } from '../../activities/cost/price-table';
+import { KEYFRAME_API, REKOGNITION_FEATURE } from '../../activities/cost/price-table';
 import type { TemporalSecrets } from './temporal-secrets';
 
 export interface WorkerAccess {
@@ -15,6 +15,8 @@ export interface WorkerAccess {
   failures: dynamodb.ITable;
   bedrockModelId: string;
   secrets: TemporalSecrets;
+  /** REELSCOPE_KEYFRAME_SAMPLING_SECONDS is set: labels and moderation call the image APIs. */
+  keyframeSampling: boolean;
 }
 
 /**
@@ -48,6 +50,13 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     actions: [...new Set(Object.values(REKOGNITION_FEATURE))].flatMap((feature) => [`rekognition:Start${feature}`, `rekognition:Get${feature}`]),
     resources: ['*'],
   }));
+  if (access.keyframeSampling) {
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'RekognitionImageCalls',
+      actions: [...new Set(Object.values(KEYFRAME_API))].map((api) => `rekognition:${api}`),
+      resources: ['*'],
+    }));
+  }
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'TranscriptionJobs',
     actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
@@ -69,7 +78,7 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     role,
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'Rekognition Video Start*/Get* and Transcribe Start/GetTranscriptionJob are granted on "*": the job is created by the call itself and is not scoped by ARN here; the grant is limited to these exact actions.',
+      reason: 'Rekognition Video Start*/Get*, the Rekognition image calls of keyframe sampling, and Transcribe Start/GetTranscriptionJob are granted on "*": the job is created by the call itself (an image call has no resource at all) and is not scoped by ARN here; the grant is limited to these exact actions.',
       findings: ['Resource::*'],
     },
     {

@@ -4,7 +4,15 @@
  * every real run into its record, so these figures are what the records would show.
  *   npm run bench:cost
  */
-import { DEFAULT_PRICES, bedrockCost, rekognitionCost, totalUsd, transcribeCost, type RekognitionFeature } from '../../activities/cost/price-table';
+import {
+  DEFAULT_PRICES,
+  bedrockCost,
+  rekognitionCost,
+  rekognitionImageCost,
+  totalUsd,
+  transcribeCost,
+  type RekognitionFeature,
+} from '../../activities/cost/price-table';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
 import { TEMPORAL_USD_PER_ACTION, heartbeatsReachingServer } from './step-functions-model';
 
@@ -12,9 +20,13 @@ const SEED_TABLE: Record<number, number> = { 1: 0.33, 10: 3.24, 60: 19.44 };
 const ALL: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection'];
 /** Selective invocation: the uploader skips text and shots (`skip` in the start input), the seed design's set. */
 const SELECTIVE: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition'];
-/** Image APIs on sampled keyframes instead of video minutes (not built: see the note below). */
-const IMAGE_API_USD = 0.001;
-const KEYFRAMES = 24;
+/**
+ * Keyframe sampling (REELSCOPE_KEYFRAME_SAMPLING_SECONDS=5, the default cap of 720 frames):
+ * labels and moderation as image calls, at most one frame per 5 s slot. The frame count is
+ * the upper bound; media with keyframes further apart than 5 s yields fewer.
+ */
+const SAMPLING_SECONDS = 5;
+const SAMPLING_MAX_FRAMES = 720;
 
 /**
  * Report tokens, an assumption until real Bedrock runs are measured: a fixed prompt and
@@ -37,12 +49,16 @@ function videoCost(minutes: number, features: RekognitionFeature[]): number {
   ]);
 }
 
+/** The selective set with labels and moderation from sampled keyframes; celebrities stay a video job. */
 function keyframeCost(minutes: number): number {
+  const seconds = minutes * 60;
   const tokens = reportTokens(minutes);
-  // Labels and moderation on each keyframe; celebrities need faces, so the video API stays.
-  return KEYFRAMES * 2 * IMAGE_API_USD + totalUsd([
-    rekognitionCost('CelebrityRecognition', minutes * 60, DEFAULT_PRICES),
-    transcribeCost(minutes * 60, DEFAULT_PRICES),
+  const frames = Math.min(SAMPLING_MAX_FRAMES, Math.ceil(seconds / SAMPLING_SECONDS));
+  return totalUsd([
+    rekognitionImageCost('DetectLabels', frames, DEFAULT_PRICES),
+    rekognitionImageCost('DetectModerationLabels', frames, DEFAULT_PRICES),
+    rekognitionCost('CelebrityRecognition', seconds, DEFAULT_PRICES),
+    transcribeCost(seconds, DEFAULT_PRICES),
     ...bedrockCost(DEFAULT_BEDROCK_MODEL_ID, tokens.input, tokens.output, DEFAULT_PRICES),
   ]);
 }
@@ -52,7 +68,7 @@ function temporalCost(minutes: number): number {
   return (50 + 6 * heartbeatsReachingServer(minutes * 60, 30)) * TEMPORAL_USD_PER_ACTION;
 }
 
-console.log('| media | seed design | reelscope, all analyses | selective (seed set) | + keyframe sampling (not built) | Temporal Cloud actions |');
+console.log(`| media | seed design | reelscope, all analyses | selective (seed set) | selective + keyframe sampling (${SAMPLING_SECONDS} s) | Temporal Cloud actions |`);
 console.log('|---|---|---|---|---|---|');
 for (const minutes of [1, 10, 60]) {
   const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 4 : 2)}`;

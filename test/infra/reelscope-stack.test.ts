@@ -22,7 +22,11 @@ const cloud = synth({
   temporal: { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c' },
   alarmEmail: 'oncall@example.com',
 });
-const selfHosted = synth({ temporal: { mode: 'self-hosted', address: 'temporal.internal:7233' }, payloadEncryption: false });
+const selfHosted = synth({
+  temporal: { mode: 'self-hosted', address: 'temporal.internal:7233' },
+  payloadEncryption: false,
+  workerEnvironment: { REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '5' },
+});
 
 function resourceOf(template: Template, type: string, idPart: string): { logicalId: string; properties: Record<string, any> } {
   const [entry] = Object.entries(template.findResources(type)).filter(([id]) => id.includes(idPart));
@@ -288,6 +292,15 @@ describe('worker service', () => {
     expect(actions.filter((a) => a.endsWith('*') || a === 'iam:PassRole')).toEqual([]);
     expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
     expect(actions.some((a) => /^s3:(Delete|PutBucket|PutObjectAcl)/.test(a))).toBe(false);
+    expect(bySid['RekognitionImageCalls']).toBeUndefined();
+  });
+
+  it('may call the Rekognition image APIs only when keyframe sampling is configured', () => {
+    const statements = statementsOf(selfHosted.template, 'WorkersTaskRoleDefaultPolicy');
+    expect(statements.find((s) => s.Sid === 'RekognitionImageCalls')).toMatchObject({
+      Action: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'],
+      Resource: '*',
+    });
   });
 });
 

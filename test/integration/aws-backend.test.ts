@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Report } from '../../activities/report/report-schema';
-import type { TranscriptOutput } from '../../activities/spine/branch-outputs';
+import type { LabelsOutput, TranscriptOutput } from '../../activities/spine/branch-outputs';
 import { MediaRecords } from '../../activities/storage/media-records';
 import { ObjectStore } from '../../activities/storage/object-store';
 import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
@@ -189,6 +189,37 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(result.status).toBe('COMPLETED');
     expect(byKind['text']).toMatchObject({ status: 'failed', failureType: 'AnalysisJobTimedOut' });
     expect(fake.counters.starts('StartTextDetection')).toBe(1);
+  });
+
+  it('with keyframe sampling, runs labels and moderation as image calls on the keyframes, priced per image, each frame once under throttling', async () => {
+    // Arrange: the clip's keyframes are at 0, 6, 12 and 17 s; 5 s slots hold one each. A
+    // throttled frame is retried on its own: calls the service answered stay one per frame.
+    fake.config.throttleRate = 0.5;
+    const sampling = await startTestWorker(bundle, {}, (d) => d, { ...awsEnv(fake), REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '5' });
+    try {
+      const input = await sampling.upload(clip, { name: 'keyframes.mp4' });
+      const { workflowId } = await startAnalysis(sampling.client, sampling.taskQueue, input);
+
+      // Act
+      const result = (await sampling.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+
+      // Assert
+      const byKind = Object.fromEntries(result.outcomes.map((o) => [o.kind, o]));
+      expect(result.status).toBe('COMPLETED');
+      expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
+      expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
+      expect(byKind['labels']?.cost).toEqual([{ service: 'rekognition', item: 'DetectLabels', unit: 'image', quantity: 4, usd: 0.004 }]);
+      expect(fake.counters.calls('DetectLabels')).toBe(4);
+      expect(fake.counters.calls('DetectModerationLabels')).toBe(4);
+      expect(fake.counters.starts('StartLabelDetection')).toBe(0);
+      expect(fake.counters.starts('StartContentModeration')).toBe(0);
+      expect(fake.counters.starts('StartCelebrityRecognition')).toBe(1);
+      const labels = await store.getJson<LabelsOutput>(byKind['labels']!.ref!);
+      expect(labels.detections.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(labels.detections.map((d) => d.time))).toEqual(new Set([0, 6, 12, 17]));
+    } finally {
+      await sampling.stop();
+    }
   });
 
   it('queues more concurrent videos than the Rekognition quota allows: all complete, never more jobs than the quota', async () => {

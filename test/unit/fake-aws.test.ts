@@ -1,5 +1,7 @@
 import { BedrockRuntimeClient, ConverseCommand, type Message, type Tool } from '@aws-sdk/client-bedrock-runtime';
 import {
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
   GetCelebrityRecognitionCommand,
   GetContentModerationCommand,
   GetLabelDetectionCommand,
@@ -176,6 +178,24 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       await expect(rekognition.send(new GetLabelDetectionCommand({ JobId: 'f'.repeat(64) }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
       const { JobId } = await rekognition.send(new StartTextDetectionCommand({ Video: VIDEO }));
       await expect(rekognition.send(new GetLabelDetectionCommand({ JobId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+
+    it('answers the image APIs on inline JPEG bytes, the same answer for the same bytes, and refuses what is not an image', async () => {
+      // Arrange
+      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('frame one')]);
+
+      // Act
+      const labels = await rekognition.send(new DetectLabelsCommand({ Image: { Bytes: jpeg }, MinConfidence: 80 }));
+      const again = await rekognition.send(new DetectLabelsCommand({ Image: { Bytes: jpeg }, MinConfidence: 80 }));
+      const moderation = await rekognition.send(new DetectModerationLabelsCommand({ Image: { Bytes: jpeg } }));
+
+      // Assert
+      expect(labels.Labels?.length).toBeGreaterThan(0);
+      expect(labels.Labels?.every((l) => (l.Confidence ?? 0) >= 80)).toBe(true);
+      expect(again.Labels).toEqual(labels.Labels);
+      expect(moderation.ModerationModelVersion).toEqual(expect.any(String));
+      await expect(rekognition.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('plain text') } }))).rejects.toMatchObject({ name: 'InvalidImageFormatException' });
+      await expect(rekognition.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.alloc(6 * 1024 * 1024, 0xff) } }))).rejects.toMatchObject({ name: 'ImageTooLargeException' });
     });
 
     it('ends configured jobs FAILED and keeps stuck ones IN_PROGRESS', async () => {

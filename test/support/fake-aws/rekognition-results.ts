@@ -123,6 +123,30 @@ export function generateDetections(options: GenerateOptions): unknown[] {
   }
 }
 
+/**
+ * One image's detections in the image APIs' shapes: one to three labels; a moderation label
+ * on about one image in four (most frames are clean).
+ */
+export function imageDetections(kind: 'labels' | 'moderation', seedText: string, minConfidence: number): unknown[] {
+  const random = seededRandom(hashSeed(seedText));
+  const confidence = () => round(minConfidence + random() * (99.99 - minConfidence));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  if (kind === 'moderation') {
+    if (random() >= 0.25) return [];
+    const label = pick(MODERATION);
+    return [{ Confidence: confidence(), Name: label.name, ParentName: label.parent, TaxonomyLevel: label.level }];
+  }
+  const names = new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(LABELS)));
+  return [...names].map((label) => ({
+    Name: label.name,
+    Confidence: confidence(),
+    Instances: [],
+    Parents: label.parents.map((Name) => ({ Name })),
+    Aliases: label.aliases.map((Name) => ({ Name })),
+    Categories: [{ Name: label.category }],
+  }));
+}
+
 /** Shots tiling the media, and (if asked for) a black-frames cue over its last second. */
 function segments(options: GenerateOptions, durationMs: number, confidence: () => number): unknown[] {
   const shots = options.segmentTypes.includes('SHOT');

@@ -1,6 +1,7 @@
 import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
+import { detectInImage, isImageOperation } from './rekognition-image';
 import { audioMetadata, generateDetections, videoMetadata } from './rekognition-results';
 import { isRekognitionFamily, type RekognitionFamily } from './services';
 
@@ -30,8 +31,9 @@ type Item = Record<string, Record<string, unknown> | undefined> & { Timestamp?: 
 
 const invalid = (message: string) => wireError('rekognition', 'InvalidParameterException', message);
 
-/** RekognitionService Start* and Get* for stored video, JSON 1.1. */
+/** RekognitionService Start* and Get* for stored video, and the image APIs keyframe sampling calls; JSON 1.1. */
 export async function rekognition(context: FakeAwsContext, operation: string, body: Body): Promise<unknown> {
+  if (isImageOperation(operation)) return detectInImage(context, operation, body);
   const [, verb, family = ''] = /^(Start|Get)(\w+)$/.exec(operation) ?? [];
   if (!isRekognitionFamily(family)) throw wireError('rekognition', 'UnknownOperationException', `The fake Rekognition does not implement ${operation}.`);
   return verb === 'Start' ? start(context, operation, family, body) : get(context, family, body);
