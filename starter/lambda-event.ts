@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import type { StarterConfig } from './config';
+import { boundedMap } from '../common/bounded-map';
 import { handleS3Event, type HandledEvent } from './handle-s3-event';
 import type { StarterLog } from './starter-log';
 
@@ -10,6 +11,12 @@ const sqsEvent = z.object({
     .array(z.object({ eventSource: z.literal('aws:sqs'), messageId: z.string().min(1), body: z.string() }).loose())
     .min(1),
 });
+
+/**
+ * Messages of one SQS batch started at once: a batch is 10 messages, or up to 10,000 with a
+ * batching window, and each start is one round trip to Temporal.
+ */
+const MESSAGES_IN_FLIGHT = 10;
 
 /** S3 → SNS → SQS delivers the S3 event as the `Message` string of an SNS envelope. */
 const snsEnvelope = z.object({ Type: z.literal('Notification'), Message: z.string() }).loose();
@@ -33,20 +40,17 @@ export async function handleLambdaEvent(event: unknown, client: Client, config: 
   const batch = sqsEvent.safeParse(event);
   if (!batch.success) return handleS3Event(event, client, config, log);
 
-  const outcome: SqsBatchOutcome = { batchItemFailures: [], messages: [] };
-  for (const { messageId, body } of batch.data.Records) {
+  const messages = await boundedMap(batch.data.Records, MESSAGES_IN_FLIGHT, async ({ messageId, body }) => {
     const messageLog = log.withCorrelationId(messageId);
     try {
-      const handled = await handleMessageBody(body, client, config, messageLog);
-      outcome.messages.push({ messageId, handled });
+      return { messageId, handled: await handleMessageBody(body, client, config, messageLog) };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       messageLog.error('message failed; SQS will redeliver it', { messageId, error });
-      outcome.batchItemFailures.push({ itemIdentifier: messageId });
-      outcome.messages.push({ messageId, error });
+      return { messageId, error };
     }
-  }
-  return outcome;
+  });
+  return { batchItemFailures: messages.filter((m) => m.error !== undefined).map((m) => ({ itemIdentifier: m.messageId })), messages };
 }
 
 async function handleMessageBody(body: string, client: Client, config: StarterConfig, log: StarterLog): Promise<HandledEvent> {

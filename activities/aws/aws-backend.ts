@@ -2,6 +2,7 @@ import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import type { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { boundedMap } from '../../common/bounded-map';
 import { toS3Uri } from '../../common/s3-uri';
 import type { AnalysisKind, AnalysisOutcome, BackendCapabilities, Capability } from '../../common/types';
 import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
@@ -20,7 +21,7 @@ import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler'
 import type { TranscriptOutput } from '../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
-import { detectInFrame, joinFrameResults, type FrameDetections } from './rekognition-image';
+import { detectInFrame, joinFrameResults } from './rekognition-image';
 import { celebritiesOutput, labelsOutput, moderationOutput, segmentsOutput, textOutput } from './rekognition-outputs';
 import { collectVideoJobResults, startVideoJob, videoJobState } from './rekognition-video';
 import { startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
@@ -152,20 +153,14 @@ async function detectInKeyframes(
 ): Promise<RunnerResult> {
   const { input, mediaUrl, store, prefix, signal, heartbeat } = run;
   const { rekognition, settings } = deps;
-  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, async (sampled) => {
-    const detected: FrameDetections[] = [];
-    let next = 0;
-    let done = 0;
-    const lane = async () => {
-      for (let i = next++; i < sampled.length; i = next++) {
-        const frame = sampled[i]!;
-        detected[i] = await detectInFrame(rekognition, api, { time: frame.time, jpeg: await readFile(frame.path) }, settings.rekognitionMinConfidence, signal);
-        heartbeat({ keyframesDone: ++done, keyframes: sampled.length });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(IMAGE_CALLS_IN_FLIGHT, sampled.length) }, lane));
-    return detected;
-  });
+  let done = 0;
+  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, (sampled) =>
+    boundedMap(sampled, IMAGE_CALLS_IN_FLIGHT, async (frame) => {
+      const detected = await detectInFrame(rekognition, api, { time: frame.time, jpeg: await readFile(frame.path) }, settings.rekognitionMinConfidence, signal);
+      heartbeat({ keyframesDone: ++done, keyframes: sampled.length });
+      return detected;
+    }),
+  );
   const results = joinFrameResults(frames);
   await store.putJson(`${prefix}rekognition/${api}.json`, { frames: frames.length, ...results }, signal);
   const spacing = frames.length > 1 ? input.media.durationSeconds / frames.length : input.media.durationSeconds;

@@ -1,5 +1,5 @@
 import type { Spine } from '../../spine/spine';
-import { boundedMap } from './bounded-map';
+import { boundedMap } from '../../../common/bounded-map';
 import { chunkTimeline, type TimelineLine } from './chunk-timeline';
 import type { ModelSession } from './model-session';
 import { chunkPrompt, mergePrompt, reducePrompt, type PartialSummary } from './prompt';

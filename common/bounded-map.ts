@@ -1,7 +1,7 @@
 /**
  * Maps `items` with at most `limit` calls in flight, results in input order. After the
- * first failure no new item starts (calls already in flight finish), so a failing report
- * does not keep spending tokens on chunks whose result will be thrown away.
+ * first failure no new item starts (calls already in flight finish), so a failing step does
+ * not keep paying for calls (model tokens, image API calls) whose results will be thrown away.
  */
 export async function boundedMap<T, R>(items: readonly T[], limit: number, map: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
