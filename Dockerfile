@@ -4,7 +4,9 @@
 # Stage 1 compiles TypeScript and prebuilds the workflow bundle, so a task never runs webpack
 # when it starts; stage 2 holds production dependencies, ffmpeg and the compiled code only.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, as the starter Lambda runs: Node 20 left support in April 2026, and AWS SDK v3
+# releases after January 2027 require Node 22 or later. (The test machine runs Node 20.)
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
