@@ -17,7 +17,7 @@ import {
   type RekognitionImageApi,
 } from '../cost/price-table';
 import { extractAudioTrack } from '../media/audio-track';
-import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
+import { KEYFRAME_MAX_WIDTH_PIXELS, withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
 import type { TranscriptOutput } from '../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
@@ -29,6 +29,8 @@ import { transcriptFromTranscribe } from './transcribe-transcript';
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
 const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
+/** A still image is its own single keyframe. */
+const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1, maxWidthPixels: KEYFRAME_MAX_WIDTH_PIXELS };
 /** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
 const IMAGE_CALLS_IN_FLIGHT = 4;
 
@@ -75,14 +77,17 @@ export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling)
  */
 export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
   const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = { ...deps.onWorker, transcript: (run) => transcribe(run, deps) };
-  for (const [kind, feature] of Object.entries(REKOGNITION_FEATURE) as [AnalysisKind, RekognitionFeature][]) {
-    runners[kind] = (run) => detectInVideo(kind, feature, run, deps);
-  }
   const sampling = deps.settings.keyframeSampling;
-  if (sampling) {
-    for (const [kind, api] of Object.entries(KEYFRAME_API) as [AnalysisKind, RekognitionImageApi][]) {
-      runners[kind] = (run) => detectInKeyframes(kind, api, sampling, run, deps);
-    }
+  for (const [kind, feature] of Object.entries(REKOGNITION_FEATURE) as [AnalysisKind, RekognitionFeature][]) {
+    const imageApi = KEYFRAME_API[kind];
+    runners[kind] = async (run) => {
+      // Rekognition Video reads video files only: a still image goes to the image API, if any.
+      if (run.input.media.kind === 'image') {
+        if (imageApi) return detectInKeyframes(kind, imageApi, STILL_IMAGE, run, deps);
+        return { status: 'skipped', summary: `${feature} is a video API; it does not read still images` };
+      }
+      return sampling && imageApi ? detectInKeyframes(kind, imageApi, sampling, run, deps) : detectInVideo(kind, feature, run, deps);
+    };
   }
   return { capabilities: awsCapabilities(deps.prices, sampling), runners };
 }
@@ -163,7 +168,8 @@ async function detectInKeyframes(
   );
   const results = joinFrameResults(frames);
   await store.putJson(`${prefix}rekognition/${api}.json`, { frames: frames.length, ...results }, signal);
-  const spacing = frames.length > 1 ? input.media.durationSeconds / frames.length : input.media.durationSeconds;
+  // How long one moderation sample stands for; a still image's one sample, a second.
+  const spacing = Math.max(1, input.media.durationSeconds / Math.max(1, frames.length));
   const normalized = api === 'DetectLabels' ? labelsOutput(results) : moderationOutput(results, Math.round(spacing * 100) / 100);
   const ref = await store.putJson(`${prefix}${kind}.json`, normalized, signal);
   return {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Report } from '../../activities/report/report-schema';
 import type { LabelsOutput, TranscriptOutput } from '../../activities/spine/branch-outputs';
@@ -14,6 +16,7 @@ import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
+const run = promisify(execFile);
 const REKOGNITION_QUOTA = 3;
 const REKOGNITION_STARTS = [
   'StartLabelDetection',
@@ -219,6 +222,33 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
       expect(new Set(labels.detections.map((d) => d.time))).toEqual(new Set([0, 6, 12, 17]));
     } finally {
       await sampling.stop();
+    }
+  });
+
+  it('analyses a still image with the image APIs and skips the video-only analyses with the reason', async () => {
+    // Arrange
+    const still = join(await mkdtemp(join(tmpdir(), 'reelscope-still-')), 'still.jpg');
+    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', still]);
+    const images = await startTestWorker(bundle, {}, (d) => d, { ...awsEnv(fake), REELSCOPE_ACCEPTED_KINDS: 'video,image' });
+    try {
+      const input = await images.upload(still, { name: 'still.jpg' });
+      const { workflowId } = await startAnalysis(images.client, images.taskQueue, input);
+
+      // Act
+      const result = (await images.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+
+      // Assert
+      const byKind = Object.fromEntries(result.outcomes.map((o) => [o.kind, o]));
+      expect(result.status).toBe('COMPLETED');
+      expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
+      expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
+      for (const kind of ['celebrities', 'text', 'shots']) {
+        expect(byKind[kind]).toMatchObject({ status: 'skipped', summary: expect.stringMatching(/does not read still images/) });
+      }
+      expect(fake.counters.calls('DetectLabels')).toBe(1);
+      expect(fake.counters.starts()).toBe(0);
+    } finally {
+      await images.stop();
     }
   });
 
