@@ -65,10 +65,15 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     await fake?.close();
   });
 
-  async function analyse(name: string): Promise<{ result: AnalyzeMediaResult; byKind: Record<string, AnalysisOutcome>; mediaId: string; workflowId: string }> {
-    const input = await harness.upload(clip, { name });
-    const { workflowId } = await startAnalysis(harness.client, harness.taskQueue, input);
-    const result = (await harness.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+  /** Uploads media (the sample clip unless given) and analyses it on a worker (the suite's unless given). */
+  async function analyse(
+    name: string,
+    worker: TestWorker = harness,
+    media: string = clip,
+  ): Promise<{ result: AnalyzeMediaResult; byKind: Record<string, AnalysisOutcome>; mediaId: string; workflowId: string }> {
+    const input = await worker.upload(media, { name });
+    const { workflowId } = await startAnalysis(worker.client, worker.taskQueue, input);
+    const result = (await worker.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
     return { result, byKind: Object.fromEntries(result.outcomes.map((o) => [o.kind, o])), mediaId: input.mediaId, workflowId };
   }
 
@@ -200,14 +205,10 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     fake.config.throttleRate = 0.5;
     const sampling = await startTestWorker(bundle, {}, (d) => d, { ...awsEnv(fake), REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '5' });
     try {
-      const input = await sampling.upload(clip, { name: 'keyframes.mp4' });
-      const { workflowId } = await startAnalysis(sampling.client, sampling.taskQueue, input);
-
       // Act
-      const result = (await sampling.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+      const { result, byKind } = await analyse('keyframes.mp4', sampling);
 
       // Assert
-      const byKind = Object.fromEntries(result.outcomes.map((o) => [o.kind, o]));
       expect(result.status).toBe('COMPLETED');
       expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
       expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
@@ -231,14 +232,10 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', still]);
     const images = await startTestWorker(bundle, {}, (d) => d, { ...awsEnv(fake), REELSCOPE_ACCEPTED_KINDS: 'video,image' });
     try {
-      const input = await images.upload(still, { name: 'still.jpg' });
-      const { workflowId } = await startAnalysis(images.client, images.taskQueue, input);
-
       // Act
-      const result = (await images.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
+      const { result, byKind } = await analyse('still.jpg', images, still);
 
       // Assert
-      const byKind = Object.fromEntries(result.outcomes.map((o) => [o.kind, o]));
       expect(result.status).toBe('COMPLETED');
       expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
       expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
