@@ -9,7 +9,11 @@ const nodeOnlyInWorkflows = {
     { group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.' },
     { group: ['@temporalio/activity', '@temporalio/worker', '@temporalio/client', '@temporalio/testing'], message: 'Workflow code may import only @temporalio/workflow (and @temporalio/common).' },
     { group: ['@aws-sdk/*', 'fluent-ffmpeg', 'pino', 'nsfwjs', '@tensorflow/*'], message: 'I/O belongs in activities.' },
-    { group: ['../activities/*', '../activities/**', '../local/*', '../worker/*', '../starter/*'], allowTypeImports: true, message: 'Only types may cross from Node-side code into workflows.' },
+    {
+      group: ['../activities/*', '../activities/**', '../local/*', '../worker/*', '../starter/*', '../codec/*', '../common/secrets-manager-reader', '../common/temporal-connection'],
+      allowTypeImports: true,
+      message: 'Only types may cross from Node-side code into workflows.',
+    },
   ],
 };
 
