@@ -21,8 +21,8 @@ export interface AwsBackendSettings {
   };
   poll: PollSchedule;
   /**
-   * When set, labels and visual moderation call the image APIs on sampled keyframes instead
-   * of running a video job: a fraction of the price, with gaps between the frames.
+   * When set, labels, moderation, celebrities and text call the image APIs on sampled
+   * keyframes instead of running a video job: a fraction of the price, with gaps between frames.
    */
   keyframeSampling?: KeyframeSampling;
   /** A job may stay in progress this long: base plus a multiple of the media's duration. */

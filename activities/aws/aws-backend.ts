@@ -45,8 +45,8 @@ export interface AwsBackendDeps {
 
 /**
  * What the aws backend runs and what each analysis costs a minute, at the configured prices.
- * With keyframe sampling, labels and moderation are image calls: priced per frame, and outside
- * the video-job quota.
+ * With keyframe sampling, labels, moderation, celebrities and text are image calls: priced per
+ * frame, and outside the video-job quota.
  */
 export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling): BackendCapabilities {
   const rekognition = (feature: RekognitionFeature): Capability => ({
@@ -65,8 +65,8 @@ export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling)
       visualModeration: sampled('ContentModeration'),
       audioModeration: { available: true, usdPerMinute: 0 },
       labels: sampled('LabelDetection'),
-      celebrities: rekognition('CelebrityRecognition'),
-      text: rekognition('TextDetection'),
+      celebrities: sampled('CelebrityRecognition'),
+      text: sampled('TextDetection'),
     },
   };
 }
@@ -145,7 +145,7 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
 }
 
 /**
- * Labels or moderation from the image API on sampled keyframes: no job to wait for and a
+ * An analysis from its image API on sampled keyframes: no job to wait for and a
  * fraction of the video price, but nothing is seen between frames. A retried attempt samples
  * and calls again (the frames are the same; the calls are billed again).
  */
@@ -170,7 +170,18 @@ async function detectInKeyframes(
   await store.putJson(`${prefix}rekognition/${api}.json`, { frames: frames.length, ...results }, signal);
   // How long one moderation sample stands for; a still image's one sample, a second.
   const spacing = Math.max(1, input.media.durationSeconds / Math.max(1, frames.length));
-  const normalized = api === 'DetectLabels' ? labelsOutput(results) : moderationOutput(results, Math.round(spacing * 100) / 100);
+  const normalized = (() => {
+    switch (api) {
+      case 'DetectLabels':
+        return labelsOutput(results);
+      case 'DetectModerationLabels':
+        return moderationOutput(results, Math.round(spacing * 100) / 100);
+      case 'RecognizeCelebrities':
+        return celebritiesOutput(results);
+      case 'DetectText':
+        return textOutput(results);
+    }
+  })();
   const ref = await store.putJson(`${prefix}${kind}.json`, normalized, signal);
   return {
     status: 'succeeded',

@@ -1,9 +1,13 @@
 import {
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
+  DetectTextCommand,
+  RecognizeCelebritiesCommand,
+  type CelebrityRecognition,
   type ContentModerationDetection,
   type LabelDetection,
   type RekognitionClient,
+  type TextDetectionResult,
 } from '@aws-sdk/client-rekognition';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RekognitionImageApi } from '../cost/price-table';
@@ -12,7 +16,7 @@ import type { VideoJobResults } from './rekognition-video';
 
 /** One frame's detections as the video API's items for the same feature. */
 export interface FrameDetections {
-  items: (LabelDetection | ContentModerationDetection)[];
+  items: (LabelDetection | ContentModerationDetection | CelebrityRecognition | TextDetectionResult)[];
   modelVersion?: string;
 }
 
@@ -39,16 +43,38 @@ export async function detectInFrame(
 ): Promise<FrameDetections> {
   const Timestamp = Math.round(frame.time * 1000);
   const request = { Image: { Bytes: frame.jpeg }, MinConfidence: minConfidence };
+  const options = { abortSignal: signal };
   for (let attempt = 1; ; attempt++) {
     try {
-      if (api === 'DetectLabels') {
-        const out = await client.send(new DetectLabelsCommand(request), { abortSignal: signal });
-        const items: LabelDetection[] = (out.Labels ?? []).map((Label) => ({ Timestamp, Label }));
-        return { items, modelVersion: out.LabelModelVersion };
+      switch (api) {
+        case 'DetectLabels': {
+          const out = await client.send(new DetectLabelsCommand(request), options);
+          const items: LabelDetection[] = (out.Labels ?? []).map((Label) => ({ Timestamp, Label }));
+          return { items, modelVersion: out.LabelModelVersion };
+        }
+        case 'DetectModerationLabels': {
+          const out = await client.send(new DetectModerationLabelsCommand(request), options);
+          const items: ContentModerationDetection[] = (out.ModerationLabels ?? []).map((ModerationLabel) => ({ Timestamp, ModerationLabel }));
+          return { items, modelVersion: out.ModerationModelVersion };
+        }
+        case 'RecognizeCelebrities': {
+          // No MinConfidence parameter here: the video job's threshold is applied to the match.
+          const out = await client.send(new RecognizeCelebritiesCommand({ Image: request.Image }), options);
+          const items: CelebrityRecognition[] = (out.CelebrityFaces ?? [])
+            .filter((c) => (c.MatchConfidence ?? 0) >= minConfidence)
+            .map(({ Name, Id, Urls, MatchConfidence, Face, KnownGender }) => ({
+              Timestamp,
+              Celebrity: { Name, Id, Urls, Confidence: MatchConfidence, BoundingBox: Face?.BoundingBox, KnownGender },
+            }));
+          return { items };
+        }
+        case 'DetectText': {
+          const filters = { WordFilter: { MinConfidence: minConfidence } };
+          const out = await client.send(new DetectTextCommand({ Image: request.Image, Filters: filters }), options);
+          const items: TextDetectionResult[] = (out.TextDetections ?? []).map((TextDetection) => ({ Timestamp, TextDetection }));
+          return { items, modelVersion: out.TextModelVersion };
+        }
       }
-      const out = await client.send(new DetectModerationLabelsCommand(request), { abortSignal: signal });
-      const items: ContentModerationDetection[] = (out.ModerationLabels ?? []).map((ModerationLabel) => ({ Timestamp, ModerationLabel }));
-      return { items, modelVersion: out.ModerationModelVersion };
     } catch (err) {
       if (attempt >= FRAME_ATTEMPTS || !isTransientAwsError(err) || signal.aborted) throw err;
       await sleep(FRAME_BACKOFF_MS * 2 ** (attempt - 1), undefined, { signal });

@@ -8,7 +8,7 @@ import type { AnalysisKind, AnalysisOutcome, CostLine } from '../../common/types
  */
 export interface PriceTable {
   rekognitionPerMinute: Record<RekognitionFeature, number>;
-  /** Image APIs (DetectLabels, DetectModerationLabels), first million images a month. */
+  /** Image APIs (DetectLabels, DetectModerationLabels, RecognizeCelebrities, DetectText), first million images a month. */
   rekognitionPerImage: number;
   transcribePerMinute: number;
   bedrockPerMillionTokens: { input: number; output: number };
@@ -22,7 +22,7 @@ export type RekognitionFeature =
   | 'SegmentDetection';
 
 /** The image APIs keyframe sampling calls instead of a video job. */
-export type RekognitionImageApi = 'DetectLabels' | 'DetectModerationLabels';
+export type RekognitionImageApi = 'DetectLabels' | 'DetectModerationLabels' | 'RecognizeCelebrities' | 'DetectText';
 
 export const DEFAULT_PRICES: PriceTable = {
   rekognitionPerMinute: {
@@ -54,6 +54,8 @@ export const REKOGNITION_FEATURE: Partial<Record<AnalysisKind, RekognitionFeatur
 export const KEYFRAME_API: Partial<Record<AnalysisKind, RekognitionImageApi>> = {
   labels: 'DetectLabels',
   visualModeration: 'DetectModerationLabels',
+  celebrities: 'RecognizeCelebrities',
+  text: 'DetectText',
 };
 
 export function rekognitionImageCost(api: RekognitionImageApi, images: number, prices: PriceTable): CostLine {

@@ -15,7 +15,7 @@ export interface WorkerAccess {
   failures: dynamodb.ITable;
   bedrockModelId: string;
   secrets: TemporalSecrets;
-  /** REELSCOPE_KEYFRAME_SAMPLING_SECONDS is set: labels and moderation call the image APIs. */
+  /** REELSCOPE_KEYFRAME_SAMPLING_SECONDS is set: labels, moderation, celebrities and text call the image APIs. */
   keyframeSampling: boolean;
 }
 

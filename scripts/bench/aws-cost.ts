@@ -22,7 +22,7 @@ const ALL: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'Celeb
 const SELECTIVE: RekognitionFeature[] = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition'];
 /**
  * Keyframe sampling (REELSCOPE_KEYFRAME_SAMPLING_SECONDS=5, the default cap of 720 frames):
- * labels and moderation as image calls, at most one frame per 5 s slot. The frame count is
+ * labels, moderation and celebrities as image calls, at most one frame per 5 s slot. The frame count is
  * the upper bound; media with keyframes further apart than 5 s yields fewer.
  */
 const SAMPLING_SECONDS = 5;
@@ -49,7 +49,7 @@ function videoCost(minutes: number, features: RekognitionFeature[]): number {
   ]);
 }
 
-/** The selective set with labels and moderation from sampled keyframes; celebrities stay a video job. */
+/** The selective set (labels, moderation, celebrities), each from its image API on sampled keyframes. */
 function keyframeCost(minutes: number): number {
   const seconds = minutes * 60;
   const tokens = reportTokens(minutes);
@@ -57,7 +57,7 @@ function keyframeCost(minutes: number): number {
   return totalUsd([
     rekognitionImageCost('DetectLabels', frames, DEFAULT_PRICES),
     rekognitionImageCost('DetectModerationLabels', frames, DEFAULT_PRICES),
-    rekognitionCost('CelebrityRecognition', seconds, DEFAULT_PRICES),
+    rekognitionImageCost('RecognizeCelebrities', frames, DEFAULT_PRICES),
     transcribeCost(seconds, DEFAULT_PRICES),
     ...bedrockCost(DEFAULT_BEDROCK_MODEL_ID, tokens.input, tokens.output, DEFAULT_PRICES),
   ]);

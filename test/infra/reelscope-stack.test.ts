@@ -298,7 +298,7 @@ describe('worker service', () => {
   it('may call the Rekognition image APIs only when keyframe sampling is configured', () => {
     const statements = statementsOf(selfHosted.template, 'WorkersTaskRoleDefaultPolicy');
     expect(statements.find((s) => s.Sid === 'RekognitionImageCalls')).toMatchObject({
-      Action: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels'],
+      Action: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:RecognizeCelebrities', 'rekognition:DetectText'],
       Resource: '*',
     });
   });

@@ -199,7 +199,7 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(fake.counters.starts('StartTextDetection')).toBe(1);
   });
 
-  it('with keyframe sampling, runs labels and moderation as image calls on the keyframes, priced per image, each frame once under throttling', async () => {
+  it('with keyframe sampling, runs labels, moderation, celebrities and text as image calls on the keyframes, priced per image, each frame once under throttling', async () => {
     // Arrange: the clip's keyframes are at 0, 6, 12 and 17 s; 5 s slots hold one each. A
     // throttled frame is retried on its own: calls the service answered stay one per frame.
     fake.config.throttleRate = 0.5;
@@ -210,14 +210,16 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
 
       // Assert
       expect(result.status).toBe('COMPLETED');
-      expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
-      expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
+      for (const kind of ['labels', 'visualModeration', 'celebrities', 'text']) {
+        expect(byKind[kind]).toMatchObject({ status: 'succeeded', counts: { keyframes: 4 } });
+      }
       expect(byKind['labels']?.cost).toEqual([{ service: 'rekognition', item: 'DetectLabels', unit: 'image', quantity: 4, usd: 0.004 }]);
-      expect(fake.counters.calls('DetectLabels')).toBe(4);
-      expect(fake.counters.calls('DetectModerationLabels')).toBe(4);
-      expect(fake.counters.starts('StartLabelDetection')).toBe(0);
-      expect(fake.counters.starts('StartContentModeration')).toBe(0);
-      expect(fake.counters.starts('StartCelebrityRecognition')).toBe(1);
+      for (const operation of ['DetectLabels', 'DetectModerationLabels', 'RecognizeCelebrities', 'DetectText']) {
+        expect(fake.counters.calls(operation)).toBe(4);
+      }
+      // Only shots (segment detection has no image API) and the transcript remain jobs.
+      expect(fake.counters.starts()).toBe(2);
+      expect(fake.counters.starts('StartSegmentDetection')).toBe(1);
       const labels = await store.getJson<LabelsOutput>(byKind['labels']!.ref!);
       expect(labels.detections.length).toBeGreaterThanOrEqual(4);
       expect(new Set(labels.detections.map((d) => d.time))).toEqual(new Set([0, 6, 12, 17]));
@@ -226,7 +228,7 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     }
   });
 
-  it('analyses a still image with the image APIs and skips the video-only analyses with the reason', async () => {
+  it('analyses a still image with the image APIs and skips shots, which has only a video API, with the reason', async () => {
     // Arrange
     const still = join(await mkdtemp(join(tmpdir(), 'reelscope-still-')), 'still.jpg');
     await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', still]);
@@ -237,11 +239,10 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
 
       // Assert
       expect(result.status).toBe('COMPLETED');
-      expect(byKind['labels']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
-      expect(byKind['visualModeration']).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
-      for (const kind of ['celebrities', 'text', 'shots']) {
-        expect(byKind[kind]).toMatchObject({ status: 'skipped', summary: expect.stringMatching(/does not read still images/) });
+      for (const kind of ['labels', 'visualModeration', 'celebrities', 'text']) {
+        expect(byKind[kind]).toMatchObject({ status: 'succeeded', counts: { keyframes: 1 } });
       }
+      expect(byKind['shots']).toMatchObject({ status: 'skipped', summary: expect.stringMatching(/does not read still images/) });
       expect(fake.counters.calls('DetectLabels')).toBe(1);
       expect(fake.counters.starts()).toBe(0);
     } finally {

@@ -2,12 +2,14 @@ import { BedrockRuntimeClient, ConverseCommand, type Message, type Tool } from '
 import {
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
+  DetectTextCommand,
   GetCelebrityRecognitionCommand,
   GetContentModerationCommand,
   GetLabelDetectionCommand,
   GetSegmentDetectionCommand,
   GetTextDetectionCommand,
   paginateGetLabelDetection,
+  RecognizeCelebritiesCommand,
   RekognitionClient,
   StartCelebrityRecognitionCommand,
   StartContentModerationCommand,
@@ -180,7 +182,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       await expect(rekognition.send(new GetLabelDetectionCommand({ JobId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     });
 
-    it('answers the image APIs on inline JPEG bytes, the same answer for the same bytes, and refuses what is not an image', async () => {
+    it('answers the four image APIs on inline JPEG bytes, the same answer for the same bytes, and refuses what is not an image', async () => {
       // Arrange
       const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('frame one')]);
 
@@ -188,12 +190,16 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       const labels = await rekognition.send(new DetectLabelsCommand({ Image: { Bytes: jpeg }, MinConfidence: 80 }));
       const again = await rekognition.send(new DetectLabelsCommand({ Image: { Bytes: jpeg }, MinConfidence: 80 }));
       const moderation = await rekognition.send(new DetectModerationLabelsCommand({ Image: { Bytes: jpeg } }));
+      const celebrities = await rekognition.send(new RecognizeCelebritiesCommand({ Image: { Bytes: jpeg } }));
+      const text = await rekognition.send(new DetectTextCommand({ Image: { Bytes: jpeg }, Filters: { WordFilter: { MinConfidence: 90 } } }));
 
       // Assert
       expect(labels.Labels?.length).toBeGreaterThan(0);
       expect(labels.Labels?.every((l) => (l.Confidence ?? 0) >= 80)).toBe(true);
       expect(again.Labels).toEqual(labels.Labels);
       expect(moderation.ModerationModelVersion).toEqual(expect.any(String));
+      expect(celebrities.CelebrityFaces).toEqual(expect.any(Array));
+      expect(text.TextDetections?.every((t) => (t.Confidence ?? 0) >= 90)).toBe(true);
       await expect(rekognition.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.from('plain text') } }))).rejects.toMatchObject({ name: 'InvalidImageFormatException' });
       await expect(rekognition.send(new DetectLabelsCommand({ Image: { Bytes: Buffer.alloc(6 * 1024 * 1024, 0xff) } }))).rejects.toMatchObject({ name: 'ImageTooLargeException' });
     });

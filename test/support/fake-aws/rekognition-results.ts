@@ -124,17 +124,32 @@ export function generateDetections(options: GenerateOptions): unknown[] {
 }
 
 /**
- * One image's detections in the image APIs' shapes: one to three labels; a moderation label
- * on about one image in four (most frames are clean).
+ * One image's detections in the image APIs' shapes: one to three labels; a moderation label,
+ * a known face or a line of text on about one image in four (most frames have none).
  */
-export function imageDetections(kind: 'labels' | 'moderation', seedText: string, minConfidence: number): unknown[] {
+export function imageDetections(kind: 'labels' | 'moderation' | 'celebrities' | 'text', seedText: string, minConfidence: number): unknown[] {
   const random = seededRandom(hashSeed(seedText));
   const confidence = () => round(minConfidence + random() * (99.99 - minConfidence));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const box = () => ({ Width: round(0.1 + random() * 0.3), Height: round(0.1 + random() * 0.4), Left: round(random() * 0.5), Top: round(random() * 0.5) });
+  if (kind !== 'labels' && random() >= 0.25) return [];
   if (kind === 'moderation') {
-    if (random() >= 0.25) return [];
     const label = pick(MODERATION);
     return [{ Confidence: confidence(), Name: label.name, ParentName: label.parent, TaxonomyLevel: label.level }];
+  }
+  if (kind === 'celebrities') {
+    const celebrity = pick(CELEBRITIES);
+    const face = { BoundingBox: box(), Confidence: confidence() };
+    return [{ Urls: [celebrity.url], Name: celebrity.name, Id: celebrity.id, Face: face, MatchConfidence: confidence(), KnownGender: { Type: celebrity.gender } }];
+  }
+  if (kind === 'text') {
+    const line = pick(LINES);
+    const geometry = () => {
+      const bounds = box();
+      return { BoundingBox: bounds, Polygon: corners(bounds) };
+    };
+    const words = line.split(' ').map((word, i) => ({ DetectedText: word, Type: 'WORD', Id: i + 1, ParentId: 0, Confidence: confidence(), Geometry: geometry() }));
+    return [{ DetectedText: line, Type: 'LINE', Id: 0, Confidence: confidence(), Geometry: geometry() }, ...words];
   }
   const names = new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(LABELS)));
   return [...names].map((label) => ({
