@@ -12,7 +12,7 @@ import type { ModelUsage } from '../report-writer';
 import { estimateTokens } from './chunk-timeline';
 import { SYSTEM_PROMPT } from './prompt';
 import type { AnswerTool } from './report-draft-schema';
-import { retryThrottled } from './throttle-retry';
+import { retryThrottled } from '../../aws/throttle-retry';
 
 export interface SessionSettings {
   modelId: string;

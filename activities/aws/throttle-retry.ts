@@ -17,6 +17,8 @@ export interface ThrottleRetryOptions {
   signal?: AbortSignal;
   /** Injected by tests that need a fixed delay; Math.random otherwise. */
   random?: () => number;
+  /** Which errors are worth waiting out; Bedrock's throttling answers (`isThrottling`) unless given. */
+  isRetryable?: (err: unknown) => boolean;
 }
 
 /** True for the errors that clear up by waiting a little (see RETRIED_HERE). */
@@ -33,12 +35,13 @@ export function isThrottling(err: unknown): boolean {
  */
 export async function retryThrottled<T>(call: () => Promise<T>, options: ThrottleRetryOptions): Promise<T> {
   const random = options.random ?? Math.random;
+  const isRetryable = options.isRetryable ?? isThrottling;
   for (let attempt = 0; ; attempt++) {
     options.signal?.throwIfAborted();
     try {
       return await call();
     } catch (err) {
-      if (attempt >= options.maxRetries || !isThrottling(err) || options.signal?.aborted) throw err;
+      if (attempt >= options.maxRetries || !isRetryable(err) || options.signal?.aborted) throw err;
       const ceiling = Math.min(options.capMs, options.baseMs * 2 ** attempt);
       await sleep(Math.floor(random() * ceiling), undefined, options.signal ? { signal: options.signal } : undefined);
     }
