@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
 import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
-import { KEYFRAME_MAX_WIDTH_PIXELS } from '../activities/media/keyframe-sampler';
 import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
@@ -148,7 +147,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
             keyframeSampling: {
               intervalSeconds: e.REELSCOPE_KEYFRAME_SAMPLING_SECONDS,
               maxFrames: e.REELSCOPE_KEYFRAME_SAMPLING_MAX_FRAMES,
-              maxWidthPixels: KEYFRAME_MAX_WIDTH_PIXELS,
             },
           }
         : {}),

@@ -17,7 +17,7 @@ import {
   type RekognitionImageApi,
 } from '../cost/price-table';
 import { extractAudioTrack } from '../media/audio-track';
-import { KEYFRAME_MAX_WIDTH_PIXELS, withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
+import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
 import type { TranscriptOutput } from '../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
@@ -30,7 +30,7 @@ import { transcriptFromTranscribe } from './transcribe-transcript';
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
 const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
 /** A still image is its own single keyframe. */
-const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1, maxWidthPixels: KEYFRAME_MAX_WIDTH_PIXELS };
+const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1 };
 /** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
 const IMAGE_CALLS_IN_FLIGHT = 4;
 

@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
-/** Image API requests carry the bytes (5 MB at most): 1280 pixels wide keeps a JPEG to a few hundred KB. */
-export const KEYFRAME_MAX_WIDTH_PIXELS = 1280;
+/**
+ * Frames wider than this are scaled down: image API requests carry the bytes (5 MB at most),
+ * and 1280 pixels wide keeps a JPEG to a few hundred KB.
+ */
+const MAX_WIDTH_PIXELS = 1280;
 
 export interface KeyframeSampling {
   /** At most one frame per this many seconds (fewer where the encoder placed fewer keyframes). */
   intervalSeconds: number;
   /** Long media is sampled more sparsely so that no run sends more images than this. */
   maxFrames: number;
-  /** Frames wider than this are scaled down; the image APIs gain nothing from more. */
-  maxWidthPixels: number;
 }
 
 export interface SampledFrame {
@@ -46,7 +47,7 @@ export async function withKeyframes<T>(
       outputOptions: [
         '-vf',
         // The first keyframe of each interval-long slot: evenly spread however the GOP falls.
-        `select='isnan(prev_selected_t)+gt(floor(t/${slot})\\,floor(prev_selected_t/${slot}))',showinfo,scale='min(${options.maxWidthPixels}\\,iw)':-2`,
+        `select='isnan(prev_selected_t)+gt(floor(t/${slot})\\,floor(prev_selected_t/${slot}))',showinfo,scale='min(${MAX_WIDTH_PIXELS}\\,iw)':-2`,
         '-fps_mode',
         'vfr',
         '-frames:v',

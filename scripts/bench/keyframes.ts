@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { KEYFRAME_MAX_WIDTH_PIXELS, withKeyframes } from '../../activities/media/keyframe-sampler';
+import { withKeyframes } from '../../activities/media/keyframe-sampler';
 import { runBench } from './bench-stack';
 
 const run = promisify(execFile);
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
     const started = Date.now();
     const before = { own: process.cpuUsage(), children: await childrenCpuSeconds() };
-    const sampling = { intervalSeconds: Number(options.interval), maxFrames: Number(options.maxFrames), maxWidthPixels: KEYFRAME_MAX_WIDTH_PIXELS };
+    const sampling = { intervalSeconds: Number(options.interval), maxFrames: Number(options.maxFrames) };
     const frames = await withKeyframes(video, seconds, sampling, new AbortController().signal, async (sampled) =>
       Promise.all(sampled.map(async (f) => ({ time: f.time, bytes: (await stat(f.path)).size }))),
     );

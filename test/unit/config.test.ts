@@ -56,7 +56,7 @@ describe('configuration', () => {
 
   it('turns keyframe sampling on only when its interval is set, with an image price of its own', () => {
     const config = loadWorkerConfig({ REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '2.5', REELSCOPE_PRICES: 'rekognition.image=0.0008' });
-    expect(config.awsBackend.keyframeSampling).toEqual({ intervalSeconds: 2.5, maxFrames: 720, maxWidthPixels: 1280 });
+    expect(config.awsBackend.keyframeSampling).toEqual({ intervalSeconds: 2.5, maxFrames: 720 });
     expect(config.prices.rekognitionPerImage).toBe(0.0008);
     expect(loadWorkerConfig({}).awsBackend.keyframeSampling).toBeUndefined();
     expect(() => loadWorkerConfig({ REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '0' })).toThrow(/REELSCOPE_KEYFRAME_SAMPLING_SECONDS/);
