@@ -18,9 +18,10 @@ const milliseconds = z.coerce.number().int().positive();
  * Price overrides: `rekognition.LabelDetection=0.08,rekognition.image=0.0008,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
  * The names come from the price table itself, so a feature added there is configurable at once.
  */
+const IMAGE_PRICE_KEY = 'rekognition.image';
 const PRICE_KEYS: readonly string[] = [
   ...Object.keys(DEFAULT_PRICES.rekognitionPerMinute).map((feature) => `rekognition.${feature}`),
-  'rekognition.image',
+  IMAGE_PRICE_KEY,
   'transcribe',
   ...Object.keys(DEFAULT_PRICES.bedrockPerMillionTokens).map((unit) => `bedrock.${unit}`),
 ];
@@ -189,7 +190,7 @@ function applyPriceOverrides(overrides: Record<string, number>): PriceTable {
   for (const [name, value] of Object.entries(overrides)) {
     const [service, item] = name.split('.');
     if (service === 'transcribe') prices.transcribePerMinute = value;
-    else if (name === 'rekognition.image') prices.rekognitionPerImage = value;
+    else if (name === IMAGE_PRICE_KEY) prices.rekognitionPerImage = value;
     else if (service === 'bedrock' && (item === 'input' || item === 'output')) prices.bedrockPerMillionTokens[item] = value;
     else if (service === 'rekognition' && item && item in prices.rekognitionPerMinute) {
       prices.rekognitionPerMinute[item as keyof PriceTable['rekognitionPerMinute']] = value;
