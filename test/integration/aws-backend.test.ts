@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Report } from '../../activities/report/report-schema';
 import type { LabelsOutput, TranscriptOutput } from '../../activities/spine/branch-outputs';
@@ -14,9 +12,9 @@ import { startAnalysis } from '../../starter/start-analysis';
 import { progressQuery } from '../../workflows/messages';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
+import { makeImage } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
-const run = promisify(execFile);
 const REKOGNITION_QUOTA = 3;
 const REKOGNITION_STARTS = [
   'StartLabelDetection',
@@ -230,8 +228,7 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
 
   it('analyses a still image with the image APIs and skips shots, which has only a video API, with the reason', async () => {
     // Arrange
-    const still = join(await mkdtemp(join(tmpdir(), 'reelscope-still-')), 'still.jpg');
-    await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', still]);
+    const still = await makeImage(await mkdtemp(join(tmpdir(), 'reelscope-still-')));
     const images = await startTestWorker(bundle, {}, (d) => d, { ...awsEnv(fake), REELSCOPE_ACCEPTED_KINDS: 'video,image' });
     try {
       // Act
