@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../common/constants';
+import { DEFAULT_MEDIA_SUFFIXES } from '../common/media-suffixes';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 import type { ReviewPolicy } from '../common/review';
 
 const starterEnv = z.object({
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   REELSCOPE_INCOMING_PREFIX: z.string().regex(/^([^/]+\/)*$/, 'a key prefix ending in "/" (or empty)').default('incoming/'),
-  REELSCOPE_SUFFIXES: commaList.default(['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.mp3', '.m4a', '.wav', '.jpg', '.png']),
+  REELSCOPE_SUFFIXES: commaList.default([...DEFAULT_MEDIA_SUFFIXES]),
   REELSCOPE_MIN_SIZE_BYTES: z.coerce.number().int().nonnegative().default(0),
   REELSCOPE_DEFAULT_TENANT: z.string().min(1).optional(),
   REELSCOPE_DEFAULT_TIER: z.string().min(1).default('standard'),

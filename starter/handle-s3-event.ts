@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import type { MediaSource } from '../common/types';
 import { reviewPolicyFor, type StarterConfig } from './config';
-import { checkIncomingKey, mediaIdFor } from './media-identity';
+import { mediaIdFor } from './media-identity';
 import { parseS3Event } from './s3-events';
 import { startAnalysis, type StartOutcome } from './start-analysis';
 import type { StarterLog } from './starter-log';
+import { admitUpload } from './upload-filter';
 
 export interface HandledEvent {
   started: StartOutcome[];
@@ -31,12 +31,10 @@ export async function handleS3Event(event: unknown, client: Client, config: Star
   const result: HandledEvent = { started: [], filtered: [], ignored: parsed.ignored };
   for (const reason of parsed.ignored) log.info('event is not an upload', { reason });
   for (const source of parsed.created) {
-    const refusal = filterReason(source, config);
-    const key = checkIncomingKey(source.key, config.incomingPrefix, config.defaultTenant);
-    if (refusal || !key.ok) {
-      const reason = refusal ?? (key.ok ? 'filtered' : key.reason);
-      result.filtered.push({ key: source.key, reason });
-      log.info('object filtered out', { bucket: source.bucket, key: source.key, reason });
+    const key = admitUpload(source, config);
+    if (!key.ok) {
+      result.filtered.push({ key: source.key, reason: key.reason });
+      log.info('object filtered out', { bucket: source.bucket, key: source.key, reason: key.reason });
       continue;
     }
     const mediaId = mediaIdFor(source);
@@ -59,13 +57,4 @@ export async function handleS3Event(event: unknown, client: Client, config: Star
     result.started.push(outcome);
   }
   return result;
-}
-
-function filterReason(source: MediaSource, config: StarterConfig): string | undefined {
-  const lower = source.key.toLowerCase();
-  if (!config.suffixes.some((suffix) => suffix === '*' || lower.endsWith(suffix))) return `suffix not in ${config.suffixes.join(' ')}`;
-  if (source.sizeBytes !== undefined && source.sizeBytes < config.minSizeBytes) {
-    return `size ${source.sizeBytes} below the ${config.minSizeBytes} byte minimum`;
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { WORKFLOW_ID_PREFIX } from '../common/constants';
+import { hasTerminalControl } from '../common/printable-text';
 import type { MediaSource } from '../common/types';
 
 /** Tenant ids: what may appear as the first path segment under the incoming prefix. */
@@ -10,12 +11,12 @@ export type KeyCheck = { ok: true; tenant: string } | { ok: false; reason: strin
 /**
  * Checks an incoming object key (`<prefix><tenant>/<name>`, or `<prefix><name>` when a default
  * tenant owns the bucket) and extracts the tenant.
- * Keys that could escape their prefix (`..`, empty segments, control characters) are refused.
+ * Keys that could escape their prefix (`..`, empty segments) or rewrite what a screen or log
+ * shows (control and bidi characters) are refused.
  */
 export function checkIncomingKey(key: string, prefix: string, defaultTenant?: string): KeyCheck {
   if (!key.startsWith(prefix)) return { ok: false, reason: `key is outside the ${prefix} prefix` };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(key)) return { ok: false, reason: 'key contains control characters' };
+  if (hasTerminalControl(key)) return { ok: false, reason: 'key contains control or bidirectional-override characters' };
   const segments = key.slice(prefix.length).split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) {
     return { ok: false, reason: 'key has empty, "." or ".." path segments' };

@@ -4,6 +4,7 @@ describe('checkIncomingKey', () => {
   it.each([
     ['incoming/acme/clip.mp4', 'acme'],
     ['incoming/tenant_2/sub/dir/My Clip (1).mov', 'tenant_2'],
+    ['incoming/acme/日本語 café.mp4', 'acme'],
   ])('accepts %s as tenant %s', (key, tenant) => {
     expect(checkIncomingKey(key, 'incoming/')).toEqual({ ok: true, tenant });
   });
@@ -15,6 +16,9 @@ describe('checkIncomingKey', () => {
     ['incoming//clip.mp4', /empty/],
     ['incoming/ac me/clip.mp4', /not a valid tenant/],
     ['incoming/acme/bad\u0007name.mp4', /control/],
+    ['incoming/acme/clip\u009bname.mp4', /control/],
+    ['incoming/acme/evil\u202egnp.mp4', /bidirectional/],
+    ['incoming/acme/a\u2066b\u2069.mp4', /bidirectional/],
   ])('refuses %s', (key, reason) => {
     const check = checkIncomingKey(key, 'incoming/');
     expect(check.ok).toBe(false);
