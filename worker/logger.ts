@@ -12,12 +12,14 @@ const PINO_LEVEL: Record<LogLevel, pino.Level> = { TRACE: 'trace', DEBUG: 'debug
  * Installs the SDK runtime: its logs (and the workflow and activity `log`) go to pino, and
  * with `metricsBindAddress` its metrics (task slots, schedule-to-start latencies, poll and
  * request counts) are served for Prometheus at `/metrics`. The Runtime is process-wide and
- * can be installed once, so entry points call this, never libraries.
+ * can be installed once, so entry points call this, never libraries. An entry point that stops
+ * more than a worker on a signal (the demo) passes `shutdownSignals: []` and stops it itself.
  */
-export function installTemporalRuntime(logger: pino.Logger, options: { metricsBindAddress?: string } = {}): void {
+export function installTemporalRuntime(logger: pino.Logger, options: { metricsBindAddress?: string; shutdownSignals?: NodeJS.Signals[] } = {}): void {
   const level = (Object.keys(PINO_LEVEL) as LogLevel[]).find((l) => PINO_LEVEL[l] === logger.level) ?? 'INFO';
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => logger[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message)),
+    ...(options.shutdownSignals ? { shutdownSignals: options.shutdownSignals } : {}),
     ...(options.metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress } } } } : {}),
   });
 }

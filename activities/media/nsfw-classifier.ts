@@ -22,7 +22,15 @@ function loadModel(): Promise<NSFWJS> {
     await tf.setBackend('wasm');
     await tf.ready();
     const nsfwjs = await import('nsfwjs');
-    return nsfwjs.load('MobileNetV2');
+    // nsfwjs announces on console.info which bundled model it loads, in the middle of whatever
+    // the process prints (the demo's progress lines); the model is named here already.
+    const info = console.info;
+    console.info = () => undefined;
+    try {
+      return await nsfwjs.load('MobileNetV2');
+    } finally {
+      console.info = info;
+    }
   })().catch((err: unknown) => {
     model = undefined;
     throw err;
