@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseInfraConfig } from '../../infra/lib/infra-config';
 import { ReelscopeStack } from '../../infra/lib/reelscope-stack';
 import { recordTableDefinitions } from '../../local/record-tables';
+import { eventFixture } from '../support/event-fixtures';
 import { matchesPattern } from '../support/event-pattern';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -81,10 +82,9 @@ describe('object-created rule', () => {
   const bucketName = { Ref: resourceOf(cloud.template, 'AWS::S3::Bucket', 'MediaBucketMedia').logicalId };
   // What CloudFormation deploys: the pattern with the bucket's Ref replaced by its name.
   const deployedPattern = JSON.parse(JSON.stringify(rule['EventPattern']).replace(JSON.stringify(bucketName), '"reelscope-media-1a2b3c"'));
-  const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../../../shared/events', name), 'utf8'));
-  // A real EventBridge payload, moved to this stack's bucket and given a key and size.
-  const eventFor = (key: string, size: number, name = 's3-eventbridge-object-created.json') => {
-    const event = fixture(name);
+  // An EventBridge payload in the shape S3 sends, moved to this stack's bucket and given a key and size.
+  const eventFor = (key: string, size: number, name = 'eventbridge-object-created.json') => {
+    const event = eventFixture<any>(name);
     return { ...event, detail: { ...event.detail, bucket: { name: 'reelscope-media-1a2b3c' }, object: { ...event.detail.object, key, size } } };
   };
 
@@ -107,14 +107,21 @@ describe('object-created rule', () => {
     ['results/acme/clip.mp4', 1024, false],
     ['incoming/acme/notes.txt', 1024, false],
     ['incoming/acme/clip.mp4.part', 1024, false],
-    ['IMG_m7fzo3.jpg', 184_662, false],
-  ])('on the real EventBridge payload, key %s of %d bytes matches: %s', (key, size, expected) => {
+    // The fixture's own object sits at the bucket root, outside incoming/.
+    ['lecture-intro.mp4', 2_457_600, false],
+  ])('on the EventBridge payload, key %s of %d bytes matches: %s', (key, size, expected) => {
     expect(matchesPattern(deployedPattern, eventFor(key, size))).toBe(expected);
   });
 
   it('does not match the other S3 event types of the same bucket', () => {
     expect(matchesPattern(deployedPattern, eventFor('incoming/a/b.mp4', 10))).toBe(true);
-    for (const other of ['s3-eventbridge-object-deleted.json', 's3-eventbridge-object-restored.json', 's3-eventbridge-object-expired.json']) {
+    for (const other of [
+      'eventbridge-object-deleted.json',
+      'eventbridge-object-deleted-lifecycle-expiration.json',
+      'eventbridge-object-restore-initiated.json',
+      'eventbridge-object-restore-completed.json',
+      'eventbridge-object-restore-expired.json',
+    ]) {
       expect(matchesPattern(deployedPattern, eventFor('incoming/a/b.mp4', 10, other))).toBe(false);
     }
     const otherBucket = eventFor('incoming/a/b.mp4', 10);

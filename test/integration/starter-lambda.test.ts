@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { MEDIA_ID, STAGE, TENANT } from '../../common/search-attributes';
@@ -8,9 +6,7 @@ import type { HandledEvent } from '../../starter/handle-s3-event';
 import { handleLambdaEvent, type SqsBatchOutcome, type StarterResult } from '../../starter/lambda-event';
 import { workflowIdFor } from '../../starter/media-identity';
 import { powertoolsStarterLog, type StarterLog } from '../../starter/starter-log';
-
-// Real AWS payloads kept beside the repository (see shared/events/README.md).
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'events', name), 'utf8'));
+import { eventFixture as fixture } from '../support/event-fixtures';
 
 const silent: StarterLog = { info() {}, warn() {}, error() {}, withCorrelationId: () => silent };
 
@@ -44,11 +40,14 @@ describe('starter Lambda against the dev server', () => {
   });
 
   it.each([
-    ['s3-eventbridge-object-created.json', 'IMG_m7fzo3.jpg', {}],
-    ['s3-decoded-key.json', 'Happy Face.jpg', {}],
-    ['s3-base.json', 'b21b84d653bb07b05b1e6b33684dc11b', { REELSCOPE_SUFFIXES: '*' }],
-    ['s3-glacier.json', 'b21b84d653bb07b05b1e6b33684dc11b', { REELSCOPE_SUFFIXES: '*' }],
-    ['s3-sqs-event.json', 'test.pdf', { REELSCOPE_SUFFIXES: '.pdf' }],
+    ['eventbridge-object-created.json', 'lecture-intro.mp4', {}],
+    ['s3-object-created-put.json', 'keynote-rehearsal.mov', {}],
+    ['s3-object-created-copy.json', 'highlights-reel-copy.mp4', {}],
+    ['s3-object-created-multipart.json', 'all-hands-2024.mkv', {}],
+    ['s3-object-created-encoded-key.json', 'team meeting #1 (final).mp4', {}],
+    ['s3-object-created-unicode-key.json', 'résumé 日本.mp4', {}],
+    ['sqs-s3-notification.json', 'podcast-episode-12.m4a', { REELSCOPE_SUFFIXES: '.m4a' }],
+    ['sqs-sns-s3-notification.json', 'lecture-intro.mp4', {}],
   ])('%s starts one workflow for %s, and a second delivery starts none', async (name, key, env) => {
     // Arrange
     const config = configWith(env);
@@ -72,35 +71,46 @@ describe('starter Lambda against the dev server', () => {
     expect((await client.workflow.getHandle(outcome?.workflowId ?? '').describe()).runId).toBe(description.runId);
   });
 
-  it('maps the same object delivered as a notification and as a restore-era record to one media', async () => {
-    const base = startedBy(await deliver(fixture('s3-base.json'), configWith({ REELSCOPE_SUFFIXES: '*' })));
-    const glacier = startedBy(await deliver(fixture('s3-glacier.json'), configWith({ REELSCOPE_SUFFIXES: '*' })));
-    expect(glacier[0]?.workflowId).toBe(base[0]?.workflowId);
+  it('maps the same upload delivered by EventBridge and through S3 → SNS → SQS to one media', async () => {
+    // Act
+    const bridge = startedBy(await deliver(fixture('eventbridge-object-created.json')));
+    const sns = startedBy(await deliver(fixture('sqs-sns-s3-notification.json')));
+
+    // Assert
+    expect(bridge).toHaveLength(1);
+    expect(sns).toEqual([expect.objectContaining({ mediaId: bridge[0]?.mediaId, workflowId: bridge[0]?.workflowId })]);
   });
 
   it.each<[string, Partial<StarterConfig>, RegExp]>([
-    ['s3-eventbridge-object-created.json', { minSizeBytes: 200_000 }, /below the 200000 byte minimum/],
-    ['s3-base.json', {}, /suffix not in/],
-    ['s3-decoded-key.json', { incomingPrefix: 'incoming/' }, /outside the incoming\/ prefix/],
-    ['s3-eventbridge-object-created.json', { defaultTenant: undefined }, /<tenant>\/<file>/],
+    ['eventbridge-object-created.json', { minSizeBytes: 5_000_000 }, /below the 5000000 byte minimum/],
+    ['s3-object-created-put.json', { suffixes: ['.mp4'] }, /suffix not in/],
+    ['s3-object-created-encoded-key.json', { incomingPrefix: 'incoming/' }, /outside the incoming\/ prefix/],
+    ['s3-object-created-unicode-key.json', { incomingPrefix: 'incoming/' }, /outside the incoming\/ prefix/],
+    ['eventbridge-object-created.json', { defaultTenant: undefined }, /<tenant>\/<file>/],
   ])('%s is filtered out by %j', async (name, overrides, reason) => {
     const result = (await deliver(fixture(name), { ...configWith(), ...overrides })) as HandledEvent;
     expect(result.started).toEqual([]);
     expect(result.filtered).toEqual([{ key: expect.any(String), reason: expect.stringMatching(reason) }]);
   });
 
-  it('a filtered SQS record is handled, not failed', async () => {
-    const result = (await deliver(fixture('s3-sqs-event.json'))) as SqsBatchOutcome;
+  it.each(['sqs-s3-notification.json', 'sqs-sns-s3-notification.json'])('a filtered record in %s is handled, not failed', async (name) => {
+    // Act
+    const result = (await deliver(fixture(name), configWith({ REELSCOPE_SUFFIXES: '.wav' }))) as SqsBatchOutcome;
+
+    // Assert
     expect(result.batchItemFailures).toEqual([]);
     expect(result.messages[0]?.handled?.filtered[0]?.reason).toMatch(/suffix not in/);
   });
 
   it.each([
-    's3-delete-object.json',
-    's3-s3-lifecycle-event.json',
-    's3-eventbridge-object-deleted.json',
-    's3-eventbridge-object-expired.json',
-    's3-eventbridge-object-restored.json',
+    's3-object-removed-delete.json',
+    's3-lifecycle-expiration-delete.json',
+    's3-object-restore-completed.json',
+    'eventbridge-object-deleted.json',
+    'eventbridge-object-deleted-lifecycle-expiration.json',
+    'eventbridge-object-restore-initiated.json',
+    'eventbridge-object-restore-completed.json',
+    'eventbridge-object-restore-expired.json',
   ])('%s is ignored: no workflow', async (name) => {
     const result = (await deliver(fixture(name), configWith({ REELSCOPE_SUFFIXES: '*' }))) as HandledEvent;
     expect(result.started).toEqual([]);
@@ -109,7 +119,7 @@ describe('starter Lambda against the dev server', () => {
   });
 
   it('refuses an S3 Object Lambda event as unsupported, without throwing', async () => {
-    const result = (await deliver(fixture('s3-object-iam-user.json'))) as HandledEvent;
+    const result = (await deliver(fixture('s3-object-lambda-get-object.json'))) as HandledEvent;
     expect(result.started).toEqual([]);
     expect(result.unsupported).toMatch(/neither an EventBridge S3 event nor an S3 notification/);
   });
@@ -117,21 +127,24 @@ describe('starter Lambda against the dev server', () => {
   it('reports every unrelated SQS message as a failed batch item', async () => {
     const result = (await deliver(fixture('sqs-unrelated.json'))) as SqsBatchOutcome;
     expect(result.batchItemFailures).toEqual([
-      { itemIdentifier: '059f36b4-87a3-44ab-83d2-661975830a7d' },
-      { itemIdentifier: '2e1424d4-f796-459a-8184-9c92662be6da' },
+      { itemIdentifier: '3d8a1e6c-4b9f-4c27-9a50-e2f7b3c1d846' },
+      { itemIdentifier: 'b7f2c9e4-6a1d-4e83-8c05-4f9a2d7e1b63' },
     ]);
     expect(result.messages.map((m) => m.error)).toEqual([expect.stringMatching(/not JSON/), expect.stringMatching(/not an S3 event/)]);
   });
 
   it('fails only the message whose start failed; the rest of the batch is done', async () => {
-    // One batch: a plain upload, the S3 test event, and an upload wrapped in an SNS envelope.
+    // One batch: a plain upload, the S3 test event, an upload wrapped in an SNS envelope, and
+    // the test event as an SNS topic destination receives it.
     const good = sqsMessage('good', s3Notification('ok-bucket', 'clip+one.mp4'));
-    const test = sqsMessage('test', { Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'ok-bucket' });
+    const test = sqsMessage('test', fixture('s3-test-event.json'));
     const sns = sqsMessage('sns', { Type: 'Notification', Message: JSON.stringify(s3Notification('ok-bucket', 'clip%20two.mp4')) });
-    const result = (await deliver({ Records: [good, test, sns] })) as SqsBatchOutcome;
+    const snsTest = sqsMessage('sns-test', { Type: 'Notification', Message: JSON.stringify(fixture('s3-test-event.json')) });
+    const result = (await deliver({ Records: [good, test, sns, snsTest] })) as SqsBatchOutcome;
     expect(result.batchItemFailures).toEqual([]);
-    expect(result.messages.map((m) => m.handled?.started.length ?? 0)).toEqual([1, 0, 1]);
+    expect(result.messages.map((m) => m.handled?.started.length ?? 0)).toEqual([1, 0, 1, 0]);
     expect(result.messages[1]?.handled?.ignored).toEqual(['s3:TestEvent']);
+    expect(result.messages[3]?.handled?.ignored).toEqual(['s3:TestEvent']);
 
     // A start the server refuses (the task queue name is too long) fails that message alone.
     const broken = loadStarterConfig({ REELSCOPE_TASK_QUEUE: 'x'.repeat(2000), REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures' });
@@ -147,7 +160,7 @@ describe('starter Lambda against the dev server', () => {
     });
     try {
       const log = powertoolsStarterLog(new Logger({ serviceName: 'reelscope-starter', logLevel: 'INFO' }));
-      const result = (await handleLambdaEvent(fixture('s3-eventbridge-object-created.json'), client, configWith(), log)) as HandledEvent;
+      const result = (await handleLambdaEvent(fixture('eventbridge-object-created.json'), client, configWith(), log)) as HandledEvent;
       const mediaId = result.started[0]?.mediaId;
       const entries = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(entries).toContainEqual(expect.objectContaining({ service: 'reelscope-starter', correlation_id: mediaId, workflowId: workflowIdFor(mediaId ?? '') }));
