@@ -21,6 +21,8 @@ const ROOT = '/repository';
 
 const SCRIPT_FILE = /\.[cm]?[jt]s$/;
 const RELATIVE_PATH = /^\.\.?(\/|$)/;
+/** `../x`: a named place above; a bare "up" ('../', '../..') is a segment test or comparison more often than a path. */
+const CLIMB_TO_A_NAME = /^\.\.\/.*[^./]/;
 /** A relative path token in a shell command: `../x`, `./x`, `..`, after a space, quote, `=`, `(` or `:`. */
 const SHELL_PATH = /(?<=^|[\s"'=(:])\.\.?(?:\/[^\s"'`;|&)<>]*)?(?=$|[\s"'`;|&)<>])/gm;
 /** Calls whose string argument names a module, resolved from the file's own folder. */
@@ -96,7 +98,7 @@ function scriptReads(file: string, text: string): OutsideRead[] {
     }
     if ((ts.isStringLiteralLike(node) || ts.isTemplateHead(node)) && RELATIVE_PATH.test(node.text) && !isPathCallArgument(node, pathOf)) {
       const fromFolder = isOutside(posix.join(folder, node.text));
-      const fromRoot = !isModuleSpecifier(node) && node.text.startsWith('../') && isOutside(posix.join(ROOT, node.text));
+      const fromRoot = !isModuleSpecifier(node) && CLIMB_TO_A_NAME.test(node.text) && isOutside(posix.join(ROOT, node.text));
       if (fromFolder || fromRoot) report(node);
     }
     ts.forEachChild(node, visit);

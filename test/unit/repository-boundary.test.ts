@@ -88,6 +88,7 @@ describe('findOutsideReads', () => {
     ['test/support/a.ts', "const EVENTS = join(__dirname, '..', 'fixtures', 'events');"],
     ['test/support/a.ts', "bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });"],
     ['test/support/a.ts', "if (name === '..') throw new Error('no');"],
+    ['test/support/a.ts', "const above = relative.startsWith('../') || relative === '../..';"],
     ['test/support/a.ts', "const joined = join(tmp, '..', 'sibling');"],
     ['test/unit/a.test.ts', "// Real payloads, see '../shared' in the docs\nconst x = 'incoming/../a.mp4';"],
     ['.ci/run', '#!/usr/bin/env bash\ncd "$(dirname "$0")/.."\nnpm test\n'],
