@@ -38,4 +38,20 @@ describe('media identity', () => {
     expect(mediaIdFor(source)).not.toBe(mediaIdFor({ ...source, etag: 'abd' }));
     expect(workflowIdFor(mediaIdFor(source))).toMatch(/^media-[0-9a-f]{24}$/);
   });
+
+  it('pins a versioned object by its version id, not its etag', () => {
+    // Arrange: re-uploading the same bytes makes a new version with the same etag.
+    const v1 = { bucket: 'b', key: 'incoming/acme/a.mp4', etag: 'abc', versionId: 'v1' };
+    const v2 = { ...v1, versionId: 'v2' };
+
+    // Act
+    const id = mediaIdFor(v1);
+
+    // Assert
+    expect(mediaIdFor(v2)).not.toBe(id);
+    // A delivery of the same version carrying another etag form (multipart, quoted) is the same upload.
+    expect(mediaIdFor({ ...v1, etag: '"d41d8cd98f00b204e9800998ecf8427e-3"' })).toBe(id);
+    expect(mediaIdFor({ bucket: 'b', key: 'incoming/acme/a.mp4', versionId: 'v1' })).toBe(id);
+    expect(id).not.toBe(mediaIdFor({ bucket: 'b', key: 'incoming/acme/a.mp4', etag: 'abc' }));
+  });
 });
