@@ -97,25 +97,52 @@ describe('runJobToCompletion', () => {
     });
 
     await expect(run).rejects.toThrow(AnalysisJobTimedOutError);
+    // The job of the heartbeat, not a new one, and the wait counted from its start.
+    await expect(run).rejects.toMatchObject({ service: 'transcribe', jobId: 'stuck', message: expect.stringMatching(/^transcribe job stuck still in progress after \d+ s; giving up on it$/) });
+  });
+
+  it('gives up without a poll on a resumed job already past its deadline', async () => {
+    // Arrange
+    const check = jest.fn(async (): Promise<JobState> => ({ state: 'running' }));
+
+    // Act
+    const run = runJobToCompletion({
+      service: 'rekognition LabelDetection',
+      start: async () => 'never',
+      check,
+      resumeFrom: { jobId: 'late', startedAt: Date.now() - 11_000, polls: 3 },
+      heartbeat: () => {},
+      signal: new AbortController().signal,
+      deadlineMs: 10_000,
+      schedule: fast,
+    });
+
+    // Assert
+    await expect(run).rejects.toThrow(AnalysisJobTimedOutError);
+    await expect(run).rejects.toThrow(/^rekognition LabelDetection job late still in progress after 11 s; giving up on it$/);
+    expect(check).not.toHaveBeenCalled();
   });
 
   it('stops polling when the activity is cancelled', async () => {
     // Arrange
     const controller = new AbortController();
+    const check = jest.fn(async (): Promise<JobState> => ({ state: 'running' }));
     const run = runJobToCompletion({
       service: 'test',
       start: async () => 'j',
-      check: async () => ({ state: 'running' }),
+      check,
       heartbeat: () => {},
       signal: controller.signal,
       deadlineMs: 60_000,
       schedule: { initialMs: 10_000, maxMs: 10_000, factor: 1 },
     });
+    const reason = new Error('cancelled');
 
     // Act
-    setTimeout(() => controller.abort(new Error('cancelled')), 20);
+    setTimeout(() => controller.abort(reason), 20);
 
-    // Assert
-    await expect(run).rejects.toThrow();
+    // Assert: the wait between polls ends with the abort, carrying the activity's cancellation as its cause.
+    await expect(run).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', cause: reason });
+    expect(check).toHaveBeenCalledTimes(1);
   });
 });
