@@ -1,4 +1,5 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context } from '@temporalio/activity';
+import { redactSecrets } from '../common/redact-secrets';
 import { AnalysisJobFailedError, AnalysisJobTimedOutError } from './aws/analysis-job-errors';
 import { classifyAwsError } from './aws/aws-errors';
 import { FfprobeError } from './media/ffprobe';
@@ -7,7 +8,9 @@ import { MediaRejectedError } from './media/media-facts';
 
 // ffprobe's words for files that will never probe, whatever the retry; the most specific first,
 // since a moov-less MP4 also reports invalid data.
-const UNREADABLE: { pattern: RegExp; type: 'UnrecognizedMedia' | 'CorruptMedia'; reason: string }[] = [
+const UNREADABLE: { pattern: RegExp; type: 'UnrecognizedMedia' | 'UnsupportedFormat' | 'CorruptMedia'; reason: string }[] = [
+  // A playlist or script (HLS, concat, ...) under a media name: input-policy refused to open it.
+  { pattern: /not on whitelist/i, type: 'UnsupportedFormat', reason: 'a playlist or container format that is not accepted (playlists and scripts are never followed)' },
   { pattern: /moov atom not found/i, type: 'CorruptMedia', reason: 'the MP4 index (moov atom) is missing: the upload is incomplete or was never finalised' },
   { pattern: /Invalid data found/i, type: 'UnrecognizedMedia', reason: 'not a media file ffmpeg can read' },
   { pattern: /could not find codec parameters|unspecified size|no decoder/i, type: 'CorruptMedia', reason: 'a stream cannot be decoded' },
@@ -53,13 +56,35 @@ export function toActivityFailure(err: unknown): unknown {
   return err;
 }
 
-/** Runs an activity body, translating its errors through {@link toActivityFailure}. */
+/**
+ * Runs an activity body, translating its errors through {@link toActivityFailure}, and
+ * redacting every message that leaves: what an activity throws lands in history, the record,
+ * the report and the workflow's logs, so no presigned URL, credential or local path may ride
+ * along. Unknown errors keep their name as the failure type and stay retryable; their cause
+ * chain (which may quote a URL) stays in the worker.
+ */
 export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
-    throw toActivityFailure(err);
+    throw redacted(toActivityFailure(err));
   }
+}
+
+function redacted(failure: unknown): unknown {
+  if (failure instanceof ApplicationFailure) {
+    return ApplicationFailure.create({
+      type: failure.type ?? 'Error',
+      message: redactSecrets(failure.message),
+      nonRetryable: failure.nonRetryable ?? false,
+      ...(failure.details?.length ? { details: failure.details } : {}),
+      ...(failure.nextRetryDelay != null ? { nextRetryDelay: failure.nextRetryDelay } : {}),
+    });
+  }
+  // Cancellation and async completion must reach the SDK as they are.
+  if (failure instanceof CancelledFailure || failure instanceof CompleteAsyncError) return failure;
+  if (failure instanceof Error) return ApplicationFailure.create({ type: failure.name, message: redactSecrets(failure.message), nonRetryable: false });
+  return ApplicationFailure.create({ type: 'Error', message: redactSecrets(String(failure)), nonRetryable: false });
 }
 
 /** Full jitter over an exponential ceiling that grows with the attempt number. */

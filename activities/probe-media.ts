@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { MediaSource, ProbeResult } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
@@ -23,7 +24,7 @@ export function createProbeActivity({ store, backend, settings }: ActivityDeps) 
       if (!head) throw new MediaRejectedError('MediaNotFound', `s3://${source.bucket}/${source.key} does not exist (deleted after upload?)`);
       if (head.sizeBytes === 0) throw new MediaRejectedError('EmptyMedia', 'the file is empty (0 bytes)');
       const url = await store.presignGet(source.bucket, source.key, source.versionId);
-      const media = mediaFactsFromProbe(await ffprobe(url), head.sizeBytes);
+      const media = mediaFactsFromProbe(await ffprobe(url, Context.current().cancellationSignal), head.sizeBytes);
       checkAdmission(media, tier, settings);
       return { media, capabilities: backend.capabilities };
     });

@@ -7,6 +7,7 @@
 export const REJECTION_TYPES = [
   'EmptyMedia',
   'UnrecognizedMedia',
+  'UnsupportedFormat',
   'CorruptMedia',
   'TruncatedMedia',
   'UnsupportedMediaKind',
