@@ -29,7 +29,8 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
       const { workflowExecution } = context.info;
       const heartbeatDetails: unknown = context.info.heartbeatDetails;
       if (!workflowExecution) throw new Error('analyses run inside a workflow: no workflow execution in the activity info');
-      const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId);
+      // The URL outlives the attempt: a long media's analysis reads it for hours, not 15 minutes.
+      const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId, context.info.startToCloseTimeoutMs / 1000 + 60);
       let lastDetails: unknown = heartbeatDetails;
       const heartbeat = (details?: unknown) => {
         if (details !== undefined) lastDetails = details;

@@ -16,3 +16,14 @@ export function hasTerminalControl(text: string): boolean {
 export function printable(text: string): string {
   return text.replace(TERMINAL_CONTROL_ALL, (c) => (c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * Untrusted text (a title tag, a tenant's file name) made safe to keep and show: control and
+ * bidi characters become spaces, runs of white space fold to one, and anything over
+ * `maxChars` is cut with an ellipsis, so a 600 KB tag costs no more than a short one.
+ */
+export function boundedText(text: string, maxChars: number): string {
+  const clean = text.replace(TERMINAL_CONTROL_ALL, ' ').replace(/\s+/g, ' ').trim();
+  const chars = [...clean];
+  return chars.length <= maxChars ? clean : `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
+}

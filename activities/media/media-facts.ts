@@ -1,6 +1,7 @@
 import type { FfprobeData, FfprobeStream } from 'fluent-ffmpeg';
 import type { RejectionType } from '../../common/failure-types';
 import type { MediaFacts, MediaKind } from '../../common/types';
+import { boundedText } from '../../common/printable-text';
 import { parseIso6709 } from './iso6709';
 
 /** The media cannot or may not be analysed; `type` is a stable rejection type name. */
@@ -24,6 +25,12 @@ const TRUNCATION_RATIO = 1.25;
  * every worker that touches it; such files are refused up front instead.
  */
 const MAX_FRAME_PIXELS = 8192 * 8192;
+/**
+ * Tags are the uploader's text and ride in every activity input, the history and the record:
+ * a title is cut to a line's worth, and an ISO 6709 string is never longer than this.
+ */
+const MAX_TITLE_CHARS = 200;
+const MAX_LOCATION_CHARS = 64;
 
 /**
  * Turns ffprobe's answer into the facts the pipeline plans from, rejecting media that is
@@ -44,7 +51,9 @@ export function mediaFactsFromProbe(data: FfprobeData, sizeBytes: number): Media
   checkNotTruncated(data, durationSeconds, sizeBytes);
 
   const tags = { ...lowerKeys(data.format.tags) };
-  const location = parseIso6709(tags['location'] ?? tags['com.apple.quicktime.location.iso6709']);
+  const locationTag = tags['location'] ?? tags['com.apple.quicktime.location.iso6709'];
+  const location = locationTag && locationTag.length <= MAX_LOCATION_CHARS ? parseIso6709(locationTag) : undefined;
+  const title = typeof tags['title'] === 'string' ? boundedText(tags['title'], MAX_TITLE_CHARS) : '';
   return {
     kind,
     formatName: data.format.format_name ?? 'unknown',
@@ -71,7 +80,7 @@ export function mediaFactsFromProbe(data: FfprobeData, sizeBytes: number): Media
           },
         }
       : {}),
-    ...(typeof tags['title'] === 'string' ? { title: tags['title'] } : {}),
+    ...(title ? { title } : {}),
     ...(location ? { location } : {}),
   };
 }

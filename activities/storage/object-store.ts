@@ -6,6 +6,8 @@ import { parseS3Uri, toS3Uri } from '../../common/s3-uri';
 
 /** Parts of this size (S3's minimum is 5 MiB): large artefacts upload in parallel and resume per part. */
 const PART_SIZE_BYTES = 8 * 1024 * 1024;
+/** The longest a SigV4 presigned URL may live. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export interface ObjectStoreOptions {
   presignSeconds?: number;
@@ -90,11 +92,12 @@ export class ObjectStore {
 
   /**
    * A time-limited GET URL: ffmpeg and ffprobe read the media over HTTP ranges, so probe
-   * reads only the headers it needs and no step downloads the whole file first.
+   * reads only the headers it needs and no step downloads the whole file first. `forSeconds`
+   * is how long the reader may need it (an analysis' whole attempt), up to SigV4's 7 days;
+   * a URL signed with temporary credentials still ends when they do.
    */
-  async presignGet(bucket: string, key: string, versionId?: string): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
-      expiresIn: this.options.presignSeconds ?? 900,
-    });
+  async presignGet(bucket: string, key: string, versionId?: string, forSeconds?: number): Promise<string> {
+    const expiresIn = Math.min(MAX_PRESIGN_SECONDS, Math.ceil(forSeconds ?? this.options.presignSeconds ?? 900));
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { expiresIn });
   }
 }
