@@ -1,7 +1,9 @@
-import type { DataConverter } from '@temporalio/common';
+import { join } from 'node:path';
+import { defaultPayloadConverter, type DataConverter, type LoadedDataConverter } from '@temporalio/common';
 import { z } from 'zod';
 import { parseEnv } from '../common/env-schema';
 import { AesGcmPayloadCodec } from './aes-gcm-payload-codec';
+import { failureConverter } from './failure-converter';
 import { parseKeyring, type PayloadKeyring } from './payload-keyring';
 
 const codecEnv = z.object({
@@ -22,10 +24,27 @@ export function loadKeyring(env: NodeJS.ProcessEnv): PayloadKeyring | undefined 
 }
 
 /**
+ * The failure converter's module, for `bundleWorkflowCode({ failureConverterPath })`: a prebuilt
+ * workflow bundle converts workflow failures with whatever converter it was built with.
+ */
+export const FAILURE_CONVERTER_PATH = join(__dirname, 'failure-converter');
+
+/**
  * The data converter every Temporal client and worker in reelscope uses: worker, starter
- * Lambda, CLI and tests all call this, so they can never disagree about encryption.
+ * Lambda, CLI and tests all call this, so they can never disagree about encryption. With keys,
+ * failure messages and stack traces are encrypted too, not only payloads.
  */
 export function dataConverterFor(env: NodeJS.ProcessEnv): DataConverter {
   const keyring = loadKeyring(env);
-  return keyring ? { payloadCodecs: [new AesGcmPayloadCodec(keyring)] } : {};
+  if (!keyring) return {};
+  // Both forms in one object. Worker.create reads only the path (it also bundles workflows with
+  // it); a Client given a loaded converter uses it as is, which is what lets the esbuild-bundled
+  // starter Lambda work: it has no failure-converter file to require.
+  const converter: DataConverter & LoadedDataConverter = {
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    payloadCodecs: [new AesGcmPayloadCodec(keyring)],
+    payloadConverter: defaultPayloadConverter,
+    failureConverter,
+  };
+  return converter;
 }

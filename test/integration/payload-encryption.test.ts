@@ -2,23 +2,67 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/create-activities';
 import { ObjectStore } from '../../activities/storage/object-store';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-payload-codec';
-import { loadKeyring } from '../../codec/codec-config';
+import { dataConverterFor, loadKeyring } from '../../codec/codec-config';
 import { startCodecServer } from '../../codec/codec-server';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
-import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
+import { startTestWorker, type TestWorker } from '../support/test-worker';
 
 /** Everything Temporal stores for an execution, as raw bytes: what an operator of the cluster can read. */
 async function rawHistory(client: Client, workflowId: string): Promise<Buffer> {
   const response = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
   return Buffer.from(temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse.encode(response).finish());
 }
+
+/** The failures as Temporal stored them (no codec): what the Web UI shows without a codec server. */
+async function storedFailures(client: Client, workflowId: string) {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  const events = history?.events ?? [];
+  return {
+    activity: events.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure,
+    workflow: events.find((e) => e.workflowExecutionFailedEventAttributes)?.workflowExecutionFailedEventAttributes?.failure,
+  };
+}
+
+/** Media whose name carries this fail at the report step, with a message quoting content. */
+const FAIL_REPORT = 'fail-report';
+/**
+ * In no input or result, so only a failure can put it in the history. Content, not a URL or a
+ * key: activities redact those from messages, but a message can still quote what it read.
+ */
+const QUOTED = `quoted-${randomBytes(8).toString('hex')}`;
+const REFUSAL = `the model refused a transcript that says ${QUOTED}`;
+
+function failReportsOfMarkedMedia(deps: ActivityDeps): ActivityDeps {
+  return {
+    ...deps,
+    reportWriter: {
+      write: (context, signal) =>
+        context.sourceKey.includes(FAIL_REPORT)
+          ? Promise.reject(ApplicationFailure.nonRetryable(REFUSAL, 'AwsAccessDenied'))
+          : deps.reportWriter.write(context, signal),
+    },
+  };
+}
+
+/** What a client reads of a failed analysis: the workflow's failure and the activity error it wraps. */
+function failureChain(error: unknown): { step: ApplicationFailure; activity: ApplicationFailure } {
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  const step = (error as WorkflowFailedError).cause as ApplicationFailure;
+  expect(step.cause).toBeInstanceOf(ActivityFailure);
+  return { step, activity: step.cause!.cause as ApplicationFailure };
+}
+
+/** The first `at ...` line of a stack trace: a local path, and proof the trace itself was stored. */
+const firstFrame = (stack: string | undefined) => stack!.split('\n').map((line) => line.trim()).find((line) => line.startsWith('at '))!;
 
 /** Words of the recognised transcript long enough not to occur by chance in binary data. */
 async function transcriptWords(harness: TestWorker, result: AnalyzeMediaResult): Promise<string[]> {
@@ -35,10 +79,13 @@ describe('payload encryption (real dev server, local backend)', () => {
   let encrypted: TestWorker;
 
   beforeAll(async () => {
-    bundle = await bundleWorkflows();
+    // Failures a workflow throws are converted inside its bundle: built, as Worker.create builds
+    // one, with the failure converter the data converter names.
+    const { failureConverterPath } = dataConverterFor({ REELSCOPE_CODEC_KEYS: keys });
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath, logger: quietLogger });
     clip = await ensureSampleClip(join(await mkdtemp(join(tmpdir(), 'reelscope-clip-')), 'sample.mp4'));
-    clear = await startTestWorker(bundle);
-    encrypted = await startTestWorker(bundle, {}, (d) => d, { REELSCOPE_CODEC_KEYS: keys });
+    clear = await startTestWorker(bundle, {}, failReportsOfMarkedMedia);
+    encrypted = await startTestWorker(bundle, {}, failReportsOfMarkedMedia, { REELSCOPE_CODEC_KEYS: keys });
   });
   afterAll(async () => {
     await clear?.stop();
@@ -69,6 +116,34 @@ describe('payload encryption (real dev server, local backend)', () => {
     expect(secret.result.report).toBeDefined();
   });
 
+  async function failReport(harness: TestWorker) {
+    const input = await harness.upload(clip, { name: `${FAIL_REPORT}.mp4` });
+    const { workflowId } = await startAnalysis(harness.client, harness.taskQueue, input);
+    const error = await harness.client.workflow.getHandle(workflowId).result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    return { error, history: await rawHistory(harness.client, workflowId), stored: await storedFailures(harness.client, workflowId) };
+  }
+
+  it('stores no failure message or stack trace in the history when keys are set, and a client with the keys reads them', async () => {
+    // Without keys the same failure is in clear: the check below is able to fail.
+    const plain = await failReport(clear);
+    expect(plain.history.includes(QUOTED)).toBe(true);
+    expect(plain.history.includes(firstFrame(failureChain(plain.error).activity.stack))).toBe(true);
+
+    const secret = await failReport(encrypted);
+    const { step, activity } = failureChain(secret.error);
+    for (const text of [QUOTED, firstFrame(step.stack), firstFrame(activity.stack)]) expect(secret.history.includes(text)).toBe(false);
+    for (const failure of [secret.stored.activity, secret.stored.workflow]) {
+      expect(failure).toMatchObject({ message: 'Encoded failure', stackTrace: '' });
+      expect(Buffer.from(failure!.encodedAttributes!.metadata!['encoding']!).toString()).toBe('binary/encrypted');
+    }
+    // The client decrypts the whole cause chain: workflow failure -> activity failure -> the activity's error.
+    expect(step).toMatchObject({ type: 'AnalysisStepFailed', message: `report failed: AwsAccessDenied: ${REFUSAL}` });
+    expect(activity).toMatchObject({ type: 'AwsAccessDenied', message: REFUSAL });
+  });
+
   it('lets an operator with the key read the stored result through the codec server, as the Web UI does', async () => {
     const { workflowId } = await analyse(encrypted);
     const history = await encrypted.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
@@ -94,3 +169,5 @@ describe('payload encryption (real dev server, local backend)', () => {
     }
   });
 });
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import {
+  decodeOptionalFailureToOptionalError,
+  encodeErrorToFailure,
+  isLoadedDataConverter,
+  loadDataConverter,
+} from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
 import { AesGcmPayloadCodec, KEY_ID_METADATA } from '../../codec/aes-gcm-payload-codec';
 import { dataConverterFor } from '../../codec/codec-config';
 import { parseKeyring } from '../../codec/payload-keyring';
@@ -98,5 +105,30 @@ describe('dataConverterFor', () => {
     expect(dataConverterFor({}).payloadCodecs ?? []).toHaveLength(0);
     expect(dataConverterFor({ REELSCOPE_CODEC_KEYS: `k1:${key()}` }).payloadCodecs).toHaveLength(1);
     expect(() => dataConverterFor({ REELSCOPE_CODEC_ACTIVE_KEY: 'k1' })).toThrow(/REELSCOPE_CODEC_KEYS is not/);
+  });
+
+  // A Worker loads the converter by path (it bundles it into workflows); a Client takes it loaded.
+  it.each([
+    ['a worker', (env: NodeJS.ProcessEnv) => loadDataConverter(dataConverterFor(env))],
+    ['a client', (env: NodeJS.ProcessEnv) => {
+      const converter = dataConverterFor(env);
+      return isLoadedDataConverter(converter) ? converter : loadDataConverter(converter);
+    }],
+  ])('encrypts failure messages and stack traces for %s when keys are configured', async (_, load) => {
+    // Arrange
+    const converter = load({ REELSCOPE_CODEC_KEYS: `k1:${key()}` });
+    const error = ApplicationFailure.nonRetryable('GET https://bucket.example/k?X-Amz-Signature=leaked-signature failed', 'AwsAccessDenied');
+
+    // Act
+    const failure = await encodeErrorToFailure(converter, error);
+    const decoded = await decodeOptionalFailureToOptionalError(converter, failure);
+
+    // Assert
+    const stored = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish());
+    expect(stored.includes('leaked-signature')).toBe(false);
+    expect(stored.includes(error.stack!.split('\n')[1]!.trim())).toBe(false);
+    expect(failure).toMatchObject({ message: 'Encoded failure', stackTrace: '' });
+    expect(Buffer.from(failure.encodedAttributes!.metadata!['encoding']!).toString()).toBe('binary/encrypted');
+    expect(decoded).toMatchObject({ message: error.message, type: 'AwsAccessDenied', stack: error.stack });
   });
 });
