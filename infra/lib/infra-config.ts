@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MEDIA_SUFFIXES } from '../../common/media-suffixes';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../../common/constants';
 
 const secretArn = z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'a complete secret ARN (with its 6-character suffix)');
@@ -55,8 +56,8 @@ export const infraConfigSchema = z.object({
   taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   temporal: temporal.default({ mode: 'cloud', address: 'my-namespace.my-account.tmprl.cloud:7233', namespace: 'my-namespace.my-account' }),
   incomingPrefix: keyPrefix.default('incoming/'),
-  /** Lower-case suffixes the rule matches; the rule also matches their upper-case spelling. */
-  suffixes: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1).default(['.mp4', '.mov', '.m4v', '.mkv', '.webm', '.mp3', '.m4a', '.wav']),
+  /** File endings the starter analyses (compared case-insensitively). */
+  suffixes: z.array(z.string().regex(/^\.[a-z0-9]+$/)).min(1).default([...DEFAULT_MEDIA_SUFFIXES]),
   /** Objects smaller than this never start a workflow (empty placeholders, folder markers). */
   minSizeBytes: z.number().int().min(1).default(1),
   bedrockModelId: z.string().min(1).default(DEFAULT_BEDROCK_MODEL_ID),

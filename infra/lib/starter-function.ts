@@ -125,19 +125,20 @@ export class StarterFunction extends Construct {
 }
 
 /**
- * S3 "Object Created" events for this bucket, under the incoming prefix, with one of the
- * suffixes (lower or upper case: EventBridge wildcards are case-sensitive; the starter
- * re-checks case-insensitively) and at least the minimum size.
+ * S3 "Object Created" events for this bucket, under the incoming prefix, of at least the
+ * minimum size. File endings are the starter's to check (case-insensitively, from the same
+ * list): EventBridge wildcards are case-sensitive, and every accepted ending in both cases
+ * would pass the 2,048-character limit of an event pattern. A non-media upload under the
+ * prefix costs one short invocation that logs why it was refused.
  */
-function objectCreatedPattern(props: Pick<StarterFunctionProps, 'bucket' | 'incomingPrefix' | 'suffixes' | 'minSizeBytes'>): events.EventPattern {
-  const suffixes = [...new Set(props.suffixes.flatMap((s) => [s.toLowerCase(), s.toUpperCase()]))];
+function objectCreatedPattern(props: Pick<StarterFunctionProps, 'bucket' | 'incomingPrefix' | 'minSizeBytes'>): events.EventPattern {
   return {
     source: ['aws.s3'],
     detailType: ['Object Created'],
     detail: {
       bucket: { name: [props.bucket.bucketName] },
       object: {
-        key: events.Match.anyOf(...suffixes.map((suffix) => events.Match.wildcard(`${props.incomingPrefix}*${suffix}`))),
+        key: events.Match.prefix(props.incomingPrefix),
         size: events.Match.greaterThanOrEqual(props.minSizeBytes),
       },
     },

@@ -1,6 +1,6 @@
 /**
  * Evaluates the subset of EventBridge pattern syntax the CDK app uses (exact values,
- * `wildcard`, `numeric` comparisons, nested objects) against an event, so the deployed rule
+ * `prefix`, `wildcard`, `numeric` comparisons, nested objects) against an event, so the deployed rule
  * can be tried on real S3 event payloads without an AWS account. Unknown operators throw:
  * a pattern the helper cannot judge must not pass silently.
  */
@@ -14,6 +14,7 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
 function matchesValue(alternative: unknown, value: unknown): boolean {
   if (typeof alternative === 'string' || typeof alternative === 'number' || typeof alternative === 'boolean') return alternative === value;
   if (!isObject(alternative)) throw new Error(`unsupported pattern value: ${JSON.stringify(alternative)}`);
+  if ('prefix' in alternative) return typeof value === 'string' && value.startsWith(String(alternative['prefix']));
   if ('wildcard' in alternative) return typeof value === 'string' && wildcardRegex(String(alternative['wildcard'])).test(value);
   if ('numeric' in alternative) return typeof value === 'number' && numericMatches(alternative['numeric'] as unknown[], value);
   throw new Error(`unsupported pattern operator: ${JSON.stringify(alternative)}`);
