@@ -75,7 +75,7 @@ describe('worker processes stopped mid-poll', () => {
     }
   }, 180_000);
 
-  it('drains on SIGTERM inside the stop timeout, reports healthy and serves metrics until then; the next worker finishes every job', async () => {
+  it('drains on SIGTERM, reports healthy and serves metrics until then; the next worker resumes every job: one Start* per analysis', async () => {
     // Arrange: jobs outlive the 2 s grace time, so in-flight activities are cancelled, not finished.
     fake.reset();
     fake.config.mediaDurationSeconds = () => 21;
@@ -99,9 +99,7 @@ describe('worker processes stopped mid-poll', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
     // Act
-    const stopping = Date.now();
     const exitCode = await first.stop();
-    const drainMs = Date.now() - stopping;
     const second = await startWorkerProcess(drainEnv);
     workers.push(second);
     const result = (await handle.result()) as AnalyzeMediaResult;
@@ -113,11 +111,14 @@ describe('worker processes stopped mid-poll', () => {
     expect(metrics).toMatch(/temporal_activity_schedule_to_start_latency/);
     expect(exitCode).toBe(0);
     expect(first.output()).toContain('worker stopped');
-    // ECS (and docker stop) kill 30 s after SIGTERM: the drain must end well inside that.
-    expect(drainMs).toBeLessThan(30_000);
     expect(result.status).toBe('COMPLETED');
     expect(result.outcomes.filter((o) => o.status !== 'succeeded')).toEqual([]);
-    for (const operation of START_OPERATIONS) expect(fake.counters.jobsStarted(operation)).toBe(1);
+    // Requests, not jobs: a repeated Start* with the same token is the same job, so only the
+    // request count shows that the cancelled attempts left their job ids for the next worker.
+    for (const operation of START_OPERATIONS) {
+      expect(fake.counters.starts(operation)).toBe(1);
+      expect(fake.counters.jobsStarted(operation)).toBe(1);
+    }
   }, 180_000);
 });
 
