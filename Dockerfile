@@ -1,11 +1,14 @@
 # syntax=docker/dockerfile:1.7
-# The reelscope worker image (also runs the CLI and, for docker-compose, the local stores).
-#   docker build -t reelscope-worker .
-# Stage 1 compiles TypeScript and prebuilds the workflow bundle, so a task never runs webpack
-# when it starts; stage 2 holds production dependencies, ffmpeg and the compiled code only.
+# The reelscope worker image (also runs the CLI).
+#   docker build -t reelscope-worker .                    the worker (the last stage)
+#   docker build --target stores -t reelscope-stores .    docker-compose's local S3 and DynamoDB
+# The build stage compiles TypeScript and prebuilds the workflow bundle, so a task never runs
+# webpack when it starts; the runtime stage holds production dependencies, ffmpeg and the
+# compiled code only. The local stand-ins (s3rver, dynalite) are development dependencies:
+# they live in the stores image and never ship in the worker's.
 
-# Node 24 LTS, as the starter Lambda runs: Node 20 left support in April 2026, and AWS SDK v3
-# releases after January 2027 require Node 22 or later. (The test machine runs Node 20.)
+# Node 24 LTS, as the starter Lambda runs (and the tests: scripts/bootstrap.sh): Node 20 left
+# support in April 2026, and AWS SDK v3 releases after January 2027 require Node 22 or later.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -23,7 +26,23 @@ COPY starter ./starter
 COPY cli ./cli
 COPY local ./local
 COPY scripts/build-workflow-bundle.ts ./scripts/
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build
+
+# docker-compose's `stores` service: s3rver and dynalite standing in for S3 and DynamoDB on a
+# self-hosted box. It keeps the development dependencies they come with; nothing else runs here.
+FROM ${NODE_IMAGE} AS stores
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# A named volume mounted here starts with this folder's owner, so the node user can write it.
+RUN mkdir /data && chown node:node /data
+USER node
+EXPOSE 4567 4569
+CMD ["node", "dist/local/serve-stores.js"]
+
+FROM build AS production-dependencies
+RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 # ffmpeg/ffprobe for every media step; pocketsphinx for the local backend's transcript;
@@ -38,7 +57,7 @@ ENV NODE_ENV=production \
     REELSCOPE_METRICS_BIND_ADDRESS=0.0.0.0:9464 \
     NODE_OPTIONS=--max-old-space-size=1536
 COPY --from=build --chown=root:root /app/package.json ./
-COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=production-dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 # The `node` user (uid 1000) of the base image: code is root-owned and read-only to it.
 USER node

@@ -51,6 +51,11 @@ describe('docker-compose.yml', () => {
     expect(registered).toEqual(expected);
   });
 
+  it('serves the stores from their own image target, so the stand-ins never ship in the worker image', () => {
+    expect(services['stores']!.build).toEqual({ context: '.', target: 'stores' });
+    expect(services['stores']!.image).not.toBe(services['worker']!.image);
+  });
+
   it('gives the worker a configuration its own validation accepts, pointing at the compose services', () => {
     const env = services['worker']!.environment!;
     const config = loadWorkerConfig(env);
