@@ -54,6 +54,7 @@ export class ReelscopeStack extends Stack {
     const workers = new WorkerService(this, 'Workers', {
       vpc: network.vpc,
       worker: config.worker,
+      temporalPort: Number(temporal.address.split(':').pop()),
       environment: {
         ...temporalEnvironment,
         ...secrets.environment(),

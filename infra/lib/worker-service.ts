@@ -19,6 +19,8 @@ export interface WorkerServiceProps {
   worker: InfraConfig['worker'];
   /** Everything the worker reads from REELSCOPE_* and TEMPORAL_* (no secret values). */
   environment: Record<string, string>;
+  /** The Temporal frontend's port (Cloud and self-hosted alike): the only egress besides HTTPS. */
+  temporalPort: number;
 }
 
 /**
@@ -87,9 +89,22 @@ export class WorkerService extends Construct {
     });
     collector.addContainerDependencies({ container, condition: ecs.ContainerDependencyCondition.START });
 
+    // Egress only where the worker talks: HTTPS for the AWS APIs (S3 and DynamoDB through the
+    // gateway endpoints, the rest through the NAT) and gRPC to Temporal. Media is hostile input:
+    // were a demuxer ever talked into fetching a URL, no other port of any host is reachable.
+    // (Security groups never filter the VPC's DNS resolver or the ECS credentials endpoint.)
+    const securityGroup = new ec2.SecurityGroup(this, 'Egress', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: 'reelscope workers: HTTPS to AWS APIs and gRPC to Temporal, nothing inbound',
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (and Temporal Cloud on 443)');
+    if (props.temporalPort !== 443) securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(props.temporalPort), 'Temporal frontend');
+
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,
       taskDefinition,
+      securityGroups: [securityGroup],
       desiredCount: worker.minTasks,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,

@@ -239,6 +239,18 @@ describe('record tables', () => {
 });
 
 describe('worker service', () => {
+  it('may open connections only to HTTPS and the Temporal port, and accepts none', () => {
+    const groups = cloud.template.findResources('AWS::EC2::SecurityGroup');
+    const workerGroup = Object.entries(groups).find(([id]) => id.startsWith('WorkersEgress'))?.[1] as { Properties: Record<string, unknown> } | undefined;
+    expect(workerGroup?.Properties['SecurityGroupEgress']).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 7233, ToPort: 7233, CidrIp: '0.0.0.0/0' }),
+    ]);
+    expect(workerGroup?.Properties['SecurityGroupIngress']).toBeUndefined();
+    const service = resourceOf(cloud.template, 'AWS::ECS::Service', 'WorkersService').properties;
+    expect(JSON.stringify(service['NetworkConfiguration'])).toContain(Object.keys(groups).find((id) => id.startsWith('WorkersEgress')));
+  });
+
   const task = resourceOf(cloud.template, 'AWS::ECS::TaskDefinition', 'WorkersTask').properties;
   const worker = task['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'worker');
   const collector = task['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'metrics');
