@@ -3,13 +3,26 @@ import { DEFAULT_TASK_QUEUE } from '../common/constants';
 import { DEFAULT_MEDIA_SUFFIXES } from '../common/media-suffixes';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 import type { ReviewPolicy } from '../common/review';
+import { checkIncomingKey } from './media-identity';
+
+/**
+ * The default tenant passes the same check as a tenant read from a key: it ends up in result
+ * keys, Transcribe's OutputKey (`[a-zA-Z0-9-_.!*'()/]{1,1024}`) and the search attributes,
+ * so a space or a slash must fail at start, not at the first transcription.
+ */
+const tenantId = z.string().refine((tenant) => {
+  const check = checkIncomingKey(`${tenant}/probe`, '');
+  return check.ok && check.tenant === tenant;
+}, {
+  message: 'a tenant id: letters, digits, "-" and "_", starting with a letter or digit, at most 63 characters',
+});
 
 const starterEnv = z.object({
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   REELSCOPE_INCOMING_PREFIX: z.string().regex(/^([^/]+\/)*$/, 'a key prefix ending in "/" (or empty)').default('incoming/'),
   REELSCOPE_SUFFIXES: commaList.default([...DEFAULT_MEDIA_SUFFIXES]),
   REELSCOPE_MIN_SIZE_BYTES: z.coerce.number().int().nonnegative().default(0),
-  REELSCOPE_DEFAULT_TENANT: z.string().min(1).optional(),
+  REELSCOPE_DEFAULT_TENANT: tenantId.optional(),
   REELSCOPE_DEFAULT_TIER: z.string().min(1).default('standard'),
   REELSCOPE_TENANT_TIERS: keyValueList(z.string().min(1)).default({}),
   REELSCOPE_REVIEW_TENANTS: commaList.default([]),

@@ -1,3 +1,4 @@
+import { LanguageCode } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
@@ -13,6 +14,17 @@ const positiveInt = z.coerce.number().int().positive();
 
 const percent = z.coerce.number().min(0).max(100);
 const milliseconds = z.coerce.number().int().positive();
+
+/**
+ * A language Transcribe batch jobs accept: its API's LanguageCode enum as the SDK ships it,
+ * so `en` or `xx-YY` fail at start instead of at the first StartTranscriptionJob.
+ */
+const TRANSCRIBE_LANGUAGES: readonly string[] = Object.values(LanguageCode);
+const transcribeLanguage = z.string().superRefine((code, ctx) => {
+  if (!TRANSCRIBE_LANGUAGES.includes(code)) {
+    ctx.addIssue({ code: 'custom', message: `"${code}" is not a Transcribe language code; expected one like en-US, en-GB or de-DE (the LanguageCode enum of @aws-sdk/client-transcribe)` });
+  }
+});
 
 /**
  * Price overrides: `rekognition.LabelDetection=0.08,rekognition.image=0.0008,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
@@ -58,8 +70,8 @@ const workerEnv = z.object({
   REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS: positiveInt.default(4096),
   REELSCOPE_REPORT_CHUNK_TOKENS: positiveInt.default(24_000),
   REELSCOPE_REKOGNITION_MIN_CONFIDENCE: percent.default(50),
-  REELSCOPE_TRANSCRIBE_LANGUAGE: z.string().min(2).optional(),
-  REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: commaList.default(['en-US', 'en-GB', 'es-US', 'fr-FR', 'de-DE']),
+  REELSCOPE_TRANSCRIBE_LANGUAGE: transcribeLanguage.optional(),
+  REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: commaList.pipe(z.array(transcribeLanguage).min(1)).default(['en-US', 'en-GB', 'es-US', 'fr-FR', 'de-DE']),
   REELSCOPE_TRANSCRIBE_MAX_SPEAKERS: z.coerce.number().int().min(2).max(30).default(4),
   REELSCOPE_TRANSCRIBE_SUBTITLES: commaList.pipe(z.array(z.enum(['vtt', 'srt']))).default(['vtt', 'srt']),
   REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES: positiveInt.default(1_900_000_000),

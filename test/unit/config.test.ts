@@ -54,6 +54,30 @@ describe('configuration', () => {
     expect(() => loadWorkerConfig({ REELSCOPE_PRICES: 'rekognition.Faces=1' })).toThrow(/REELSCOPE_PRICES: price names are/);
   });
 
+  it('refuses Transcribe languages the service would refuse, naming the variable and the value', () => {
+    // Act
+    const load = (env: Record<string, string>) => () => loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', ...env });
+
+    // Assert
+    expect(load({ REELSCOPE_TRANSCRIBE_LANGUAGE: 'en' })).toThrow(/REELSCOPE_TRANSCRIBE_LANGUAGE: "en" is not a Transcribe language code; expected one like en-US/);
+    expect(load({ REELSCOPE_TRANSCRIBE_LANGUAGE: 'xx-YY' })).toThrow(/REELSCOPE_TRANSCRIBE_LANGUAGE: "xx-YY" is not a Transcribe language code/);
+    expect(load({ REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: 'en-US, de' })).toThrow(/REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS\.1: "de" is not a Transcribe language code/);
+    expect(load({ REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: ' , ' })).toThrow(/REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS/);
+    expect(loadWorkerConfig({ REELSCOPE_TRANSCRIBE_LANGUAGE: 'pt-BR', REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: 'ja-JP,ko-KR' }).awsBackend.transcribe).toMatchObject({ languageCode: 'pt-BR', languageOptions: ['ja-JP', 'ko-KR'] });
+  });
+
+  it('refuses a default tenant that could not be a tenant segment of a key, such as one with a space or a slash', () => {
+    // Act
+    const load = (tenant: string) => () => loadStarterConfig({ REELSCOPE_DEFAULT_TENANT: tenant });
+
+    // Assert
+    expect(load('acme corp')).toThrow(/REELSCOPE_DEFAULT_TENANT: a tenant id: letters, digits, "-" and "_"/);
+    expect(load('acme/eu')).toThrow(/REELSCOPE_DEFAULT_TENANT/);
+    expect(load('-acme')).toThrow(/REELSCOPE_DEFAULT_TENANT/);
+    expect(load('a'.repeat(64))).toThrow(/REELSCOPE_DEFAULT_TENANT/);
+    expect(loadStarterConfig({ REELSCOPE_DEFAULT_TENANT: 'acme_eu-1' }).defaultTenant).toBe('acme_eu-1');
+  });
+
   it('turns keyframe sampling on only when its interval is set, with an image price of its own', () => {
     const config = loadWorkerConfig({ REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '2.5', REELSCOPE_PRICES: 'rekognition.image=0.0008' });
     expect(config.awsBackend.keyframeSampling).toEqual({ intervalSeconds: 2.5, maxFrames: 720 });

@@ -42,6 +42,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   }
 }
 
+/** The error a call fails with, or undefined when it succeeds: asserted after the act, never left unhandled. */
+const failure = (call: Promise<unknown>): Promise<unknown> => call.then(() => undefined, (err: unknown) => err);
+
 describe('fake AWS (real SDK clients over HTTP)', () => {
   let fake: FakeAws;
   let s3: S3Client;
@@ -182,6 +185,19 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       await expect(rekognition.send(new GetLabelDetectionCommand({ JobId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     });
 
+    it('refuses a JobTag outside the API pattern on every Start*, before starting anything', async () => {
+      // Act
+      const spaced = await failure(rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, JobTag: 'acme corp' })));
+      const long = await failure(rekognition.send(new StartSegmentDetectionCommand({ Video: VIDEO, SegmentTypes: ['SHOT'], JobTag: 'x'.repeat(1025) })));
+      const accepted = await rekognition.send(new StartTextDetectionCommand({ Video: VIDEO, JobTag: 'media-1/acme:v=2+x_y.z' }));
+
+      // Assert
+      expect(spaced).toMatchObject({ name: 'ValidationException', message: expect.stringContaining("at 'jobTag' failed to satisfy constraint"), $metadata: { httpStatusCode: 400 } });
+      expect(long).toMatchObject({ name: 'ValidationException' });
+      expect(accepted.JobId).toEqual(expect.any(String));
+      expect(fake.counters.jobsStarted()).toBe(1);
+    });
+
     it('answers the four image APIs on inline JPEG bytes, the same answer for the same bytes, and refuses what is not an image', async () => {
       // Arrange
       const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('frame one')]);
@@ -260,7 +276,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
         }),
       );
     const finished = (name: string) =>
-      until(() => transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name })), (r) => r.TranscriptionJob?.TranscriptionJobStatus !== 'IN_PROGRESS').then(
+      until(() => transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name })), (r) => ['COMPLETED', 'FAILED'].includes(r.TranscriptionJob?.TranscriptionJobStatus ?? '')).then(
         (r) => r.TranscriptionJob as TranscriptionJob,
       );
     const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToString() ?? '';
@@ -280,7 +296,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       };
 
       // Assert
-      expect(started.TranscriptionJob).toMatchObject({ TranscriptionJobName: name, TranscriptionJobStatus: 'IN_PROGRESS' });
+      expect(started.TranscriptionJob).toMatchObject({ TranscriptionJobName: name, TranscriptionJobStatus: 'QUEUED' });
       await expect(duplicate).rejects.toMatchObject({ name: 'ConflictException', $metadata: { httpStatusCode: 409 } });
       expect(job).toMatchObject({
         TranscriptionJobStatus: 'COMPLETED',
@@ -325,6 +341,52 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       expect(document.results.items.some((i) => 'speaker_label' in i)).toBe(false);
     });
 
+    it('answers QUEUED, then IN_PROGRESS, then COMPLETED, as TranscriptionJobStatus allows', async () => {
+      // Arrange
+      fake.config.jobDurationMs.Transcription = 300;
+      fake.config.transcriptionQueuedMs = 100;
+      const name = `fake-aws-queued-${Date.now()}`;
+      const seen: string[] = [];
+
+      // Act
+      const started = await startJob(name);
+      await until(
+        async () => {
+          const status = (await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name }))).TranscriptionJob?.TranscriptionJobStatus ?? '';
+          if (seen[seen.length - 1] !== status) seen.push(status);
+          return status;
+        },
+        (status) => status === 'COMPLETED',
+      );
+      const queued = await startJob(`${name}-b`);
+
+      // Assert
+      expect(started.TranscriptionJob?.TranscriptionJobStatus).toBe('QUEUED');
+      expect(started.TranscriptionJob?.StartTime).toBeUndefined();
+      expect(seen).toEqual(['QUEUED', 'IN_PROGRESS', 'COMPLETED']);
+      expect(queued.TranscriptionJob?.TranscriptionJobStatus).toBe('QUEUED');
+    });
+
+    it('refuses language codes outside the LanguageCode enum and OutputKeys outside the API pattern, as BadRequestException', async () => {
+      // Act
+      const fixed = (code: string) => ({ IdentifyLanguage: undefined, LanguageOptions: undefined, LanguageCode: code as never });
+      const short = await failure(startJob('fake-aws-lang-short', fixed('en')));
+      const unknown = await failure(startJob('fake-aws-lang-unknown', fixed('xx-YY')));
+      const option = await failure(startJob('fake-aws-lang-option', { LanguageOptions: ['en-US', 'en' as never] }));
+      const spaced = await failure(startJob('fake-aws-key-space', { OutputKey: 'results/acme corp/m1/transcribe/' }));
+      const colon = await failure(startJob('fake-aws-key-colon', { OutputKey: 'results/eu-west-1:guid/transcribe/' }));
+      const accepted = await startJob('fake-aws-key-ok', { OutputKey: "results/acme_1/m-1/it's(1)!*.json" });
+
+      // Assert
+      expect(short).toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/Value 'en' at 'languageCode' failed to satisfy constraint: Member must satisfy enum value set/), $metadata: { httpStatusCode: 400 } });
+      expect(unknown).toMatchObject({ name: 'BadRequestException', message: expect.stringContaining("Value 'xx-YY' at 'languageCode'") });
+      expect(option).toMatchObject({ name: 'BadRequestException', message: expect.stringContaining("at 'languageOptions.2.member'") });
+      expect(spaced).toMatchObject({ name: 'BadRequestException', message: expect.stringContaining("at 'outputKey' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9-_.!*'()/]{1,1024}$") });
+      expect(colon).toMatchObject({ name: 'BadRequestException' });
+      expect(accepted.TranscriptionJob?.TranscriptionJobName).toBe('fake-aws-key-ok');
+      expect(fake.counters.jobsStarted('StartTranscriptionJob')).toBe(1);
+    });
+
     it('reports FAILED jobs, unknown names and missing media as the service does', async () => {
       // Arrange
       fake.config.failJobs = new Set(['Transcription']);
@@ -353,7 +415,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
     const calls = { rekognition: rekognitionCall, transcribe: transcribeCall, bedrock: bedrockCall };
 
     it.each([
-      { service: 'rekognition', fault: 'throttleRate', name: 'ThrottlingException', status: 400 },
+      { service: 'rekognition', fault: 'throttleRate', name: 'ProvisionedThroughputExceededException', status: 400 },
       { service: 'transcribe', fault: 'throttleRate', name: 'LimitExceededException', status: 429 },
       { service: 'bedrock', fault: 'throttleRate', name: 'ThrottlingException', status: 429 },
       { service: 'rekognition', fault: 'serverErrorRate', name: 'InternalServerError', status: 500 },
@@ -506,6 +568,24 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       expect(repaired.output?.message?.content?.[0]?.toolUse?.input).toEqual({ title: 'seen 3 message(s)' });
       await expect(unanswered).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('toolResult'), $metadata: { httpStatusCode: 400 } });
       await expect(assistantFirst).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('start with a user message') });
+    });
+
+    it('refuses model ids of no Bedrock form, and runs model ids, inference profile ids and model ARNs', async () => {
+      // Arrange
+      const hello = (modelId: string) => bedrock.send(new ConverseCommand({ modelId, messages: [{ role: 'user', content: [{ text: 'Hello' }] }] }));
+
+      // Act
+      const refused = [await failure(hello('claude haiku')), await failure(hello('anthropic')), await failure(hello('Anthropic.Claude-3-Haiku'))];
+      const answered = [
+        await hello(MODEL_ID),
+        await hello('eu.anthropic.claude-haiku-4-5-20251001-v1:0'),
+        await hello('anthropic.claude-sonnet-4-6'),
+        await hello('arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0'),
+      ];
+
+      // Assert
+      for (const err of refused) expect(err).toMatchObject({ name: 'ValidationException', message: 'The provided model identifier is invalid.', $metadata: { httpStatusCode: 400 } });
+      expect(answered.map((a) => a.stopReason)).toEqual(['end_turn', 'end_turn', 'end_turn', 'end_turn']);
     });
   });
 });

@@ -26,13 +26,23 @@ export interface ConverseRequest {
 const invalid = (message: string) => wireError('bedrock', 'ValidationException', message);
 
 /**
+ * The forms of model id Bedrock runs: a model id (`provider.model[:n]`, the control plane's
+ * BedrockModelId form), the same behind a cross-Region inference profile's geography
+ * (`us.`, `eu.`, `apac.`, `jp.`, `au.`, `ca.`, `us-gov.`, `global.`), or a model ARN. The
+ * runtime's own pattern is looser, but an id of no known form names no model, and Bedrock
+ * answers those with "The provided model identifier is invalid."
+ */
+const MODEL_ID = /^([a-z0-9-]{1,63}\.){1,3}[a-z0-9-]{1,63}(:[a-z0-9-]{1,63}){0,2}$/;
+const MODEL_ARN = /^arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]{1,20}:(\d{12})?:(foundation-model|inference-profile|application-inference-profile|provisioned-model|imported-model)\/[a-zA-Z0-9\-:.]+$/;
+
+/**
  * Bedrock Runtime Converse (REST JSON). With tools, the "model" always calls the chosen tool
  * (toolChoice.tool, else the first) with an input built from its JSON Schema; without tools it
  * answers text. Malformed answers are served when configured, alternating their two kinds.
  */
 export function converse(context: FakeAwsContext, operation: string, modelId: string, request: ConverseRequest): unknown {
   if (operation !== 'Converse') throw invalid(`The fake Bedrock Runtime does not implement ${operation}.`);
-  if (!modelId) throw invalid('The provided model identifier is invalid.');
+  if (!MODEL_ID.test(modelId) && !MODEL_ARN.test(modelId)) throw invalid('The provided model identifier is invalid.');
   const tool = validate(request);
   const { counters, config } = context;
   counters.converse.calls += 1;

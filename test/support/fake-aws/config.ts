@@ -19,6 +19,8 @@ export type PerService<T> = T | Partial<Record<FakeService, T>>;
 export interface FakeAwsConfig {
   /** How long a job stays IN_PROGRESS, read when the job starts. */
   jobDurationMs: Record<JobFamily, number>;
+  /** The first part of a transcription job's duration it spends QUEUED before IN_PROGRESS. */
+  transcriptionQueuedMs: number;
   /** Service quotas on concurrent jobs: one more Start* gets LimitExceededException. */
   concurrentJobLimit: Record<JobService, number>;
   /** Spreads generated timestamps and sizes VideoMetadata; read when the job starts. */
@@ -27,7 +29,10 @@ export interface FakeAwsConfig {
   resultCounts: Record<RekognitionFamily, number>;
   /** Sentences the fake Transcribe hears, spread over the media; speakers alternate per sentence. */
   transcriptScript: string[];
-  /** Share of requests (0..1) answered with the service's throttling error. */
+  /**
+   * Share of requests (0..1) answered with the service's throttling error: the error each
+   * service sends when a caller exceeds its request rate (see THROTTLING_CODE).
+   */
   throttleRate: PerService<number>;
   /** Share of requests (0..1) answered with the service's 5xx. */
   serverErrorRate: PerService<number>;
@@ -56,6 +61,7 @@ export function defaultConfig(): FakeAwsConfig {
       SegmentDetection: 300,
       Transcription: 300,
     },
+    transcriptionQueuedMs: 50,
     // The default quotas of both services.
     concurrentJobLimit: { rekognition: 20, transcribe: 100 },
     mediaDurationSeconds: () => 30,

@@ -30,9 +30,13 @@ const STATUS: Record<FakeService, Record<string, number>> = {
   },
 };
 
-/** The code each service answers with when it sheds load. */
+/** The code each service answers with when a caller exceeds its request rate. */
 export const THROTTLING_CODE: Record<FakeService, string> = {
-  rekognition: 'ThrottlingException',
+  // Rekognition's Start*/Get* list both: ProvisionedThroughputExceededException ("the number
+  // of requests exceeded your throughput limit", the per-account TPS quota) and
+  // ThrottlingException ("temporarily unable to process the request", the service's own
+  // load). A client over its rate gets the first; the second stays scriptable (nextErrors).
+  rekognition: 'ProvisionedThroughputExceededException',
   // Transcribe has no ThrottlingException: request-rate limits come back as LimitExceededException.
   transcribe: 'LimitExceededException',
   bedrock: 'ThrottlingException',

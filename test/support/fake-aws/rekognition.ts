@@ -7,6 +7,8 @@ import { isRekognitionFamily, type RekognitionFamily } from './services';
 
 const PAGE_MAX = 1000;
 const TOKEN = /^[a-zA-Z0-9-_]{1,64}$/;
+/** The Start* operations' JobTag constraint, from the API reference: `[a-zA-Z0-9_.\-:+=\/]+`, 1 to 1024 characters. */
+const JOB_TAG = /^[a-zA-Z0-9_.\-:+=/]{1,1024}$/;
 const ITEMS_KEY: Record<RekognitionFamily, string> = {
   LabelDetection: 'Labels',
   ContentModeration: 'ModerationLabels',
@@ -49,6 +51,11 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
   const minConfidence = body['MinConfidence'] ?? 50;
   if (typeof minConfidence !== 'number' || minConfidence < 0 || minConfidence > 100) throw invalid('MinConfidence must be between 0 and 100.');
   if (family === 'SegmentDetection') checkSegmentTypes(body['SegmentTypes']);
+  const jobTag = body['JobTag'];
+  if (jobTag !== undefined && (typeof jobTag !== 'string' || !JOB_TAG.test(jobTag))) {
+    // A model constraint: answered before the service looks at the request, as AWS's common ValidationException.
+    throw wireError('rekognition', 'ValidationException', `1 validation error detected: Value '${typeof jobTag === 'string' ? jobTag : JSON.stringify(jobTag)}' at 'jobTag' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.\\-:+=\\/]+`);
+  }
 
   const idempotencyKey = token ? `${operation}:${token}` : undefined;
   if (token) context.counters.recordStartKey(token);

@@ -1,4 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { LanguageCode } from '@aws-sdk/client-transcribe';
 import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
@@ -16,8 +17,15 @@ interface SubtitlesRequest {
 }
 
 const NAME = /^[0-9a-zA-Z._-]{1,200}$/;
+/** StartTranscriptionJob's OutputKey constraint, from the API reference. */
+const OUTPUT_KEY = /^[a-zA-Z0-9\-_.!*'()/]{1,1024}$/;
+/** The LanguageCode enum of the API model, as the SDK generated from it ships it. */
+const LANGUAGES: readonly string[] = Object.values(LanguageCode);
 const FORMATS = ['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'wav', 'webm'];
 const badRequest = (message: string) => wireError('transcribe', 'BadRequestException', message);
+/** Model constraint violations, worded as the service words them (BadRequestException, 400). */
+const constraint = (value: unknown, member: string, rule: string) =>
+  badRequest(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: Member must ${rule}`);
 
 /** Transcribe.StartTranscriptionJob / GetTranscriptionJob, JSON 1.1. */
 export async function transcribe(context: FakeAwsContext, operation: string, body: Body): Promise<unknown> {
@@ -29,6 +37,7 @@ export async function transcribe(context: FakeAwsContext, operation: string, bod
 async function start(context: FakeAwsContext, body: Body) {
   const name = body['TranscriptionJobName'];
   if (typeof name !== 'string' || !NAME.test(name) || name === '.' || name === '..') throw badRequest('TranscriptionJobName must match ^[0-9a-zA-Z._-]+ (1-200 characters).');
+  validateMembers(body);
   context.counters.recordStartKey(name);
   const key = `transcribe:${name}`;
   const conflict = () => wireError('transcribe', 'ConflictException', 'The requested job name already exists. Use a different job name.');
@@ -59,7 +68,37 @@ async function start(context: FakeAwsContext, body: Body) {
     idempotencyKey: key,
   });
   context.counters.recordJob(job);
-  return { TranscriptionJob: describe(context, job, 'IN_PROGRESS') };
+  return { TranscriptionJob: describe(context, job, transcriptionStatus(context, job)) };
+}
+
+/** Checks the API model's constraints on the members reelscope sends. */
+function validateMembers(body: Body): void {
+  const language = body['LanguageCode'];
+  if (language !== undefined && (typeof language !== 'string' || !LANGUAGES.includes(language))) {
+    throw constraint(language, 'languageCode', `satisfy enum value set: [${LANGUAGES.join(', ')}]`);
+  }
+  const options = body['LanguageOptions'];
+  if (options !== undefined) {
+    if (!Array.isArray(options) || options.length === 0) throw constraint(options, 'languageOptions', 'have length greater than or equal to 1');
+    options.forEach((option, i) => {
+      if (typeof option !== 'string' || !LANGUAGES.includes(option)) throw constraint(option, `languageOptions.${i + 1}.member`, `satisfy enum value set: [${LANGUAGES.join(', ')}]`);
+    });
+  }
+  const outputKey = body['OutputKey'];
+  if (outputKey !== undefined && (typeof outputKey !== 'string' || !OUTPUT_KEY.test(outputKey))) {
+    throw constraint(outputKey, 'outputKey', "satisfy regular expression pattern: [a-zA-Z0-9-_.!*'()/]{1,1024}$");
+  }
+}
+
+/**
+ * A job waits QUEUED before it runs (the first part of its duration), then IN_PROGRESS: the
+ * service's TranscriptionJobStatus has both, and a client must treat both as "not done".
+ */
+function transcriptionStatus(context: FakeAwsContext, job: FakeJob): 'QUEUED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' {
+  const status = jobStatus(job);
+  if (status === 'SUCCEEDED') return 'COMPLETED';
+  if (status === 'FAILED') return 'FAILED';
+  return Date.now() < job.startedAt + Math.min(context.config.transcriptionQueuedMs, job.durationMs) ? 'QUEUED' : 'IN_PROGRESS';
 }
 
 function validate(body: Body): void {
@@ -82,8 +121,8 @@ function validate(body: Body): void {
 async function get(context: FakeAwsContext, body: Body) {
   const job = context.jobs.get(String(body['TranscriptionJobName']));
   if (!job || job.service !== 'transcribe') throw badRequest("The requested job couldn't be found. Check the job name and try your request again.");
-  const status = jobStatus(job);
-  if (status === 'SUCCEEDED') {
+  const status = transcriptionStatus(context, job);
+  if (status === 'COMPLETED') {
     // The real service writes its files before it reports COMPLETED; written once per job.
     job.delivery ??= deliver(context, job);
     await job.delivery.catch((err: unknown) => {
@@ -91,17 +130,17 @@ async function get(context: FakeAwsContext, body: Body) {
       throw wireError('transcribe', 'InternalFailureException', `fake Transcribe could not write its output: ${String(err)}`);
     });
   }
-  return { TranscriptionJob: describe(context, job, status === 'SUCCEEDED' ? 'COMPLETED' : status) };
+  return { TranscriptionJob: describe(context, job, status) };
 }
 
-function describe(context: FakeAwsContext, job: FakeJob, status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED') {
+function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<typeof transcriptionStatus>) {
   const request = job.request;
   const settings = request['Settings'] as Settings | undefined;
   const subtitles = request['Subtitles'] as SubtitlesRequest | undefined;
   const files = output(job);
   const url = (key: string) => `${context.s3Endpoint}/${String(request['OutputBucketName'])}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const identify = request['IdentifyLanguage'] === true || request['IdentifyMultipleLanguages'] === true;
-  const done = status !== 'IN_PROGRESS';
+  const done = status === 'COMPLETED' || status === 'FAILED';
   const seconds = (ms: number) => ms / 1000;
   return {
     TranscriptionJobName: job.id,
@@ -111,7 +150,8 @@ function describe(context: FakeAwsContext, job: FakeJob, status: 'IN_PROGRESS' |
     MediaFormat: request['MediaFormat'] ?? mediaFormat(job.key),
     Media: request['Media'],
     Transcript: status === 'COMPLETED' ? { TranscriptFileUri: url(files.json) } : {},
-    StartTime: seconds(job.startedAt),
+    // A queued job has not started.
+    ...(status === 'QUEUED' ? {} : { StartTime: seconds(Math.min(job.startedAt + context.config.transcriptionQueuedMs, job.startedAt + job.durationMs)) }),
     CreationTime: seconds(job.startedAt),
     ...(done ? { CompletionTime: seconds(job.startedAt + job.durationMs) } : {}),
     ...(status === 'FAILED' ? { FailureReason: 'The media format provided does not match the detected media format.' } : {}),
