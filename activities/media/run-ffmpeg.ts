@@ -8,7 +8,7 @@ import { inputPolicyOptions } from './input-policy';
  * its source stopped sending (a read timeout and reconnects did not help), and the run is
  * killed with a retryable error instead of waiting out the activity's budget.
  */
-const STALL_SECONDS = 90;
+export const STALL_SECONDS = 90;
 
 export class FfmpegError extends Error {
   override readonly name = 'FfmpegError';
@@ -30,6 +30,8 @@ export interface FfmpegJob {
   signal?: AbortSignal;
   /** Called with each stderr line: filters such as showinfo and blackdetect report there. */
   onStderr?: (line: string) => void;
+  /** Silence on stderr after which the run counts as stalled; default {@link STALL_SECONDS}. */
+  stallSeconds?: number;
 }
 
 /** The presentation time, in seconds, that a `showinfo` filter logged for a frame it passed on. */
@@ -70,13 +72,14 @@ function build(job: Omit<FfmpegJob, 'output'>): { command: ffmpeg.FfmpegCommand;
   const command = ffmpeg(job.input)
     .inputOptions(['-hide_banner', '-nostdin', ...inputPolicyOptions(job.input), ...(job.inputOptions ?? [])])
     .outputOptions(job.outputOptions);
+  const stallMs = (job.stallSeconds ?? STALL_SECONDS) * 1000;
   let lastOutput = Date.now();
   let stalled = false;
   const watchdog = setInterval(() => {
-    if (Date.now() - lastOutput < STALL_SECONDS * 1000) return;
+    if (Date.now() - lastOutput < stallMs) return;
     stalled = true;
     command.kill('SIGKILL');
-  }, 5_000);
+  }, Math.min(5_000, stallMs / 4));
   watchdog.unref();
   command
     .on('start', () => (lastOutput = Date.now()))
@@ -94,7 +97,7 @@ function build(job: Omit<FfmpegJob, 'output'>): { command: ffmpeg.FfmpegCommand;
     job.signal.addEventListener('abort', () => command.kill('SIGKILL'), { once: true });
   }
   const failure = (err: Error, stderr: string | null): Error => {
-    if (stalled) return new FfmpegStalledError(`ffmpeg read nothing from its source for ${STALL_SECONDS} s`);
+    if (stalled) return new FfmpegStalledError(`ffmpeg read nothing from its source for ${stallMs / 1000} s`);
     // ffmpeg names its input in its messages, and a presigned URL is a credential: the
     // original error (and its URL) stays here, only the redacted words travel.
     const tail = redactSecrets((stderr ?? '').split('\n').filter(Boolean).slice(-8).join('\n'));

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ffprobe } from '../../activities/media/ffprobe';
+import { FfmpegStalledError, runFfmpeg } from '../../activities/media/run-ffmpeg';
+import { makeVideoClip } from '../support/media-fixtures';
+
+/**
+ * A source that stops sending: an HTTP server that answers with the headers and the first
+ * bytes of a clip, then holds the connection open and sends nothing more.
+ */
+describe('a stalled source', () => {
+  let server: Server;
+  let base: string;
+  const held: ServerResponse[] = [];
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reelscope-stall-'));
+    const clip = await readFile(await makeVideoClip(dir, { seconds: 20, faststart: true }));
+    server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(clip.length), 'accept-ranges': 'none' });
+      // A third of the file (headers and index, faststart), then nothing: a stall mid-file.
+      // Probes are held inside the index, before ffprobe has what it needs.
+      res.write(clip.subarray(0, req.url?.includes('/probe-') ? 64 : Math.floor(clip.length / 3)));
+      held.push(res);
+      void req;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('ends ffmpeg with a retryable stall error once it has read nothing for the stall window', async () => {
+    const run = runFfmpeg({ input: `${base}/stall.mp4?X-Amz-Signature=secret`, outputOptions: ['-f', 'null'], output: '-', stallSeconds: 3 });
+
+    await expect(run).rejects.toBeInstanceOf(FfmpegStalledError);
+    await expect(run).rejects.toThrow(/read nothing from its source for 3 s/);
+  });
+
+  it('kills ffprobe when its activity is cancelled, leaving no process behind', async () => {
+    const url = `${base}/probe-${process.pid}.mp4`;
+    const controller = new AbortController();
+    const probe = ffprobe(url, controller.signal);
+    await new Promise((r) => setTimeout(r, 500));
+
+    controller.abort();
+
+    await expect(probe).rejects.toThrow(/abort/i);
+    const { stdout } = await promisify(execFile)('ps', ['-eo', 'args']);
+    expect(stdout).not.toContain(url);
+  });
+});
