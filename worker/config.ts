@@ -2,6 +2,7 @@ import { LanguageCode } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
 import type { AnalysisSettings } from '../activities/analysis-settings';
 import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
+import { resolveBedrockModelId } from '../activities/aws/bedrock-model-id';
 import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
 import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
@@ -93,7 +94,13 @@ const workerEnv = z.object({
   REELSCOPE_METRICS_BIND_ADDRESS: z.string().regex(/^[\w.:[\]-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
   REELSCOPE_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-});
+})
+  // The aws backend calls Bedrock: the model id must be one the Bedrock region can invoke.
+  .superRefine((e, ctx) => {
+    if (e.REELSCOPE_BACKEND !== 'aws') return;
+    const resolved = resolveBedrockModelId(e.REELSCOPE_BEDROCK_MODEL_ID, e.REELSCOPE_BEDROCK_REGION ?? e.AWS_REGION);
+    if (!resolved.ok) ctx.addIssue({ code: 'custom', path: ['REELSCOPE_BEDROCK_MODEL_ID'], message: resolved.problem });
+  });
 
 /** How much one worker process takes on; the SDK's defaults where unset. */
 export interface WorkerTuning {
@@ -130,6 +137,8 @@ export interface WorkerConfig {
 /** The worker's settings from the environment (Temporal connection aside: see envconfig). */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const e = parseEnv(workerEnv, env, 'worker');
+  const bedrockRegion = e.REELSCOPE_BEDROCK_REGION ?? e.AWS_REGION;
+  const model = resolveBedrockModelId(e.REELSCOPE_BEDROCK_MODEL_ID, bedrockRegion);
   return {
     backend: e.REELSCOPE_BACKEND,
     taskQueue: e.REELSCOPE_TASK_QUEUE,
@@ -142,7 +151,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       rekognitionEndpoint: e.REELSCOPE_REKOGNITION_ENDPOINT,
       transcribeEndpoint: e.REELSCOPE_TRANSCRIBE_ENDPOINT,
       bedrockEndpoint: e.REELSCOPE_BEDROCK_ENDPOINT,
-      bedrockRegion: e.REELSCOPE_BEDROCK_REGION ?? e.AWS_REGION,
+      bedrockRegion,
       kmsKeyId: e.REELSCOPE_KMS_KEY_ID,
     },
     awsBackend: {
@@ -166,7 +175,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       jobDeadline: { baseSeconds: e.REELSCOPE_JOB_DEADLINE_BASE_SECONDS, perMediaSecond: e.REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND },
     },
     bedrock: {
-      modelId: e.REELSCOPE_BEDROCK_MODEL_ID,
+      // A backend that never calls Bedrock keeps the id as configured.
+      modelId: model.ok ? model.modelId : e.REELSCOPE_BEDROCK_MODEL_ID,
       maxOutputTokens: e.REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS,
       chunkTokenBudget: e.REELSCOPE_REPORT_CHUNK_TOKENS,
     },

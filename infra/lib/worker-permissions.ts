@@ -1,10 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge, arnInFinding } from './acknowledge';
+import { parseBedrockModelId, resolveBedrockModelId } from '../../activities/aws/bedrock-model-id';
 import { KEYFRAME_API, REKOGNITION_FEATURE } from '../../activities/cost/price-table';
+import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
 import type { TemporalSecrets } from './temporal-secrets';
 
 export interface WorkerAccess {
@@ -74,6 +76,7 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
   for (const secret of access.secrets.all()) secret.grantRead(role);
 
   const foundationModels = modelArns.filter((arn) => arn.includes(':bedrock:*:'));
+  const anyGeography = modelArns.filter((arn) => arn.includes(':inference-profile/*.'));
   acknowledge(
     role,
     {
@@ -96,21 +99,48 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
       reason: 'A cross-region inference profile routes each request to the one model in any region of its geography.',
       findings: foundationModels.map((arn) => `Resource::${arn.replace(/^arn:[^:]+:/, 'arn:<AWS::Partition>:')}`),
     },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: "The stack's region is not known at synth: the worker picks the default model's inference profile by the region it runs in, so the grant names that one model's profiles in the worker's own region and account.",
+      findings: anyGeography.map(() => `Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*.${DEFAULT_BEDROCK_MODEL_ID}`),
+    },
   );
 }
 
 /**
- * What bedrock:InvokeModel (Converse) must name for a model id: a geography-prefixed id
- * (`us.`, `eu.`, `apac.`, `global.` ...) is a cross-region inference profile, which needs the
- * profile and the foundation model in every region it may route to; a plain id is one
- * foundation model in this region.
+ * What bedrock:InvokeModel (Converse) must name for the model the worker invokes from this
+ * stack's region (the rule the worker applies at start: activities/aws/bedrock-model-id). A
+ * cross-Region inference profile (`us.`, `eu.`, `jp.`, `global.` ...) needs the profile in the
+ * calling region and the foundation model in every region the profile routes to; a plain id
+ * is one foundation model in this region. A profile the region cannot call, a malformed id
+ * or an ARN fails the synth, naming the setting.
  */
 export function bedrockModelArns(scope: Construct, modelId: string): string[] {
   const stack = Stack.of(scope);
-  const profile = /^(us|eu|apac|us-gov|global|jp|au|ca)\.(.+)$/.exec(modelId);
-  if (!profile) return [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
+  const refuse = (problem: string) => new Error(`invalid reelscope context:\n  reelscope.bedrockModelId: ${problem}`);
+  const parsed = parseBedrockModelId(modelId);
+  if (!parsed) throw refuse(`"${modelId}" is not a Bedrock model id or inference profile id`);
+  if (parsed.kind === 'arn') throw refuse(`"${modelId}" is an ARN; give a model id or an inference profile id, from which the stack derives the grant`);
+  if (Token.isUnresolved(stack.region)) {
+    if (modelId === DEFAULT_BEDROCK_MODEL_ID) {
+      return [
+        `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/*.${modelId}`,
+        `arn:${stack.partition}:bedrock:*::foundation-model/${modelId}`,
+      ];
+    }
+    // Checked by the worker at start, against the region it finds itself in.
+    return grantFor(stack, modelId);
+  }
+  const resolved = resolveBedrockModelId(modelId, stack.region);
+  if (!resolved.ok) throw refuse(`${resolved.problem} (the stack deploys to ${stack.region})`);
+  return grantFor(stack, resolved.modelId);
+}
+
+function grantFor(stack: Stack, modelId: string): string[] {
+  const parsed = parseBedrockModelId(modelId);
+  if (parsed?.kind !== 'inference-profile') return [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`];
   return [
     `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`,
-    `arn:${stack.partition}:bedrock:*::foundation-model/${profile[2]}`,
+    `arn:${stack.partition}:bedrock:*::foundation-model/${parsed.foundationModel}`,
   ];
 }

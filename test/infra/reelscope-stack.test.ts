@@ -368,3 +368,85 @@ describe('infra config', () => {
     );
   });
 });
+
+describe('Bedrock model, region and grant', () => {
+  // Loaded here rather than imported at the top, so this block stays an append to the file.
+  const { DEFAULT_BEDROCK_MODEL_ID } = jest.requireActual<typeof import('../../common/constants')>('../../common/constants');
+  const { loadWorkerConfig } = jest.requireActual<typeof import('../../worker/config')>('../../worker/config');
+  const temporal = { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c' };
+
+  /** A stack in `region` (undefined: env-agnostic), its worker's policy and environment. */
+  function synthIn(region: string | undefined, context: Record<string, unknown> = {}) {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')) });
+    const stack = new ReelscopeStack(app, 'Reelscope', parseInfraConfig({ temporal, ...context }), region ? { env: { account: '111122223333', region } } : {});
+    const nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
+    const template = Template.fromStack(stack);
+    const model = statementsOf(template, 'WorkersTaskRoleDefaultPolicy').find((s) => s.Sid === 'ReportModel');
+    const task = resourceOf(template, 'AWS::ECS::TaskDefinition', 'WorkersTask').properties;
+    const worker = task['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'worker');
+    const env = Object.fromEntries(worker.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+    return { model, env, nag, template };
+  }
+
+  /** The id the worker would invoke, by its own start-up rule, in the stack's region. */
+  const workerModel = (region: string, env: Record<string, unknown>) =>
+    loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', AWS_REGION: region, REELSCOPE_BEDROCK_MODEL_ID: String(env['REELSCOPE_BEDROCK_MODEL_ID']) }).bedrock.modelId;
+
+  it.each([
+    ['eu-west-1', 'eu'],
+    ['us-east-1', 'us'],
+    ['ap-northeast-1', 'jp'],
+    ['ap-southeast-2', 'au'],
+    ['sa-east-1', 'global'],
+  ])('in %s grants the default model through the %s. profile, the one the worker invokes there', (region, geography) => {
+    // Act
+    const { model, env, nag } = synthIn(region);
+
+    // Assert
+    const profile = `${geography}.${DEFAULT_BEDROCK_MODEL_ID}`;
+    expect(workerModel(region, env)).toBe(profile);
+    expect(model).toMatchObject({ Action: 'bedrock:InvokeModel' });
+    expect(JSON.stringify(model?.Resource)).toContain(`:bedrock:${region}:111122223333:inference-profile/${profile}`);
+    expect(JSON.stringify(model?.Resource)).toContain(`:bedrock:*::foundation-model/${DEFAULT_BEDROCK_MODEL_ID}`);
+    expect(JSON.stringify(model?.Resource).match(/inference-profile\/[a-z-]+\./g)).toEqual([`inference-profile/${geography}.`]);
+    expect(nag.success).toBe(true);
+  });
+
+  it('grants an explicit id as given when the region can call it: a profile of its geography, or a foundation model in the region', () => {
+    // Act
+    const global = synthIn('eu-west-1', { bedrockModelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' });
+    const plain = synthIn('us-east-1', { bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0' });
+
+    // Assert
+    expect(JSON.stringify(global.model?.Resource)).toContain(':bedrock:eu-west-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(JSON.stringify(global.model?.Resource)).toContain(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(workerModel('eu-west-1', global.env)).toBe('global.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(JSON.stringify(plain.model?.Resource)).toContain(':bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
+    expect(JSON.stringify(plain.model?.Resource)).not.toContain('inference-profile');
+  });
+
+  it('refuses at synth an inference profile the stack region cannot call, a malformed id and an ARN, naming the setting', () => {
+    // Act
+    const synth = (region: string, bedrockModelId: string) => () => synthIn(region, { bedrockModelId });
+
+    // Assert
+    expect(synth('eu-west-1', `us.${DEFAULT_BEDROCK_MODEL_ID}`)).toThrow(
+      /reelscope\.bedrockModelId: "us\.anthropic\.claude-haiku-4-5-20251001-v1:0" is a us\. inference profile, which Bedrock serves only to callers in the US .*; from eu-west-1 use eu\.anthropic\.claude-haiku-4-5-20251001-v1:0 \(the stack deploys to eu-west-1\)/,
+    );
+    expect(synth('us-east-1', `eu.${DEFAULT_BEDROCK_MODEL_ID}`)).toThrow(/reelscope\.bedrockModelId: .* is a eu\. inference profile/);
+    expect(synth('us-east-1', 'claude haiku')).toThrow(/reelscope\.bedrockModelId: "claude haiku" is not a Bedrock model id/);
+    expect(synth('us-east-1', 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123')).toThrow(/reelscope\.bedrockModelId: .* is an ARN/);
+  });
+
+  it('without a region at synth, grants only the default model\'s profiles in the region and account the worker runs in', () => {
+    // Act
+    const { model, nag } = synthIn(undefined);
+
+    // Assert
+    expect(model?.Resource).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':bedrock:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:inference-profile/*.${DEFAULT_BEDROCK_MODEL_ID}`]] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:bedrock:*::foundation-model/${DEFAULT_BEDROCK_MODEL_ID}`]] },
+    ]);
+    expect(nag.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});

@@ -78,6 +78,49 @@ describe('configuration', () => {
     expect(loadStarterConfig({ REELSCOPE_DEFAULT_TENANT: 'acme_eu-1' }).defaultTenant).toBe('acme_eu-1');
   });
 
+  it('refuses a Bedrock model id of no Bedrock form on the aws backend', () => {
+    // Act
+    const load = (id: string) => () => loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', AWS_REGION: 'us-east-1', REELSCOPE_BEDROCK_MODEL_ID: id });
+
+    // Assert
+    for (const id of ['claude haiku', 'anthropic', 'Anthropic.Claude-3-Haiku', 'us.anthropic.claude/haiku']) {
+      expect(load(id)).toThrow(/REELSCOPE_BEDROCK_MODEL_ID: ".*" is not a Bedrock model id: expected provider\.model\[:version\]/);
+    }
+    expect(loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', REELSCOPE_BEDROCK_MODEL_ID: 'amazon.nova-lite-v1:0' }).bedrock.modelId).toBe('amazon.nova-lite-v1:0');
+  });
+
+  it("invokes the default model through the inference profile of the Bedrock region's geography", () => {
+    // Act
+    const model = (env: Record<string, string>) => loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', ...env }).bedrock.modelId;
+
+    // Assert
+    expect(model({})).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'eu-central-1' })).toBe('eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'ap-northeast-3' })).toBe('jp.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'ap-southeast-4' })).toBe('au.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'ap-south-1' })).toBe('apac.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'ca-central-1' })).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'me-central-1' })).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(model({ AWS_REGION: 'eu-west-1', REELSCOPE_BEDROCK_REGION: 'us-west-2' })).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(() => model({ AWS_REGION: 'us-gov-west-1' })).toThrow(/REELSCOPE_BEDROCK_MODEL_ID: no default inference profile for us-gov-west-1/);
+  });
+
+  it('refuses an inference profile the Bedrock region cannot call, and says which one it can', () => {
+    // Act
+    const load = (env: Record<string, string>) => () => loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', ...env });
+
+    // Assert
+    expect(load({ AWS_REGION: 'eu-west-1', REELSCOPE_BEDROCK_MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' })).toThrow(
+      /REELSCOPE_BEDROCK_MODEL_ID: "us\.anthropic\.claude-haiku-4-5-20251001-v1:0" is a us\. inference profile, which Bedrock serves only to callers in the US \(us-\*\) and ca-central-1; from eu-west-1 use eu\.anthropic\.claude-haiku-4-5-20251001-v1:0/,
+    );
+    expect(load({ AWS_REGION: 'us-east-1', REELSCOPE_BEDROCK_MODEL_ID: 'jp.anthropic.claude-haiku-4-5-20251001-v1:0' })).toThrow(/is a jp\. inference profile/);
+    expect(load({ AWS_REGION: 'us-east-1', REELSCOPE_BEDROCK_REGION: 'eu-west-3', REELSCOPE_BEDROCK_MODEL_ID: 'us.amazon.nova-lite-v1:0' })).toThrow(/from eu-west-3 use eu\.amazon\.nova-lite-v1:0/);
+    expect(load({ AWS_REGION: 'us-east-1', REELSCOPE_BEDROCK_MODEL_ID: 'arn:aws:bedrock:eu-west-1:111122223333:inference-profile/eu.amazon.nova-lite-v1:0' })).toThrow(/is in eu-west-1, but Bedrock is called in us-east-1/);
+    expect(loadWorkerConfig({ REELSCOPE_BACKEND: 'aws', AWS_REGION: 'eu-west-1', REELSCOPE_BEDROCK_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0' }).bedrock.modelId).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
+    // The local backend never calls Bedrock: its region is no reason to refuse a start.
+    expect(loadWorkerConfig({ AWS_REGION: 'eu-west-1', REELSCOPE_BEDROCK_MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' }).backend).toBe('local');
+  });
+
   it('turns keyframe sampling on only when its interval is set, with an image price of its own', () => {
     const config = loadWorkerConfig({ REELSCOPE_KEYFRAME_SAMPLING_SECONDS: '2.5', REELSCOPE_PRICES: 'rekognition.image=0.0008' });
     expect(config.awsBackend.keyframeSampling).toEqual({ intervalSeconds: 2.5, maxFrames: 720 });
