@@ -18,7 +18,9 @@ import {
 } from '../cost/price-table';
 import { extractAudioTrack } from '../media/audio-track';
 import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
-import type { TranscriptOutput } from '../spine/branch-outputs';
+import { MediaUnusableError } from '../media/media-unusable-error';
+import type { TranscriptOutput, VisualModerationOutput } from '../spine/branch-outputs';
+import { withUnusableMediaFailures } from '../unusable-media-failure';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
 import { detectInFrame, joinFrameResults } from './rekognition-image';
@@ -89,7 +91,7 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
       return sampling && imageApi ? detectInKeyframes(kind, imageApi, sampling, run, deps) : detectInVideo(kind, feature, run, deps);
     };
   }
-  return { capabilities: awsCapabilities(deps.prices, sampling), runners };
+  return { capabilities: awsCapabilities(deps.prices, sampling), runners: withUnusableMediaFailures(runners) };
 }
 
 type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
@@ -124,7 +126,8 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
       case 'LabelDetection':
         return labelsOutput(results);
       case 'ContentModeration':
-        return moderationOutput(results);
+        // Rekognition Video lists only moments with findings; the job itself saw the whole video.
+        return { ...moderationOutput(results), coverage: { start: 0, end: input.media.durationSeconds } } satisfies VisualModerationOutput;
       case 'CelebrityRecognition':
         return celebritiesOutput(results as Parameters<typeof celebritiesOutput>[0]);
       case 'TextDetection':
@@ -159,13 +162,21 @@ async function detectInKeyframes(
   const { input, mediaUrl, store, prefix, signal, heartbeat } = run;
   const { rekognition, settings } = deps;
   let done = 0;
-  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, (sampled) =>
-    boundedMap(sampled, IMAGE_CALLS_IN_FLIGHT, async (frame) => {
+  let times: number[] = [];
+  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, (sampled) => {
+    times = sampled.map((f) => f.time);
+    return boundedMap(sampled, IMAGE_CALLS_IN_FLIGHT, async (frame) => {
       const detected = await detectInFrame(rekognition, api, { time: frame.time, jpeg: await readFile(frame.path) }, settings.rekognitionMinConfidence, signal);
       heartbeat({ keyframesDone: ++done, keyframes: sampled.length });
       return detected;
-    }),
-  );
+    });
+  });
+  const first = times[0];
+  const last = times[times.length - 1];
+  // No frame sent is nothing checked: "0 detections" would read as a clean result.
+  if (first === undefined || last === undefined) {
+    throw new MediaUnusableError('NoDecodableFrames', `no keyframe of the picture could be decoded for ${api}`);
+  }
   const results = joinFrameResults(frames);
   await store.putJson(`${prefix}rekognition/${api}.json`, { frames: frames.length, ...results }, signal);
   // How long one moderation sample stands for; a still image's one sample, a second.
@@ -174,8 +185,11 @@ async function detectInKeyframes(
     switch (api) {
       case 'DetectLabels':
         return labelsOutput(results);
-      case 'DetectModerationLabels':
-        return moderationOutput(results, Math.round(spacing * 100) / 100);
+      case 'DetectModerationLabels': {
+        const end = Math.min(input.media.durationSeconds, last + spacing);
+        const coverage = { frames: frames.length, start: first, end: Math.round(end * 100) / 100 };
+        return { ...moderationOutput(results, Math.round(spacing * 100) / 100), coverage } satisfies VisualModerationOutput;
+      }
       case 'RecognizeCelebrities':
         return celebritiesOutput(results);
       case 'DetectText':
@@ -222,7 +236,8 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
     ...polling(run, settings),
   });
   const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
-  const transcript: TranscriptOutput = transcriptFromTranscribe(raw, language);
+  // Transcribe is given the whole audio (the file, or its full extracted track).
+  const transcript: TranscriptOutput = { ...transcriptFromTranscribe(raw, language), audioSeconds: input.media.durationSeconds };
   const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
   const speakers = new Set(transcript.segments.map((s) => s.speaker).filter(Boolean)).size;
   return {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { MediaUnusableError } from './media-unusable-error';
 import { runFfmpeg } from './run-ffmpeg';
 
 export interface RecognizedWord {
@@ -25,26 +26,39 @@ export interface PocketsphinxOptions {
   modelDir?: string;
 }
 
+/** What the recogniser heard: its utterances, and how much audio it was given to hear them in. */
+export interface RecognizedSpeech {
+  utterances: Utterance[];
+  /** Seconds of audio decoded and transcribed: what a verdict on the sound rests on. */
+  audioSeconds: number;
+}
+
+const SAMPLE_RATE = 16_000;
+const BYTES_PER_SAMPLE = 2;
+
 /**
  * Speech to text with word timings: ffmpeg extracts 16 kHz mono PCM (what the en-us model
  * was trained on), pocketsphinx_continuous decodes it. `onProgress` receives the time (s)
- * reached, for heartbeats.
+ * reached, for heartbeats. An audio track that decodes to no samples at all fails with
+ * MediaUnusableError: an empty transcript of it would read as silence.
  */
 export async function recognizeSpeech(
   input: string,
   options: PocketsphinxOptions,
   signal?: AbortSignal,
   onProgress?: (seconds: number) => void,
-): Promise<Utterance[]> {
+): Promise<RecognizedSpeech> {
   const dir = await mkdtemp(join(tmpdir(), 'reelscope-asr-'));
   try {
     const wav = join(dir, 'speech.wav');
     await runFfmpeg({
       input,
-      outputOptions: ['-vn', '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le'],
+      outputOptions: ['-vn', '-map', '0:a:0', '-ac', '1', '-ar', String(SAMPLE_RATE), '-c:a', 'pcm_s16le'],
       output: wav,
       signal,
     });
+    const audioSeconds = await wavSeconds(wav);
+    if (audioSeconds === 0) throw new MediaUnusableError('NoDecodableAudio', 'the audio track decoded to no samples');
     const args = ['-infile', wav, '-time', 'yes', '-logfn', '/dev/null'];
     if (options.modelDir) {
       args.push(
@@ -53,9 +67,25 @@ export async function recognizeSpeech(
         '-dict', join(options.modelDir, 'cmudict-en-us.dict'),
       );
     }
-    return await runRecognizer(options.binary, args, signal, onProgress);
+    return { utterances: await runRecognizer(options.binary, args, signal, onProgress), audioSeconds };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seconds of 16 kHz mono s16 PCM in a WAV file ffmpeg wrote: the bytes after its `data` chunk header. */
+async function wavSeconds(path: string): Promise<number> {
+  const file = await open(path);
+  try {
+    const { size } = await file.stat();
+    const header = Buffer.alloc(Math.min(size, 4096));
+    await file.read(header, 0, header.length, 0);
+    const data = header.indexOf('data', 12, 'latin1');
+    if (data < 0) return 0;
+    const bytes = Math.max(0, size - (data + 8));
+    return Math.round((bytes / (SAMPLE_RATE * BYTES_PER_SAMPLE)) * 1000) / 1000;
+  } finally {
+    await file.close();
   }
 }
 

@@ -11,7 +11,9 @@ export interface RgbFrame {
 
 /**
  * Decodes one frame every `intervalSeconds`, scaled to width x height, as raw RGB24 straight
- * from ffmpeg's stdout: no image files and no image decoder in between.
+ * from ffmpeg's stdout: no image files and no image decoder in between. The first frame is
+ * always among them: a still image, a one-frame video or a clip shorter than the interval
+ * still gets one frame.
  */
 export async function* sampleFrames(
   input: string,
@@ -22,7 +24,9 @@ export async function* sampleFrames(
   const frameBytes = width * height * 3;
   const { stdout, done } = streamFfmpeg({
     input,
-    outputOptions: ['-vf', `fps=1/${intervalSeconds},scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-an'],
+    // eof_action=pass: without it the fps filter drops the last frame when the input ends before
+    // the next slot, which is every frame of a still or of a clip shorter than the interval.
+    outputOptions: ['-vf', `fps=1/${intervalSeconds}:eof_action=pass,scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-an'],
     signal,
   });
   let pending: Buffer = Buffer.alloc(0);

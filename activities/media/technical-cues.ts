@@ -1,3 +1,4 @@
+import { clockChain, DecodeDamageCounter, type DamageNote } from './decode-damage';
 import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
 export interface Interval {
@@ -8,10 +9,13 @@ export interface Interval {
 export interface TechnicalCues {
   /** Times (s) where a new shot starts, from ffmpeg's scene-change score. */
   sceneCuts: number[];
+  /** Empty for media without a picture: audio has no shots. */
   shots: Interval[];
   blackSegments: Interval[];
   silences: Interval[];
   loudness?: { integratedLufs: number; loudnessRangeLu: number; truePeakDbfs: number };
+  /** Present when the decode ran into damaged packets: what the analyses did not really see. */
+  damage?: DamageNote;
 }
 
 export interface CueOptions {
@@ -23,7 +27,9 @@ export interface CueOptions {
 
 /**
  * One ffmpeg pass over the media: scene changes (select+showinfo), black frames
- * (blackdetect), silences (silencedetect) and EBU R128 loudness (ebur128).
+ * (blackdetect), silences (silencedetect) and EBU R128 loudness (ebur128). The pass decodes
+ * every frame and sample, so it also counts decode errors, placed in time by a once-a-second
+ * clock (showinfo on one frame a second).
  */
 export async function detectTechnicalCues(
   input: string,
@@ -35,29 +41,37 @@ export async function detectTechnicalCues(
   const maps: string[] = [];
   if (streams.video) {
     graph.push(
-      `[0:v:0]split[scene][black]`,
+      `[0:v:0]split=3[scene][black][clock]`,
       `[scene]select='gt(scene,${options.sceneThreshold})',showinfo,nullsink`,
+      `[clock]${clockChain('video')}`,
       `[black]blackdetect=d=${options.blackMinSeconds}:pix_th=0.10[vout]`,
     );
     maps.push('-map', '[vout]');
   }
   if (streams.audio) {
+    // Audio-only media takes its clock from the audio.
+    const audioIn = streams.video ? '[0:a:0]' : `[0:a:0]asplit[cues][clock];[clock]${clockChain('audio')};[cues]`;
     graph.push(
-      `[0:a:0]silencedetect=n=${options.silenceNoiseDb}dB:d=${options.silenceMinSeconds},ebur128=peak=true:framelog=verbose[aout]`,
+      `${audioIn}silencedetect=n=${options.silenceNoiseDb}dB:d=${options.silenceMinSeconds},ebur128=peak=true:framelog=verbose[aout]`,
     );
     maps.push('-map', '[aout]');
   }
   const lines: string[] = [];
+  const damage = new DecodeDamageCounter();
   await runFfmpeg({
     input,
     outputOptions: ['-filter_complex', graph.join(';'), ...maps, '-f', 'null'],
     output: '-',
     signal,
     onStderr: (line) => {
+      damage.observe(line);
+      if (DecodeDamageCounter.isClockLine(line)) return;
       if (/pts_time:|black_start|silence_(start|end)|^\s*(I|LRA|Peak):/.test(line)) lines.push(line);
     },
   });
-  return parseCueLog(lines, streams.durationSeconds);
+  const cues = parseCueLog(lines, streams.durationSeconds);
+  const note = damage.note(streams.durationSeconds);
+  return { ...cues, ...(streams.video ? {} : { sceneCuts: [], shots: [] }), ...(note ? { damage: note } : {}) };
 }
 
 /** Parses the stderr lines of the cue filters; exported for unit tests. */

@@ -17,6 +17,11 @@ export interface Transcript {
   text: string;
   wordCount: number;
   segments: TranscriptSegment[];
+  /**
+   * Seconds of audio the recogniser was given: what "no speech" or "no profanity" rests on.
+   * Absent in transcripts written before it was recorded; then nothing is known of it.
+   */
+  audioSeconds?: number;
 }
 
 /** Longest segment, so the timeline and chapters stay readable on long monologues. */

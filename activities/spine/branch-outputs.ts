@@ -30,6 +30,29 @@ export interface VisualModerationOutput {
    */
   explicitClasses?: string[];
   samples: { time: number; scores: Partial<NsfwScores> & Record<string, number> }[];
+  /**
+   * What was looked at, which the samples alone do not say: Rekognition lists only moments
+   * with findings. Absent in outputs written before coverage was recorded: then nothing is
+   * known to have been checked.
+   */
+  coverage?: PictureCoverage;
+}
+
+/** The picture a visual moderation checked. */
+export interface PictureCoverage {
+  /** Frames classified; absent when a service analysed the video as a whole (Rekognition Video). */
+  frames?: number;
+  /** First moment checked and the end of the last sample's stretch, seconds. */
+  start: number;
+  end: number;
+}
+
+/** The sound an audio moderation checked: a transcript, over so much audio. */
+export interface SoundCoverage {
+  /** Seconds of audio the transcript was made from. */
+  audioSeconds: number;
+  /** Words checked against the dictionary. */
+  words: number;
 }
 
 /** A thing seen at a moment, with the detector's confidence (0..1). */
@@ -60,6 +83,8 @@ export interface TextOutput {
 export interface AudioModerationOutput {
   dictionary: string;
   hits: ProfanityHit[];
+  /** Absent when the transcript did not say how much audio it covered. */
+  coverage?: SoundCoverage;
 }
 
 export interface BranchOutputs {

@@ -67,10 +67,62 @@ export async function makeAudioOnly(dir: string): Promise<string> {
   return path;
 }
 
-export async function makeImage(dir: string): Promise<string> {
-  const path = join(dir, 'still.jpg');
-  await ffmpeg([...pattern(1), '-frames:v', '1', path]);
+/** A still image: the test pattern's first frame, a 320x180 JPEG unless asked otherwise. */
+export async function makeImage(dir: string, opts: { format?: 'jpg' | 'png'; size?: string } = {}): Promise<string> {
+  const format = opts.format ?? 'jpg';
+  const path = join(dir, `still${opts.size ? `-${opts.size}` : ''}.${format}`);
+  await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${opts.size ?? '320x180'}:rate=25:duration=1`, '-frames:v', '1', path]);
   return path;
+}
+
+/** An H.264 MP4 holding exactly one frame (0.04 s) and no audio. */
+export async function makeSingleFrameVideo(dir: string): Promise<string> {
+  const path = join(dir, 'one-frame.mp4');
+  await ffmpeg([...pattern(1), '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', path]);
+  return path;
+}
+
+/**
+ * A 6 s H.264+AAC MP4 with a tenth of its media data zeroed in the middle: it probes
+ * cleanly (the index is intact) and decodes to the end, with decode errors from about 2-3 s on.
+ */
+export async function makeDamagedMp4(dir: string): Promise<string> {
+  const bytes = await readFile(await makeVideoClip(dir, { seconds: 6, name: 'full-for-damage.mp4' }));
+  const mdat = mdatPayload(bytes);
+  const length = Math.floor((mdat.end - mdat.start) / 10);
+  const from = mdat.start + Math.floor((mdat.end - mdat.start - length) / 2);
+  bytes.fill(0, from, from + length);
+  const path = join(dir, 'damaged.mp4');
+  await writeFile(path, bytes);
+  return path;
+}
+
+/** A 2 s H.264 MP4 (no audio) whose media data is all zeros: it probes, but no frame decodes. */
+export async function makeUndecodableVideo(dir: string): Promise<string> {
+  const bytes = await readFile(await makeVideoClip(dir, { seconds: 2, withAudio: false, name: 'full-for-blanking.mp4' }));
+  const mdat = mdatPayload(bytes);
+  bytes.fill(0, mdat.start, mdat.end);
+  const path = join(dir, 'undecodable.mp4');
+  await writeFile(path, bytes);
+  return path;
+}
+
+/** Where the payload of the top-level `mdat` box of an MP4 starts and ends. */
+function mdatPayload(bytes: Buffer): { start: number; end: number } {
+  let offset = 0;
+  while (offset + 8 <= bytes.length) {
+    let size = bytes.readUInt32BE(offset);
+    let header = 8;
+    if (size === 1) {
+      size = Number(bytes.readBigUInt64BE(offset + 8));
+      header = 16;
+    } else if (size === 0) {
+      size = bytes.length - offset;
+    }
+    if (bytes.toString('latin1', offset + 4, offset + 8) === 'mdat') return { start: offset + header, end: offset + size };
+    offset += size;
+  }
+  throw new Error('no mdat box in the generated MP4');
 }
 
 /** Bytes with no structure at all, named like a video. */
