@@ -22,7 +22,8 @@ export function createReduceActivity({ store, settings }: ActivityDeps) {
           (outputs as Record<string, unknown>)[o.kind] = await store.getJson(o.ref as string);
         }),
     );
-    const spine = buildSpine(mediaId, { durationSeconds: media.durationSeconds, hasVideo: !!media.video }, outputs, {
+    const streams = { kind: media.kind, durationSeconds: media.durationSeconds, hasVideo: !!media.video, hasAudio: !!media.audio };
+    const spine = buildSpine(mediaId, streams, outputs, {
       minConfidence: settings.minConfidence,
       moderation: settings.moderationThreshold,
     });

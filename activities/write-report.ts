@@ -52,6 +52,8 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       jsonRef,
       htmlRef,
       verdict: report.moderation.verdict,
+      // Bounded like the headline: the record and the workflow history carry it.
+      coverage: report.moderation.coverage.statement.slice(0, 400),
       headline: report.summary.slice(0, 200),
       ...(modelCost ? { cost: modelCost } : {}),
     };

@@ -159,10 +159,20 @@ export interface SpineSummary {
   maxModerationScore: number;
 }
 
+/**
+ * A report's moderation verdict. `clean` only when moderation covered the picture and the
+ * sound (and the media decoded without damage); `unverified` when it did not and nothing was
+ * flagged. Records written before `unverified` existed hold the first two only.
+ */
+export const MODERATION_VERDICTS = ['clean', 'flagged', 'unverified'] as const;
+export type ModerationVerdict = (typeof MODERATION_VERDICTS)[number];
+
 export interface ReportSummary {
   jsonRef: string;
   htmlRef: string;
-  verdict: 'clean' | 'flagged';
+  verdict: ModerationVerdict;
+  /** What the verdict rests on, in one line ("Picture: 11 frames checked over 0.0–21.2 s. ..."). */
+  coverage?: string;
   /** The first sentence of the summary, trimmed, for UI and record. */
   headline: string;
   /** Model usage of the report itself; the analyses' costs are on their outcomes. */

@@ -1,5 +1,8 @@
 import type { AnalysisOutcome, MediaFacts } from '../../common/types';
+import { describeDamage } from '../media/decode-damage';
+import { coverageStatement, unverifiedReason } from '../spine/describe-coverage';
 import type { Spine, SpineSegment } from '../spine/spine';
+import { reportCoverage, reportNotes } from './report-coverage';
 import type { Report } from './report-schema';
 import type { ReportContext } from './report-writer';
 
@@ -16,7 +19,8 @@ const STOPWORDS = new Set(
 const HONORIFICS = new Set(['mr', 'mrs', 'miss', 'dr', 'sir', 'lady', 'lord']);
 /** A pause this long in speech, or a black segment, starts a new chapter. */
 const CHAPTER_PAUSE_SECONDS = 1.5;
-
+/** Image codecs by the name people know the format by; others are shown upper-cased. */
+const IMAGE_FORMATS: Record<string, string> = { mjpeg: 'JPEG', jpeg2000: 'JPEG 2000', webp: 'WebP', heif: 'HEIF' };
 
 /**
  * The local backend's report: built only from what the analyses found (quoted speech,
@@ -35,6 +39,7 @@ export function writeExtractiveReport(input: ReportContext): Report {
     topics: keywords.slice(0, 6),
     entities: entities(media, spine),
     moderation: moderation(spine, outcomes),
+    ...reportNotes(spine),
     missing: outcomes
       .filter((o) => o.status !== 'succeeded')
       .map((o) => ({ analysis: o.kind, status: o.status === 'failed' ? ('failed' as const) : ('skipped' as const), reason: o.summary })),
@@ -42,20 +47,38 @@ export function writeExtractiveReport(input: ReportContext): Report {
 }
 
 function summarize(media: MediaFacts, spine: Spine, keywords: { name: string }[]): string {
-  const parts: string[] = [];
-  const video = media.video ? `${media.video.width}x${media.video.height} ${media.video.codec} video` : 'audio';
-  const audio = media.video && media.audio ? ` with ${media.audio.codec} audio` : '';
-  parts.push(`A ${formatDuration(media.durationSeconds)} ${video}${audio}.`);
-  if (media.video) parts.push(`${spine.segments.length} shot${spine.segments.length === 1 ? '' : 's'} detected.`);
-  if (spine.speech.length > 0) {
-    parts.push(`Speech covers ${Math.round(spine.speechSeconds)} s.`);
-    const quote = representativeSpeech(spine, keywords);
-    if (quote) parts.push(`Most representative line: "${quote}".`);
-  } else {
-    parts.push('No speech was recognised above the confidence threshold.');
-  }
+  const parts = [describeMedia(media)];
+  if (media.kind === 'video') parts.push(`${spine.segments.length} shot${spine.segments.length === 1 ? '' : 's'} detected.`);
+  if (media.audio) parts.push(...describeSpeech(spine, keywords));
+  if (spine.damage) parts.push(`The file is damaged: ${describeDamage(spine.damage)}.`);
   if (spine.moderation.flagged) parts.push(`${spine.moderation.flags.length} moderation flag(s) raised.`);
+  else if (spine.moderation.verdict === 'unverified') parts.push('Moderation could not confirm it clean (see moderation coverage).');
   return parts.join(' ');
+}
+
+/** What the media is, by kind: an image has no duration, audio has no picture. */
+function describeMedia(media: MediaFacts): string {
+  const { video, audio } = media;
+  if (media.kind === 'image' && video) {
+    return `A ${video.width}x${video.height} ${IMAGE_FORMATS[video.codec] ?? video.codec.toUpperCase()} image.`;
+  }
+  if (video) return `A ${formatDuration(media.durationSeconds)} ${video.width}x${video.height} ${video.codec} video${audio ? ` with ${audio.codec} audio` : ', without sound'}.`;
+  return `A ${formatDuration(media.durationSeconds)} ${audio?.codec ?? 'audio'} audio recording.`;
+}
+
+/** Speech recognised with confidence, and the low-confidence speech kept beside it. */
+function describeSpeech(spine: Spine, keywords: { name: string }[]): string[] {
+  const threshold = spine.thresholds.minConfidence;
+  const unclear = spine.lowConfidenceSpeech.length;
+  const unclearText = `${Math.round(spine.lowConfidenceSpeechSeconds)} s of speech (${unclear} segment${unclear === 1 ? '' : 's'}) recognised below confidence ${threshold}, kept and marked low-confidence`;
+  if (spine.speech.length === 0) {
+    return [unclear ? `No speech was recognised above confidence ${threshold}; ${unclearText}.` : 'No speech was recognised.'];
+  }
+  const parts = [`Speech covers ${Math.round(spine.speechSeconds)} s.`];
+  const quote = representativeSpeech(spine, keywords);
+  if (quote) parts.push(`Most representative line: "${quote}".`);
+  if (unclear) parts.push(`A further ${unclearText}.`);
+  return parts;
 }
 
 /** The first recognised sentence-sized stretch, trimmed to a readable length. */
@@ -99,12 +122,24 @@ function chapters(spine: Spine): Report['chapters'] {
     const start = group[0]?.start ?? 0;
     const end = group[group.length - 1]?.end ?? start;
     const speech = group.map((s) => s.speech).filter(Boolean).join(' ');
+    const unclear = group.map((s) => s.lowConfidenceSpeech ?? '').filter(Boolean).join(' ');
     const isBlack = group.every((s) => s.black);
+    const unclearLine = unclear ? `Low-confidence speech: "${truncateWords(unclear, 30)}"` : '';
+    const title = isBlack
+      ? 'Black screen'
+      : speech
+        ? `Chapter ${i + 1}: ${truncateWords(speech, 6)}`
+        : unclear
+          ? `Chapter ${i + 1} (unclear speech)`
+          : `Chapter ${i + 1}`;
+    const silently = spine.kind === 'image' ? 'A still image.' : !spine.hasAudio ? 'No sound.' : 'No speech.';
     return {
-      title: isBlack ? 'Black screen' : speech ? `Chapter ${i + 1}: ${truncateWords(speech, 6)}` : `Chapter ${i + 1}`,
+      title,
       start,
       end,
-      summary: speech ? truncateWords(speech, 30) : isBlack ? 'No picture.' : 'No speech.',
+      summary: speech
+        ? [truncateWords(speech, 30), unclearLine].filter(Boolean).join(' ')
+        : unclearLine || (isBlack ? 'No picture.' : silently),
     };
   });
 }
@@ -134,7 +169,7 @@ function entities(media: MediaFacts, spine: Spine): Report['entities'] {
 function moderation(spine: Spine, outcomes: readonly AnalysisOutcome[]): Report['moderation'] {
   const checked = outcomes.filter((o) => (o.kind === 'visualModeration' || o.kind === 'audioModeration') && o.status === 'succeeded');
   const unchecked = outcomes.filter((o) => (o.kind === 'visualModeration' || o.kind === 'audioModeration') && o.status !== 'succeeded');
-  const { flags, flagged, maxScore } = spine.moderation;
+  const { flags, flagged, maxScore, verdict } = spine.moderation;
   const checkedText = checked.length ? `Checked: ${checked.map((o) => o.kind).join(', ')}.` : 'No moderation analysis ran.';
   const uncheckedText = unchecked.length
     ? ` Not checked: ${unchecked.map((o) => `${o.kind} (${o.summary})`).join('; ')}.`
@@ -142,9 +177,12 @@ function moderation(spine: Spine, outcomes: readonly AnalysisOutcome[]): Report[
   const findings = flagged
     ? ` ${flags.length} flag(s), highest score ${maxScore.toFixed(2)} (threshold ${spine.thresholds.moderation}): ${[...new Set(flags.map((f) => f.category))].join(', ')}.`
     : ` Nothing reached the threshold of ${spine.thresholds.moderation}.`;
+  const coverage = coverageStatement(spine);
+  const unverified = unverifiedReason(spine);
   return {
-    verdict: flagged ? 'flagged' : 'clean',
-    rationale: `${checkedText}${findings}${uncheckedText}`,
+    verdict,
+    rationale: `${checkedText}${findings}${coverage ? ` ${coverage}` : ''}${unverified ? ` ${unverified}` : ''}${uncheckedText}`,
+    coverage: reportCoverage(spine),
     flags: flags.map(({ start, end, source, category, score }) => ({ start, end, source, category, score })),
   };
 }

@@ -1,4 +1,5 @@
-import type { Spine } from '../spine/spine';
+import { describeDamage } from '../media/decode-damage';
+import type { Spine, TimedText } from '../spine/spine';
 import type { Report } from './report-schema';
 
 /** Keyframe bytes already fetched by the caller, so rendering stays pure and the page needs no URLs. */
@@ -18,6 +19,7 @@ body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#
 h1{margin-bottom:.2rem}.meta{color:#5b6474}
 #verdict{display:inline-block;padding:.1rem .6rem;border-radius:1rem;font-weight:600}
 #verdict.clean{background:#dff5e3;color:#17612a}#verdict.flagged{background:#fde2e1;color:#8a1c17}
+#verdict.unverified{background:#fff1c2;color:#6b4d00}#damage{background:#fff1c2;padding:.4rem .6rem;border-radius:4px}
 #poster{max-width:100%;border-radius:6px}
 #thumbnails{display:flex;gap:.5rem;overflow-x:auto;padding:.5rem 0}
 #thumbnails figure{margin:0;text-align:center;font-size:12px;color:#5b6474}.thumb{height:72px;border-radius:4px}
@@ -25,7 +27,8 @@ h1{margin-bottom:.2rem}.meta{color:#5b6474}
 .lane{display:flex;align-items:center;margin:.25rem 0}.lane-name{width:90px;font-size:12px;color:#5b6474}
 .track{position:relative;flex:1;height:18px;background:#f3f5f8;border-radius:3px}
 .bar{position:absolute;top:2px;bottom:2px;border-radius:2px;min-width:2px}
-.lane-shots .bar{background:#6c8ebf;border-right:1px solid #fff}.lane-speech .bar{background:#5fb878}
+.lane-shots .bar,.lane-segments .bar{background:#6c8ebf;border-right:1px solid #fff}.lane-speech .bar{background:#5fb878}
+.lane-unclear .bar{background:#b9dcc3}#transcript p.low{color:#5b6474}
 .lane-silence .bar{background:#b8bec9}.lane-black .bar{background:#1d2330}.lane-flags .bar{background:#d9534f}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #e6e9ef;text-align:left}
 #transcript p{margin:.3rem 0}.ts{color:#5b6474;font-variant-numeric:tabular-nums;margin-right:.5rem}`;
@@ -33,6 +36,8 @@ table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid
 /** Renders the self-contained report.html: poster, thumbnail strip, timeline, transcript. */
 export function renderReportHtml(report: Report, spine: Spine, images: ReportImages): string {
   const duration = spine.durationSeconds;
+  // Audio has no shots: its segments are stretches of speech and silence.
+  const [segmentKind, segmentLane, segmentWord] = spine.hasVideo ? ['shots', 'Shots', 'shot'] : ['segments', 'Segments', 'segment'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(report.title)} · reelscope</title><style>${STYLE}</style></head>
@@ -41,15 +46,16 @@ export function renderReportHtml(report: Report, spine: Spine, images: ReportIma
 <p class="meta"><span id="verdict" class="${escapeHtml(report.moderation.verdict)}">${escapeHtml(report.moderation.verdict)}</span>
  · ${formatTime(duration)} · media ${escapeHtml(report.mediaId)} · written by ${escapeHtml(report.generatedBy)}</p></header>
 <p>${escapeHtml(report.summary)}</p>
-${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
+${report.damage ? `<p id="damage">Damaged file: ${escapeHtml(describeDamage(report.damage))}. What the analyses found there may not be what was recorded.</p>\n` : ''}${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
 <h2>Keyframes</h2>
 <div id="thumbnails">${images.keyframes
     .map((k) => `<figure><img class="thumb" alt="keyframe at ${formatTime(k.time)}" src="${dataUri(k.jpeg)}"><figcaption>${formatTime(k.time)}</figcaption></figure>`)
     .join('')}</div>
 <h2>Timeline</h2>
 <div id="timeline">
-${lane('shots', 'Shots', spine.segments.map((s) => ({ start: s.start, end: s.end, label: `shot ${s.index + 1}` })), duration)}
+${lane(segmentKind, segmentLane, spine.segments.map((s) => ({ start: s.start, end: s.end, label: `${segmentWord} ${s.index + 1}` })), duration)}
 ${lane('speech', 'Speech', spine.speech.map((s) => ({ start: s.start, end: s.end, label: s.text })), duration)}
+${spine.lowConfidenceSpeech.length ? `${lane('unclear', 'Unclear', spine.lowConfidenceSpeech.map((s) => ({ start: s.start, end: s.end, label: `low confidence: ${s.text}` })), duration)}\n` : ''}
 ${lane('silence', 'Silence', spine.silences.map((s) => ({ ...s, label: 'silence' })), duration)}
 ${lane('black', 'Black', spine.blackSegments.map((s) => ({ ...s, label: 'black frames' })), duration)}
 ${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, end: f.end, label: `${f.source} ${f.category} ${f.score.toFixed(2)}` })), duration)}
@@ -57,19 +63,45 @@ ${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, en
 <h2>Chapters</h2>
 <ol>${report.chapters.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> <span class="ts">${formatTime(c.start)}–${formatTime(c.end)}</span><br>${escapeHtml(c.summary)}</li>`).join('')}</ol>
 <h2>Topics and entities</h2>
-<p>${report.topics.map((t) => escapeHtml(t.name)).join(', ') || 'none found'}</p>
-<ul>${report.entities.map((e) => `<li>${escapeHtml(e.name)} <span class="meta">(${escapeHtml(e.type)}, from ${escapeHtml(e.source)})</span></li>`).join('')}</ul>
+${topicsAndEntities(report)}
 <h2>Moderation</h2>
 <p>${escapeHtml(report.moderation.rationale)}</p>
+<p id="coverage"><strong>Coverage:</strong> ${escapeHtml(report.moderation.coverage.statement || 'nothing was checked.')}</p>
+${report.moderation.coverage.gaps.length ? `<ul id="coverage-gaps">${report.moderation.coverage.gaps.map((g) => `<li>${escapeHtml(g)}</li>`).join('')}</ul>\n` : ''}
 ${report.moderation.flags.length ? `<table><tr><th>time</th><th>source</th><th>category</th><th>score</th></tr>${report.moderation.flags
       .map((f) => `<tr><td>${formatTime(f.start)}</td><td>${escapeHtml(f.source)}</td><td>${escapeHtml(f.category)}</td><td>${f.score.toFixed(2)}</td></tr>`)
       .join('')}</table>` : ''}
 <h2>Not analysed</h2>
 <ul>${report.missing.map((m) => `<li>${escapeHtml(m.analysis)} (${escapeHtml(m.status)}): ${escapeHtml(m.reason)}</li>`).join('') || '<li>everything ran</li>'}</ul>
 ${report.cost ? costSection(report.cost) : ''}<h2>Transcript</h2>
-<div id="transcript">${spine.speech.map((s) => `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`).join('') || '<p>No speech recognised.</p>'}</div>
+<div id="transcript">${transcript(spine) || '<p>No speech recognised.</p>'}</div>
 </body></html>
 `;
+}
+
+/** Topics from the speech and entities from every source; "none found" only when both are empty. */
+function topicsAndEntities(report: Report): string {
+  if (!report.topics.length && !report.entities.length) return '<p>none found</p>';
+  const topics = report.topics.length ? `<p>Topics: ${report.topics.map((t) => escapeHtml(t.name)).join(', ')}</p>\n` : '';
+  const entities = report.entities.length
+    ? `<ul>${report.entities.map((e) => `<li>${escapeHtml(e.name)} <span class="meta">(${escapeHtml(e.type)}, from ${escapeHtml(e.source)})</span></li>`).join('')}</ul>`
+    : '';
+  return `${topics}${entities}`;
+}
+
+/** Confident and low-confidence speech in time order, the latter marked as such. */
+function transcript(spine: Spine): string {
+  const lines: (TimedText & { low: boolean })[] = [
+    ...spine.speech.map((s) => ({ ...s, low: false })),
+    ...spine.lowConfidenceSpeech.map((s) => ({ ...s, low: true })),
+  ].sort((a, b) => a.start - b.start);
+  return lines
+    .map((s) =>
+      s.low
+        ? `<p class="low"><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)} <em>(low confidence ${s.confidence.toFixed(2)})</em></p>`
+        : `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`,
+    )
+    .join('');
 }
 
 function costSection(cost: NonNullable<Report['cost']>): string {

@@ -19,10 +19,12 @@ interface ClipOptions {
   segments: number;
   speech?: (i: number) => string;
   flagged?: boolean;
+  /** Whether audio moderation covered the sound; the picture is always covered. Default true. */
+  soundChecked?: boolean;
 }
 
 /** A spine as reduce-spine writes it, with the optional aws-backend cues on every segment. */
-function clip({ duration, segments, speech = (i) => `mr jones explains step ${i} of the durable workflow`, flagged = false }: ClipOptions): ReportContext {
+function clip({ duration, segments, speech = (i) => `mr jones explains step ${i} of the durable workflow`, flagged = false, soundChecked = true }: ClipOptions): ReportContext {
   const length = duration / segments;
   const flag: ModerationFlag = { start: length, end: length + 1, source: 'visual', category: 'Violence', score: 0.91 };
   const segment = (i: number): SpineSegment => ({
@@ -48,16 +50,32 @@ function clip({ duration, segments, speech = (i) => `mr jones explains step ${i}
     video: { codec: 'h264', width: 1280, height: 720, framesPerSecond: 25 },
     audio: { codec: 'aac', sampleRate: 48_000, channels: 2 },
   };
+  const gaps = soundChecked ? [] : ['the sound was not checked (audio moderation did not succeed)'];
   const spine: Spine = {
     mediaId: 'media-1',
+    kind: 'video',
+    hasVideo: true,
+    hasAudio: true,
     durationSeconds: duration,
     thresholds: { minConfidence: 0.5, moderation: 0.7 },
     segments: all,
     speech: [],
     speechSeconds: duration / 2,
+    lowConfidenceSpeech: [],
+    lowConfidenceSpeechSeconds: 0,
     blackSegments: [],
     silences: [],
-    moderation: { flagged: flags.length > 0, maxScore: flags.length ? 0.91 : 0, flags },
+    moderation: {
+      flagged: flags.length > 0,
+      maxScore: flags.length ? 0.91 : 0,
+      flags,
+      verdict: flags.length ? 'flagged' : gaps.length ? 'unverified' : 'clean',
+      coverage: {
+        picture: { frames: segments, start: 0, end: duration },
+        ...(soundChecked ? { sound: { audioSeconds: duration, words: segments * 8, lowConfidenceHits: 0 } } : {}),
+        gaps,
+      },
+    },
     thumbnails: [],
     labels: [{ name: 'Person', appearances: segments, firstSeen: 0 }],
     people: [{ name: 'Ada Lovelace', appearances: 1, firstSeen: 0 }],
@@ -144,6 +162,7 @@ describe('Bedrock report writer: pure parts', () => {
     expect(JSON.stringify(reportJson)).not.toMatch(/"flags"|"mediaId"|"generatedBy"|"missing"/);
     expect(reportJson.additionalProperties).toBe(false);
     expect(JSON.stringify(reportJson)).toContain('"maxLength":2000');
+    expect(JSON.stringify(reportJson)).toContain('"enum":["clean","flagged","unverified"]');
     expect(sampledReport.success).toBe(true);
     expect(sampledChunk.success).toBe(true);
   });
@@ -270,6 +289,29 @@ describe('Bedrock report writer (real BedrockRuntimeClient over HTTP against the
     expect(cleanSpine.report.moderation.flags).toEqual([]);
     expect(cleanSpine.report.moderation.verdict).toBe('clean');
     expect(JSON.stringify([flaggedSpine.report, cleanSpine.report])).not.toContain('Invented');
+  });
+
+  it('cannot call clean what moderation did not cover: the prompt and the report state the coverage', async () => {
+    // Arrange
+    fake.config.modelResponder = () => goodReport;
+    const context = clip({ duration: 10, segments: 3, soundChecked: false });
+
+    // Act
+    const { report } = await createBedrockReportWriter(client, settings).write(context);
+
+    // Assert
+    const prompt = firstUserText(fake.counters.converse.requests[0] as ConverseRequest);
+    expect(prompt).toContain(
+      'Moderation coverage: Picture: 3 frames checked over 0.0–10.0 s of 10.0 s. Sound: not checked. Unverified: the sound was not checked (audio moderation did not succeed).',
+    );
+    expect(report.moderation.verdict).toBe('unverified');
+    expect(report.moderation.rationale).toMatch(/\(Verdict set to unverified: the sound was not checked \(audio moderation did not succeed\)\.\)$/);
+    expect(report.moderation.coverage).toEqual({
+      statement: 'Picture: 3 frames checked over 0.0–10.0 s of 10.0 s. Sound: not checked.',
+      picture: { frames: 3, start: 0, end: 10 },
+      gaps: ['the sound was not checked (audio moderation did not succeed)'],
+    });
+    expect(reportSchema.safeParse(report).success).toBe(true);
   });
 
   it('repairs a broken text answer with one more call, sent as a user message', async () => {

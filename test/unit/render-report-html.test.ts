@@ -7,6 +7,9 @@ const EVIL = '<script>alert(1)</script> "quoted"';
 function makeSpine(overrides: Partial<Spine> = {}): Spine {
   return {
     mediaId: 'm1',
+    kind: 'video',
+    hasVideo: true,
+    hasAudio: true,
     durationSeconds: 20,
     thresholds: { minConfidence: 0.2, moderation: 0.7 },
     segments: [
@@ -16,9 +19,17 @@ function makeSpine(overrides: Partial<Spine> = {}): Spine {
     ],
     speech: [{ start: 1, end: 4, text: EVIL, confidence: 0.9 }],
     speechSeconds: 3,
+    lowConfidenceSpeech: [],
+    lowConfidenceSpeechSeconds: 0,
     blackSegments: [{ start: 12, end: 13 }],
     silences: [{ start: 15, end: 17 }],
-    moderation: { flagged: true, maxScore: 0.8, flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }] },
+    moderation: {
+      flagged: true,
+      maxScore: 0.8,
+      flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }],
+      verdict: 'flagged',
+      coverage: { picture: { frames: 10, start: 0, end: 20 }, sound: { audioSeconds: 20, words: 3, lowConfidenceHits: 0 }, gaps: [] },
+    },
     thumbnails: [],
     labels: [],
     people: [],
@@ -38,6 +49,7 @@ function makeReport(overrides: Partial<Report> = {}): Report {
     moderation: {
       verdict: 'flagged',
       rationale: EVIL,
+      coverage: { statement: 'Picture: 10 frames checked over 0.0–20.0 s of 20.0 s.', picture: { frames: 10, start: 0, end: 20 }, gaps: [] },
       flags: [{ start: 6, end: 8, source: 'visual', category: EVIL, score: 0.8 }],
     },
     missing: [{ analysis: 'ocr', status: 'failed', reason: EVIL }],
@@ -111,5 +123,52 @@ describe('renderReportHtml', () => {
     expect(html).not.toMatch(/NaN|Infinity/);
     for (const bar of laneBars(html, 'shots')) expect(bar).toMatchObject({ left: 0, width: 0 });
     expect(html).toContain('id="verdict" class="flagged"');
+  });
+
+  it('shows what an unverified verdict rests on, the damage, and no "none found" above a listed entity', () => {
+    // Arrange: a location-tagged still: no speech, so no topics, but a place entity.
+    const report = makeReport({
+      summary: 'A 640x480 PNG image.',
+      topics: [],
+      entities: [{ name: '48.8584, 2.2945', type: 'place', source: 'metadata:location' }],
+      moderation: {
+        verdict: 'unverified',
+        rationale: 'Nothing reached the threshold of 0.7.',
+        coverage: { statement: 'Picture: not checked.', gaps: ['the picture was not checked (visual moderation reports no frame checked)'] },
+        flags: [],
+      },
+      damage: { decodeErrors: 224, videoErrors: 80, audioErrors: 144, start: 2, end: 6 },
+    });
+
+    // Act
+    const html = renderReportHtml(report, makeSpine({ kind: 'image', hasAudio: false, durationSeconds: 0 }), { keyframes: [] });
+
+    // Assert
+    expect(html).toContain('id="verdict" class="unverified">unverified<');
+    expect(html).toContain('<p id="coverage"><strong>Coverage:</strong> Picture: not checked.</p>');
+    expect(html).toContain('<li>the picture was not checked (visual moderation reports no frame checked)</li>');
+    expect(html).toContain('Damaged file: 224 decode errors (80 video, 144 audio) between 2.0 s and 6.0 s.');
+    expect(html).not.toContain('none found');
+    expect(html).toContain('<li>48.8584, 2.2945 <span class="meta">(place, from metadata:location)</span></li>');
+  });
+
+  it('draws audio as segments, not shots, and marks low-confidence speech in the timeline and the transcript', () => {
+    // Arrange
+    const spine = makeSpine({
+      kind: 'audio',
+      hasVideo: false,
+      speech: [],
+      lowConfidenceSpeech: [{ start: 3, end: 5, text: 'a quiet morning', confidence: 0.32 }],
+      lowConfidenceSpeechSeconds: 2,
+    });
+
+    // Act
+    const html = renderReportHtml(makeReport(), spine, { keyframes: [] });
+
+    // Assert
+    expect(html).not.toContain('class="lane lane-shots"');
+    expect(laneBars(html, 'segments').map((b) => b.title)).toEqual(['00:00–00:05 segment 1', '00:05–00:12 segment 2', '00:12–00:20 segment 3']);
+    expect(laneBars(html, 'unclear').map((b) => b.title)).toEqual(['00:03–00:05 low confidence: a quiet morning']);
+    expect(html).toContain('<p class="low"><span class="ts">00:03</span>a quiet morning <em>(low confidence 0.32)</em></p>');
   });
 });

@@ -1,8 +1,10 @@
 import { writeExtractiveReport } from '../../activities/report/extractive-writer';
 import { reportSchema } from '../../activities/report/report-schema';
 import type { BranchOutputs } from '../../activities/spine/branch-outputs';
-import { buildSpine } from '../../activities/spine/build-spine';
+import { buildSpine, type SpineMedia } from '../../activities/spine/build-spine';
 import type { AnalysisOutcome, MediaFacts } from '../../common/types';
+
+const video20: SpineMedia = { kind: 'video', durationSeconds: 20, hasVideo: true, hasAudio: true };
 
 const outputs: BranchOutputs = {
   transcript: {
@@ -37,7 +39,7 @@ const thresholds = { minConfidence: 0.2, moderation: 0.7 };
 
 describe('buildSpine', () => {
   it('segments by shot with speech, black, silence and flags above the thresholds', () => {
-    const spine = buildSpine('m1', { durationSeconds: 20, hasVideo: true }, outputs, thresholds);
+    const spine = buildSpine('m1', video20, outputs, thresholds);
     expect(spine.segments.map((s) => [s.start, s.end])).toEqual([[0, 6], [6, 10], [10, 12], [12, 20]]);
     expect(spine.segments[0]?.speech).toBe('mr john had leisure to consider');
     expect(spine.speech.map((s) => s.text)).not.toContain('mumble');
@@ -74,7 +76,7 @@ describe('buildSpine', () => {
       text: { model: 'rekognition', detections: [{ time: 13, name: 'BREAKING NEWS', confidence: 0.88 }] },
     };
 
-    const spine = buildSpine('m3', { durationSeconds: 20, hasVideo: true }, awsOutputs, thresholds);
+    const spine = buildSpine('m3', video20, awsOutputs, thresholds);
 
     expect(spine.moderation.flags.map((f) => [f.category, f.start])).toEqual([['Violence', 3], ['Graphic Violence', 3]]);
     expect(spine.segments.map((s) => [s.labels, s.people, s.onScreenText])).toEqual([
@@ -91,7 +93,7 @@ describe('buildSpine', () => {
   });
 
   it('segments audio-only media by speech and silence', () => {
-    const spine = buildSpine('m2', { durationSeconds: 20, hasVideo: false }, { ...outputs, shots: { ...outputs.shots!, shots: [{ start: 0, end: 20 }] } }, thresholds);
+    const spine = buildSpine('m2', { kind: 'audio', durationSeconds: 20, hasVideo: false, hasAudio: true }, { ...outputs, shots: { ...outputs.shots!, shots: [{ start: 0, end: 20 }] } }, thresholds);
     expect(spine.segments.map((s) => [s.start, s.end])).toEqual([[0, 15], [15, 17.5], [17.5, 20]]);
     expect(spine.segments[1]?.silent).toBe(true);
   });
@@ -116,7 +118,7 @@ describe('writeExtractiveReport', () => {
   ];
 
   it('writes a schema-valid, deterministic report from what the analyses found', () => {
-    const spine = buildSpine('m1', { durationSeconds: 20, hasVideo: true }, outputs, thresholds);
+    const spine = buildSpine('m1', video20, outputs, thresholds);
     const report = writeExtractiveReport({ mediaId: 'm1', sourceKey: 'incoming/acme/x.mp4', media, spine, outcomes });
     expect(reportSchema.parse(report)).toEqual(report);
     expect(writeExtractiveReport({ mediaId: 'm1', sourceKey: 'incoming/acme/x.mp4', media, spine, outcomes })).toEqual(report);
@@ -132,5 +134,145 @@ describe('writeExtractiveReport', () => {
     expect(report.topics.map((t) => t.name)).toEqual(expect.arrayContaining(['leisure', 'consider', 'selfish']));
     expect(report.missing).toEqual([{ analysis: 'celebrities', status: 'skipped', reason: 'no local model' }]);
     expect(report.chapters.find((c) => c.title === 'Black screen')).toMatchObject({ start: 10, end: 12 });
+  });
+});
+
+describe('moderation verdicts state what they rest on', () => {
+  const png: MediaFacts = {
+    kind: 'image',
+    formatName: 'png_pipe',
+    durationSeconds: 0,
+    sizeBytes: 1,
+    streamCount: 1,
+    video: { codec: 'png', width: 640, height: 480, framesPerSecond: 25 },
+  };
+  const clip: MediaFacts = {
+    kind: 'video',
+    formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+    durationSeconds: 6,
+    sizeBytes: 1,
+    streamCount: 2,
+    video: { codec: 'h264', width: 320, height: 180, framesPerSecond: 25 },
+    audio: { codec: 'aac', sampleRate: 44100, channels: 1 },
+  };
+  const voice: MediaFacts = { kind: 'audio', formatName: 'mov,mp4,m4a,3gp,3g2,mj2', durationSeconds: 6, sizeBytes: 1, streamCount: 1, audio: { codec: 'aac', sampleRate: 8000, channels: 1 } };
+  const streams = (media: MediaFacts): SpineMedia => ({ kind: media.kind, durationSeconds: media.durationSeconds, hasVideo: !!media.video, hasAudio: !!media.audio });
+  const succeeded = (...kinds: AnalysisOutcome['kind'][]): AnalysisOutcome[] => kinds.map((kind) => ({ kind, status: 'succeeded', summary: 'ok' }));
+  const neutral = { Drawing: 0.01, Hentai: 0.01, Neutral: 0.96, Porn: 0.01, Sexy: 0.01 };
+  const frames = (times: number[]): BranchOutputs['visualModeration'] => ({
+    model: 'nsfwjs',
+    intervalSeconds: 2,
+    explicitClasses: ['Porn', 'Hentai', 'Sexy'],
+    samples: times.map((time) => ({ time, scores: neutral })),
+    coverage: { frames: times.length, start: times[0] ?? 0, end: Math.min(6, (times[times.length - 1] ?? 0) + 2) },
+  });
+  const heard = (audioSeconds: number, words: number): BranchOutputs['audioModeration'] => ({ dictionary: 'test', hits: [], coverage: { audioSeconds, words } });
+  const report = (media: MediaFacts, outputs: BranchOutputs, outcomes: AnalysisOutcome[]) => {
+    const spine = buildSpine('m', streams(media), outputs, thresholds);
+    const written = writeExtractiveReport({ mediaId: 'm', sourceKey: 'incoming/acme/x', media, spine, outcomes });
+    expect(reportSchema.parse(written)).toEqual(written);
+    return { spine, report: written };
+  };
+
+  it('calls a still whose moderation checked no frame unverified, never clean', () => {
+    // Arrange: what visual moderation wrote before it had to check the first frame.
+    const outputs: BranchOutputs = { visualModeration: { model: 'nsfwjs', intervalSeconds: 2, samples: [] } };
+
+    // Act
+    const { spine, report: written } = report(png, outputs, succeeded('visualModeration'));
+
+    // Assert
+    expect(spine.moderation.verdict).toBe('unverified');
+    expect(written.moderation.verdict).toBe('unverified');
+    expect(written.moderation.coverage).toMatchObject({ statement: 'Picture: not checked.', gaps: [expect.stringMatching(/picture was not checked/)] });
+    expect(written.moderation.rationale).toMatch(/Unverified: the picture was not checked/);
+    expect(written.moderation.rationale).not.toMatch(/clean/);
+  });
+
+  it('is clean only when the picture and the sound were covered, and says over what', () => {
+    // Act
+    const covered = report(clip, { visualModeration: frames([0, 2, 4]), audioModeration: heard(6, 12) }, succeeded('visualModeration', 'audioModeration'));
+    const noSound = report(clip, { visualModeration: frames([0, 2, 4]) }, [
+      ...succeeded('visualModeration'),
+      { kind: 'audioModeration', status: 'failed', summary: 'boom' },
+    ]);
+    const firstSecondsOnly = report(clip, { visualModeration: frames([0]), audioModeration: heard(1.5, 2) }, succeeded('visualModeration', 'audioModeration'));
+    const still = report(png, { visualModeration: { ...frames([0])!, coverage: { frames: 1, start: 0, end: 0 } } }, succeeded('visualModeration'));
+
+    // Assert
+    expect(covered.report.moderation.verdict).toBe('clean');
+    expect(covered.report.moderation.coverage.statement).toBe(
+      'Picture: 3 frames checked over 0.0–6.0 s of 6.0 s. Sound: 6.0 s of audio transcribed, 12 words checked for profanity.',
+    );
+    expect(covered.report.moderation.coverage).toMatchObject({ picture: { frames: 3, start: 0, end: 6 }, sound: { audioSeconds: 6, words: 12 }, gaps: [] });
+    expect(covered.report.moderation.rationale).toContain('Picture: 3 frames checked over 0.0–6.0 s');
+    expect(noSound.report.moderation.verdict).toBe('unverified');
+    expect(noSound.report.moderation.coverage.gaps).toEqual(['the sound was not checked (audio moderation did not succeed)']);
+    expect(firstSecondsOnly.report.moderation.verdict).toBe('unverified');
+    expect(firstSecondsOnly.report.moderation.coverage.gaps).toEqual([
+      'the picture was checked only over 0.0–2.0 s of 6.0 s',
+      'the sound was checked only over 1.5 s of 6.0 s',
+    ]);
+    expect(still.report.moderation.verdict).toBe('clean');
+    expect(still.report.moderation.coverage.statement).toBe('Picture: the still image checked (1 frame).');
+  });
+
+  it('never calls a damaged file clean, and notes where and how much in the spine and the report', () => {
+    // Arrange
+    const damage = { decodeErrors: 224, videoErrors: 80, audioErrors: 144, start: 2, end: 6 };
+    const shots = { sceneCuts: [], shots: [{ start: 0, end: 6 }], blackSegments: [], silences: [], damage };
+
+    // Act
+    const { spine, report: written } = report(clip, { shots, visualModeration: frames([0, 2, 4]), audioModeration: heard(6, 0) }, succeeded('shots', 'visualModeration', 'audioModeration'));
+
+    // Assert
+    expect(spine.damage).toEqual(damage);
+    expect(written.moderation.verdict).toBe('unverified');
+    expect(written.damage).toEqual(damage);
+    expect(written.summary).toContain('The file is damaged: 224 decode errors (80 video, 144 audio) between 2.0 s and 6.0 s.');
+    expect(written.moderation.coverage.statement).toContain('Damage: 224 decode errors');
+    expect(written.moderation.rationale).toMatch(/Unverified: the file is damaged/);
+  });
+
+  it('describes media by kind: an image is an image, audio has no shots', () => {
+    // Act
+    const image = report(png, { visualModeration: frames([0]) }, succeeded('visualModeration'));
+    const audio = report(voice, { shots: { sceneCuts: [], shots: [], blackSegments: [], silences: [] }, audioModeration: heard(6, 0) }, succeeded('shots', 'audioModeration'));
+
+    // Assert
+    expect(image.report.summary).toMatch(/^A 640x480 PNG image\./);
+    expect(image.report.summary).not.toMatch(/\b0 s\b|video|shot|speech/);
+    expect(image.report.chapters).toEqual([{ title: 'Chapter 1', start: 0, end: 0, summary: 'A still image.' }]);
+    expect(audio.report.summary).toMatch(/^A 6 s aac audio recording\./);
+    expect(JSON.stringify(audio.report)).not.toMatch(/shot/i);
+  });
+
+  it('keeps speech under the confidence threshold, marked, in the spine, the chapters and the report', () => {
+    // Arrange: a 10 dB SNR clip scores 0.25 and an 8 kHz one 0.32 with pocketsphinx; here under a 0.4 threshold.
+    const transcript: BranchOutputs['transcript'] = {
+      engine: 'ps',
+      language: 'en-US',
+      text: 'the sound of rain a quiet morning',
+      wordCount: 7,
+      audioSeconds: 6,
+      segments: [
+        { start: 0.5, end: 2.5, text: 'the sound of rain', confidence: 0.25, words: [] },
+        { start: 3, end: 5, text: 'a quiet morning', confidence: 0.32, words: [] },
+      ],
+    };
+    const media = streams(voice);
+
+    // Act
+    const spine = buildSpine('m', media, { transcript, audioModeration: heard(6, 7) }, { ...thresholds, minConfidence: 0.4 });
+    const written = writeExtractiveReport({ mediaId: 'm', sourceKey: 'incoming/acme/rain.m4a', media: voice, spine, outcomes: succeeded('transcript', 'audioModeration') });
+
+    // Assert
+    expect(spine.speech).toEqual([]);
+    expect(spine.lowConfidenceSpeech.map((s) => s.text)).toEqual(['the sound of rain', 'a quiet morning']);
+    expect(spine.lowConfidenceSpeechSeconds).toBe(4);
+    expect(spine.segments[0]?.lowConfidenceSpeech).toBe('the sound of rain a quiet morning');
+    expect(written.lowConfidenceSpeech).toEqual({ segments: 2, seconds: 4, threshold: 0.4 });
+    expect(written.summary).toContain('No speech was recognised above confidence 0.4; 4 s of speech (2 segments) recognised below confidence 0.4, kept and marked low-confidence.');
+    expect(written.chapters[0]).toMatchObject({ title: 'Chapter 1 (unclear speech)', summary: 'Low-confidence speech: "the sound of rain a quiet morning"' });
   });
 });

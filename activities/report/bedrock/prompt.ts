@@ -1,4 +1,5 @@
 import type { AnalysisOutcome, MediaFacts } from '../../../common/types';
+import { coverageStatement, unverifiedReason } from '../../spine/describe-coverage';
 import type { ModerationFlag, Spine, SpineSegment } from '../../spine/spine';
 import type { ReportContext } from '../report-writer';
 import type { TimelineChunk, TimelineLine } from './chunk-timeline';
@@ -35,6 +36,7 @@ export function mediaFacts({ media, sourceKey, spine, outcomes }: Pick<ReportCon
     ...(spine.people.length ? [`Recognised people: ${tallies(spine.people)}`] : []),
     ...(spine.labels.length ? [`Most frequent labels: ${tallies(spine.labels)}`] : []),
     `Moderation: ${moderationSummary(spine)}`,
+    `Moderation coverage: ${coverageStatement(spine) || 'nothing checked'}${unverifiedReason(spine) ? ` ${unverifiedReason(spine)}` : ''}`,
     ...notAnalysed(outcomes),
   ];
   return lines.join('\n');
@@ -79,6 +81,7 @@ function evidence(body: string): string {
 function segmentLine(s: SpineSegment): string {
   const parts = [`[${s.start.toFixed(1)}-${s.end.toFixed(1)} s]`];
   if (s.speech) parts.push(`speech: ${quote(s.speech, CAP.speech)}`);
+  if (s.lowConfidenceSpeech) parts.push(`low-confidence speech: ${quote(s.lowConfidenceSpeech, CAP.speech)}`);
   // Labels, people and on-screen text come from the aws backend only: read them defensively.
   const labels = stringList(s.labels).slice(0, CAP.labelsPerSegment);
   if (labels.length) parts.push(`labels: ${labels.map((l) => clean(l, CAP.label)).join(', ')}`);
@@ -117,6 +120,9 @@ function technicalCues(spine: Spine): string[] {
   const total = (intervals: readonly { start: number; end: number }[]) => intervals.reduce((sum, i) => sum + (i.end - i.start), 0).toFixed(1);
   const lines = [
     `Speech recognised above confidence ${spine.thresholds.minConfidence}: ${spine.speechSeconds.toFixed(1)} s`,
+    ...(spine.lowConfidenceSpeech.length
+      ? [`Speech recognised below it (shown as low-confidence speech; quote it only as uncertain): ${spine.lowConfidenceSpeechSeconds.toFixed(1)} s in ${spine.lowConfidenceSpeech.length} segment(s)`]
+      : []),
     `Black picture: ${spine.blackSegments.length} stretch(es), ${total(spine.blackSegments)} s; silence: ${spine.silences.length} stretch(es), ${total(spine.silences)} s`,
   ];
   const l = spine.loudness;

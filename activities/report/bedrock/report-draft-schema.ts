@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { reportSchema } from '../report-schema';
 
 /**
- * The parts of the report a model writes. Media id, generator, moderation flags and the
- * missing analyses are not here: code fills them from the spine and the outcomes, so a
+ * The parts of the report a model writes. Media id, generator, moderation flags and
+ * coverage, damage and the missing analyses are not here: code fills them from the spine and the outcomes, so a
  * model cannot invent or drop a flag (zod strips any extra key it sends). The length caps
  * bound a runaway answer and reach the model through the JSON Schema (maxLength, maxItems).
  * No cross-field refinements (start <= end): JSON Schema cannot say them, so the model
@@ -41,8 +41,10 @@ export const reportDraftSchema = z.object({
   topics: z.array(topic).max(12),
   entities: z.array(entity).max(40).describe('People, places, organisations and works named in the evidence.'),
   moderation: z.object({
-    verdict: reportSchema.shape.moderation.shape.verdict.describe('flagged when the evidence shows content that needs review.'),
-    rationale: z.string().min(1).max(1_000).describe('Why, citing the moderation flags and the analyses that did or did not run.'),
+    verdict: reportSchema.shape.moderation.shape.verdict.describe(
+      'flagged when the evidence shows content that needs review; unverified when the moderation coverage leaves part of the picture or sound unchecked; clean otherwise.',
+    ),
+    rationale: z.string().min(1).max(1_000).describe('Why, citing the moderation flags, the moderation coverage and the analyses that did or did not run.'),
   }),
 });
 export type ReportDraft = z.infer<typeof reportDraftSchema>;
