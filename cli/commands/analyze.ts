@@ -58,6 +58,7 @@ export async function analyze(ctx: CliContext, target: string, options: AnalyzeO
 function describeResult(result: AnalyzeMediaResult): string {
   if (result.status === 'REJECTED') return `REJECTED: ${result.reason?.type}: ${result.reason?.message}`;
   const lines = [`COMPLETED: ${result.report?.verdict ?? ''} — ${result.report?.headline ?? ''}`];
+  if (result.report?.coverage) lines.push(`  coverage: ${result.report.coverage}`);
   for (const o of result.outcomes) lines.push(`  ${o.kind.padEnd(17)} ${o.status.padEnd(9)} ${o.summary}`);
   if (result.review) lines.push(`  review: ${result.review.decision} by ${result.review.reviewer}${result.review.reason ? ` (${result.review.reason})` : ''}`);
   if (result.report) lines.push(`  report: ${result.report.htmlRef}`);

@@ -18,7 +18,7 @@ export async function list(ctx: CliContext, options: ListOptions, out: CliOutput
     for (const item of items) {
       const source = item['source'] as { key?: string } | undefined;
       const verdict = (item['report'] as { verdict?: string } | undefined)?.verdict ?? '';
-      out.print(`${String(item['mediaId'])}  ${String(item['status']).padEnd(15)} ${verdict.padEnd(7)} ${String(item['updatedAt'])}  ${source?.key ?? ''}`);
+      out.print(`${String(item['mediaId'])}  ${String(item['status']).padEnd(15)} ${verdict.padEnd(10)} ${String(item['updatedAt'])}  ${source?.key ?? ''}`);
     }
   }
   return items;

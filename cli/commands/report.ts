@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { describeDamage } from '../../activities/media/decode-damage';
 import type { Report } from '../../activities/report/report-schema';
 import type { ReportSummary } from '../../common/types';
 import type { CliContext, CliOutput } from '../cli-context';
@@ -27,6 +28,11 @@ export async function report(ctx: CliContext, mediaId: string, options: ReportOp
   }
   if (!out.json) {
     out.print(`${body.moderation.verdict.toUpperCase()}  ${body.summary}`);
+    // Reports written before coverage was recorded have none to show.
+    const coverage = (body.moderation as Partial<Report['moderation']>).coverage;
+    if (coverage) out.print(`coverage: ${coverage.statement || 'nothing checked'}`);
+    for (const gap of coverage?.gaps ?? []) out.print(`gap:      ${gap}`);
+    if (body.damage) out.print(`damaged:  ${describeDamage(body.damage)}`);
     out.print(`topics:   ${body.topics.map((t) => t.name).join(', ') || '-'}`);
     out.print(`chapters: ${body.chapters.map((c) => `${Math.round(c.start)}s ${c.title}`).join(' | ') || '-'}`);
     for (const flag of body.moderation.flags) out.print(`flag:     ${flag.start.toFixed(1)}-${flag.end.toFixed(1)} s ${flag.source} ${flag.category} (${flag.score.toFixed(2)})`);

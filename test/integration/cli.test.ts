@@ -57,6 +57,7 @@ describe('reelscope CLI', () => {
     expect(text).toMatch(/Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/media-/);
     expect(text).toMatch(/100% COMPLETED/);
     expect(text).toMatch(/COMPLETED: clean/);
+    expect(text).toMatch(/ {2}coverage: Picture: \d+ frames checked over 0\.0–3\.0 s of 3\.0 s\. Sound: 3\.\d s of audio transcribed, \d+ words? checked for profanity\./);
     mediaId = /media ([0-9a-f]{24})/.exec(text)?.[1] ?? '';
   });
 
@@ -87,6 +88,7 @@ describe('reelscope CLI', () => {
 
     // Assert
     expect(text).toMatch(/^CLEAN {2}/);
+    expect(text).toMatch(/^coverage: Picture: \d+ frames checked over 0\.0–3\.0 s of 3\.0 s\. Sound: /m);
     expect(text).toMatch(/chapters: 0s /);
     const browser = await launchBrowser();
     try {
