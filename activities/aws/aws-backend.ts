@@ -22,10 +22,11 @@ import { MediaUnusableError } from '../media/media-unusable-error';
 import type { TranscriptOutput, VisualModerationOutput } from '../spine/branch-outputs';
 import { withUnusableMediaFailures } from '../unusable-media-failure';
 import type { AwsBackendSettings } from './aws-backend-settings';
-import { runJobToCompletion } from './job-poller';
+import { runJobToCompletion, type JobCheckpoint } from './job-poller';
 import { detectInFrame, joinFrameResults } from './rekognition-image';
-import { celebritiesOutput, labelsOutput, moderationOutput, segmentsOutput, textOutput } from './rekognition-outputs';
-import { collectVideoJobResults, startVideoJob, videoJobState } from './rekognition-video';
+import { celebritiesOutput, labelsOutput, moderationOutput, textOutput } from './rekognition-outputs';
+import { writeVideoJobResults } from './rekognition-results-writer';
+import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
 import { startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
 import { transcriptFromTranscribe } from './transcribe-transcript';
 
@@ -99,6 +100,7 @@ type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
 async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
   const { input, store, prefix, signal } = run;
   const { rekognition, settings } = deps;
+  let checkpoint: JobCheckpoint | undefined;
   const job = await runJobToCompletion({
     service: `rekognition ${feature}`,
     start: () =>
@@ -117,32 +119,22 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
       ),
     check: (jobId) => videoJobState(rekognition, feature, jobId, signal),
     ...polling(run, settings),
+    heartbeat: (latest) => {
+      checkpoint = latest;
+      run.heartbeat(latest);
+    },
   });
-  const results = await collectVideoJobResults(rekognition, feature, job.jobId, signal);
-  await store.putJson(`${prefix}rekognition/${feature}.json`, { jobId: job.jobId, ...results }, signal);
-  const summary = `${results.items.length} detections in ${results.pages} page(s) from job ${job.jobId}`;
-  const normalized = (() => {
-    switch (feature) {
-      case 'LabelDetection':
-        return labelsOutput(results);
-      case 'ContentModeration':
-        // Rekognition Video lists only moments with findings; the job itself saw the whole video.
-        return { ...moderationOutput(results), coverage: { start: 0, end: input.media.durationSeconds } } satisfies VisualModerationOutput;
-      case 'CelebrityRecognition':
-        return celebritiesOutput(results as Parameters<typeof celebritiesOutput>[0]);
-      case 'TextDetection':
-        return textOutput(results as Parameters<typeof textOutput>[0]);
-      case 'SegmentDetection':
-        return segmentsOutput(results as Parameters<typeof segmentsOutput>[0]);
-    }
-  })();
-  const ref = await store.putJson(`${prefix}${kind}.json`, normalized, signal);
+  // A 6-hour video's results run to hundreds of pages: each is written as it arrives, and
+  // each page heartbeats the job's checkpoint, so a retry re-attaches to the finished job.
+  const written = await writeVideoJobResults({ store, prefix, kind, signal }, feature, job.jobId, videoJobPages(rekognition, feature, job.jobId, signal), (pages) =>
+    run.heartbeat({ ...checkpoint, resultPages: pages }),
+  );
   return {
     status: 'succeeded',
-    ref,
+    ref: written.ref,
     jobId: job.jobId,
-    counts: { detections: results.items.length, pages: results.pages, polls: job.polls },
-    summary,
+    counts: { detections: written.items, pages: written.pages, polls: job.polls },
+    summary: `${written.items} detections in ${written.pages} page(s) from job ${job.jobId}`,
     cost: [rekognitionCost(feature, input.media.durationSeconds, deps.prices)],
   };
 }

@@ -50,6 +50,13 @@ export interface VideoJobResults<Item> {
   pages: number;
 }
 
+/** One Get* page of a finished job, in the same shape for every feature. */
+export interface VideoJobPage<Item> {
+  items: Item[];
+  videoMetadata?: VideoMetadata;
+  modelVersion?: string;
+}
+
 export interface FeatureItems {
   LabelDetection: LabelDetection;
   ContentModeration: ContentModerationDetection;
@@ -120,17 +127,17 @@ export async function videoJobState(
 }
 
 /**
- * Reads every page of a finished job, following NextToken until the last page. Checks the
- * signal between pages so a cancelled activity stops reading.
+ * The pages of a finished job, one Get* call each, following NextToken to the last page:
+ * the caller writes each page away before the next is fetched, so a job's results never
+ * need to fit in memory. Checks the signal between pages so a cancelled activity stops reading.
  */
-export async function collectVideoJobResults<F extends RekognitionFeature>(
+export async function* videoJobPages<F extends RekognitionFeature>(
   client: RekognitionClient,
   feature: F,
   jobId: string,
   signal: AbortSignal,
-): Promise<VideoJobResults<FeatureItems[F]>> {
+): AsyncGenerator<VideoJobPage<FeatureItems[F]>> {
   const config = { client, pageSize: PAGE_SIZE };
-  const results: VideoJobResults<unknown> = { items: [], pages: 0 };
   const pages = (() => {
     switch (feature) {
       case 'LabelDetection':
@@ -149,12 +156,28 @@ export async function collectVideoJobResults<F extends RekognitionFeature>(
   })();
   for await (const page of pages) {
     signal.throwIfAborted();
-    results.pages += 1;
-    results.items.push(...(page.items ?? []));
-    results.videoMetadata ??= page.videoMetadata;
-    results.modelVersion ??= page.version;
+    yield { items: (page.items ?? []) as FeatureItems[F][], videoMetadata: page.videoMetadata, modelVersion: page.version };
   }
-  return results as VideoJobResults<FeatureItems[F]>;
+}
+
+/**
+ * Every page of a finished job joined in memory. For tests and small jobs only: the aws
+ * backend writes pages as they arrive (rekognition-results-writer) instead.
+ */
+export async function collectVideoJobResults<F extends RekognitionFeature>(
+  client: RekognitionClient,
+  feature: F,
+  jobId: string,
+  signal: AbortSignal,
+): Promise<VideoJobResults<FeatureItems[F]>> {
+  const results: VideoJobResults<FeatureItems[F]> = { items: [], pages: 0 };
+  for await (const page of videoJobPages(client, feature, jobId, signal)) {
+    results.pages += 1;
+    results.items.push(...page.items);
+    results.videoMetadata ??= page.videoMetadata;
+    results.modelVersion ??= page.modelVersion;
+  }
+  return results;
 }
 
 interface NormalizedPage {

@@ -1,11 +1,55 @@
+import { Transform, type Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { AnalysisRun } from '../../activities/analysis-backend';
+import { createAwsBackend } from '../../activities/aws/aws-backend';
 import { runJobToCompletion } from '../../activities/aws/job-poller';
+import type { JobResultsManifest } from '../../activities/aws/rekognition-results-writer';
+import type { LabelsOutput, VisualModerationOutput } from '../../activities/spine/branch-outputs';
+import { ObjectStore } from '../../activities/storage/object-store';
 import { collectVideoJobResults, startVideoJob, videoJobState } from '../../activities/aws/rekognition-video';
-import { labelsOutput } from '../../activities/aws/rekognition-outputs';
+import { labelsOutput, moderationOutput } from '../../activities/aws/rekognition-outputs';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
+
+/** The longest array anywhere in a value: what one write held in memory at once. */
+function longestArray(value: unknown): number {
+  if (Array.isArray(value)) return Math.max(value.length, ...value.map(longestArray));
+  if (value && typeof value === 'object') return Math.max(0, ...Object.values(value).map(longestArray));
+  return 0;
+}
+
+/** The real store (s3rver), recording what each write carried and when it happened. */
+class RecordingStore extends ObjectStore {
+  readonly writes: { key: string; longestArray: number; getsSoFar: number }[] = [];
+  readonly streamedChunks: number[] = [];
+
+  constructor(
+    s3: ConstructorParameters<typeof ObjectStore>[0],
+    bucket: string,
+    private readonly getsSoFar: () => number,
+  ) {
+    super(s3, bucket);
+  }
+
+  override async putJson(key: string, value: unknown, signal?: AbortSignal): Promise<string> {
+    this.writes.push({ key, longestArray: longestArray(value), getsSoFar: this.getsSoFar() });
+    return super.putJson(key, value, signal);
+  }
+
+  override async putStream(key: string, body: Readable, contentType: string, signal?: AbortSignal): Promise<string> {
+    const chunks = this.streamedChunks;
+    const measured = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.length);
+        done(null, chunk);
+      },
+    });
+    body.on('error', (err) => measured.destroy(err));
+    return super.putStream(key, body.pipe(measured), contentType, signal);
+  }
+}
 
 describe('Rekognition Video service module (real RekognitionClient against the fake)', () => {
   const config = loadWorkerConfig(process.env);
@@ -55,6 +99,70 @@ describe('Rekognition Video service module (real RekognitionClient against the f
     expect(fake.counters.jobsStarted('StartLabelDetection')).toBe(1);
     const output = labelsOutput(results);
     expect(output.detections.every((d) => d.confidence >= 0.6 && d.confidence <= 1)).toBe(true);
+  });
+
+  it('writes a 25-page job to S3 page by page as the pages arrive: no write holds more than one page, and the workflow gets a small reference', async () => {
+    // Arrange
+    fake.config.resultCounts.LabelDetection = 25_000;
+    fake.config.resultCounts.ContentModeration = 3_000;
+    fake.config.jobDurationMs.LabelDetection = 50;
+    fake.config.jobDurationMs.ContentModeration = 50;
+    fake.config.mediaDurationSeconds = () => 6 * 3600;
+    const store = new RecordingStore(clients.s3, config.bucket, () => fake.counters.calls('GetLabelDetection'));
+    const backend = createAwsBackend({
+      rekognition,
+      transcribe: clients.transcribe,
+      settings: { ...config.awsBackend, poll: { initialMs: 20, maxMs: 50, factor: 2 } },
+      prices: config.prices,
+      onWorker: {},
+    });
+    const heartbeats: unknown[] = [];
+    const prefix = 'results/acme/m-pages/';
+    const run = (kind: 'labels' | 'visualModeration'): AnalysisRun => ({
+      input: {
+        mediaId: 'm-pages',
+        tenant: 'acme',
+        source: { bucket: config.bucket, key: 'incoming/acme/pages.mp4' },
+        media: { kind: 'video', formatName: 'mov,mp4', durationSeconds: 6 * 3600, sizeBytes: 18, streamCount: 1 },
+      },
+      mediaUrl: 'http://unused.invalid/',
+      store,
+      prefix,
+      signal: new AbortController().signal,
+      heartbeat: (details) => heartbeats.push(details),
+      execution: { workflowId: 'media-m-pages', runId: `run-${kind}` },
+    });
+
+    // Act
+    const outcome = await backend.runners.labels!(run('labels'));
+    // Three detections per moment of a 1-second clip: moments straddle page boundaries.
+    fake.config.mediaDurationSeconds = () => 1;
+    const moderation = await backend.runners.visualModeration!(run('visualModeration'));
+    const whole = moderationOutput(await collectVideoJobResults(rekognition, 'ContentModeration', moderation.jobId!, new AbortController().signal));
+    const labels = await store.getJson<LabelsOutput>(outcome.ref!);
+    const manifest = await store.getJson<JobResultsManifest>(`s3://${config.bucket}/${prefix}rekognition/LabelDetection.json`);
+    const samples = await store.getJson<VisualModerationOutput>(moderation.ref!);
+
+    // Assert
+    const pageWrites = store.writes.filter((w) => w.key.startsWith(`${prefix}rekognition/LabelDetection/page-`));
+    expect(outcome).toMatchObject({ status: 'succeeded', ref: `s3://${config.bucket}/${prefix}labels.json`, counts: { detections: 25_000, pages: 25 } });
+    expect(JSON.stringify(outcome).length).toBeLessThan(1_000);
+    expect(pageWrites).toHaveLength(25);
+    expect(Math.max(...store.writes.map((w) => w.longestArray))).toBeLessThanOrEqual(1_000);
+    // Streamed: the first page was in S3 before the last one was fetched.
+    expect(pageWrites[0]!.getsSoFar).toBeLessThan(pageWrites[24]!.getsSoFar);
+    expect(Math.max(...store.streamedChunks)).toBeLessThan(512 * 1024);
+    expect(heartbeats).toContainEqual(expect.objectContaining({ jobId: outcome.jobId, resultPages: 25 }));
+    // The documents reduce reads, whole and in time order, as before.
+    expect(labels.model).toBe('amazon-rekognition LabelDetection 3.0');
+    expect(labels.detections).toHaveLength(25_000);
+    const times = labels.detections.map((d) => d.time);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(manifest).toMatchObject({ jobId: outcome.jobId, pages: 25, items: 25_000, modelVersion: '3.0', videoMetadata: { Codec: 'h264' } });
+    expect(manifest.pageRefs).toHaveLength(25);
+    expect(moderation.counts).toMatchObject({ detections: 3_000, pages: 3 });
+    expect(samples.samples).toHaveLength(1_000);
+    expect(samples).toEqual(whole);
   });
 
   it('refuses a video that is not in S3', async () => {
