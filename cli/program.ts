@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataConverterFor } from '../codec/codec-config';
 import type { MediaStatus } from '../common/types';
+import { canonicalTenant } from '../starter/media-identity';
 import type { CliContext, CliOutput } from './cli-context';
 import { analyze } from './commands/analyze';
 import { list } from './commands/list';
@@ -38,7 +39,7 @@ export function createProgram(cli: CliEnvironment): Command {
     .command('analyze')
     .description('upload a local file (or take an s3:// object) and analyse it, following its progress')
     .argument('<target>', 'a local media file or s3://bucket/key')
-    .option('--tenant <tenant>', 'tenant the upload belongs to', 'default')
+    .option('--tenant <tenant>', 'tenant the upload belongs to', tenantId, 'default')
     .option('--no-wait', 'return once the analysis has started')
     .action(async (target: string, opts: { tenant: string; wait: boolean }) => {
       emit(await analyze(await cli.context(), target, opts, output()));
@@ -53,7 +54,7 @@ export function createProgram(cli: CliEnvironment): Command {
   program
     .command('list')
     .description("a tenant's media, newest first")
-    .requiredOption('--tenant <tenant>', 'tenant id')
+    .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
     .addOption(new Option('--status <status>', 'only media in this status').choices(STATUSES))
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .action(async (opts: { tenant: string; status?: MediaStatus; limit: number }) => emit(await list(await cli.context(), opts, output())));
@@ -99,6 +100,13 @@ export function createProgram(cli: CliEnvironment): Command {
     .action(async (mediaId: string, opts: { force: boolean }) => emit(await retry(await cli.context(), mediaId, opts, output())));
 
   return program;
+}
+
+/** Tenant ids as the starter spells them (lower case), so `--tenant ACME` finds acme's media. */
+function tenantId(value: string): string {
+  const tenant = canonicalTenant(value);
+  if (!tenant) throw new InvalidArgumentError('expected a tenant id: letters, digits, "-" and "_", starting with a letter or digit');
+  return tenant;
 }
 
 function positiveInt(value: string): number {

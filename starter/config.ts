@@ -3,18 +3,33 @@ import { DEFAULT_TASK_QUEUE } from '../common/constants';
 import { DEFAULT_MEDIA_SUFFIXES } from '../common/media-suffixes';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 import type { ReviewPolicy } from '../common/review';
-import { checkIncomingKey } from './media-identity';
+import { canonicalTenant } from './media-identity';
 
 /**
- * The default tenant passes the same check as a tenant read from a key: it ends up in result
- * keys, Transcribe's OutputKey (`[a-zA-Z0-9-_.!*'()/]{1,1024}`) and the search attributes,
- * so a space or a slash must fail at start, not at the first transcription.
+ * Tenant ids in settings pass the same check as a tenant read from a key, and take its one
+ * spelling (lower case), so every policy lookup compares like with like: a default tenant ends
+ * up in result keys, Transcribe's OutputKey (`[a-zA-Z0-9-_.!*'()/]{1,1024}`) and the search
+ * attributes, so a space or a slash must fail at start, not at the first transcription; a
+ * review or tier entry no key could ever match must fail at start, not silently never apply.
  */
-const tenantId = z.string().refine((tenant) => {
-  const check = checkIncomingKey(`${tenant}/probe`, '');
-  return check.ok && check.tenant === tenant;
-}, {
-  message: 'a tenant id: letters, digits, "-" and "_", starting with a letter or digit, at most 63 characters',
+const TENANT_ID_FORM = 'a tenant id: letters, digits, "-" and "_", starting with a letter or digit, at most 63 characters';
+const tenantIdOr = (wildcard?: '*') =>
+  z.string().transform((tenant, ctx) => {
+    const canonical = tenant === wildcard ? tenant : canonicalTenant(tenant);
+    if (canonical) return canonical;
+    ctx.addIssue({ code: 'custom', message: `${TENANT_ID_FORM}, got "${tenant}"` });
+    return z.NEVER;
+  });
+const tenantId = tenantIdOr();
+const tenantList = commaList.pipe(z.array(tenantIdOr('*')));
+const tenantTiers = keyValueList(z.string().min(1)).transform((tiers, ctx) => {
+  const canonical: Record<string, string> = {};
+  for (const [tenant, tier] of Object.entries(tiers)) {
+    const id = canonicalTenant(tenant);
+    if (!id) ctx.addIssue({ code: 'custom', message: `${TENANT_ID_FORM}, got "${tenant}"` });
+    else canonical[id] = tier;
+  }
+  return canonical;
 });
 
 const starterEnv = z.object({
@@ -24,8 +39,8 @@ const starterEnv = z.object({
   REELSCOPE_MIN_SIZE_BYTES: z.coerce.number().int().nonnegative().default(0),
   REELSCOPE_DEFAULT_TENANT: tenantId.optional(),
   REELSCOPE_DEFAULT_TIER: z.string().min(1).default('standard'),
-  REELSCOPE_TENANT_TIERS: keyValueList(z.string().min(1)).default({}),
-  REELSCOPE_REVIEW_TENANTS: commaList.default([]),
+  REELSCOPE_TENANT_TIERS: tenantTiers.default({}),
+  REELSCOPE_REVIEW_TENANTS: tenantList.default([]),
   REELSCOPE_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   REELSCOPE_REVIEW_DEADLINE_SECONDS: z.coerce.number().int().positive().default(48 * 3600),
   REELSCOPE_REVIEW_DEFAULT: z.enum(['approve', 'reject']).default('reject'),
@@ -67,7 +82,7 @@ export function loadStarterConfig(env: NodeJS.ProcessEnv = process.env): Starter
   };
 }
 
-/** The review policy for a tenant's uploads, or none when its media never wait for a human. */
+/** The review policy for a tenant's uploads (by its canonical id), or none when its media never wait for a human. */
 export function reviewPolicyFor(config: StarterConfig, tenant: string): ReviewPolicy | undefined {
   const { tenants, policy } = config.review;
   return tenants.includes('*') || tenants.includes(tenant) ? policy : undefined;

@@ -4,7 +4,17 @@ import { hasTerminalControl } from '../common/printable-text';
 import type { MediaSource } from '../common/types';
 
 /** Tenant ids: what may appear as the first path segment under the incoming prefix. */
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/**
+ * The one spelling of a tenant id: lower case. `incoming/ACME/` and `incoming/acme/` are the
+ * same tenant, with the same tier and review policy; without this, a different spelling was a
+ * tenant of its own that no policy named. Undefined for what is no tenant id at all.
+ */
+export function canonicalTenant(id: string): string | undefined {
+  const lower = id.toLowerCase();
+  return TENANT.test(lower) ? lower : undefined;
+}
 
 export type KeyCheck = { ok: true; tenant: string } | { ok: false; reason: string };
 
@@ -24,8 +34,9 @@ export function checkIncomingKey(key: string, prefix: string, defaultTenant?: st
   if (segments.length === 1 && defaultTenant) return { ok: true, tenant: defaultTenant };
   const [tenant, ...rest] = segments;
   if (!tenant || rest.length === 0) return { ok: false, reason: `key must look like ${prefix}<tenant>/<file>` };
-  if (!TENANT.test(tenant)) return { ok: false, reason: `tenant "${tenant}" is not a valid tenant id` };
-  return { ok: true, tenant };
+  const canonical = canonicalTenant(tenant);
+  if (!canonical) return { ok: false, reason: `tenant "${tenant}" is not a valid tenant id` };
+  return { ok: true, tenant: canonical };
 }
 
 /**
