@@ -165,6 +165,53 @@ describe('jobQuotaWorkflow under a burst above its grants-in-flight cap (real de
   });
 });
 
+/** More holders than the limit, and a limit above the grants-in-flight cap: the limit bounds what is held at once. */
+describe('jobQuotaWorkflow under a burst above its limit (real dev server)', () => {
+  const taskQueue = `quota-limit-${randomUUID()}`;
+  const limit = 3;
+  let client: Client;
+  let harness: Awaited<ReturnType<typeof startRequesterWorker>>;
+
+  beforeAll(async () => {
+    harness = await startRequesterWorker(taskQueue, limit);
+    client = harness.client;
+  });
+  afterAll(() => harness?.stop());
+
+  it('never lets more holders than the limit hold at once, and grants up to it even when only 2 grants may be in flight', async () => {
+    // Arrange: the semaphore started first, with the small cap (production uses 500 of the server's 2,000).
+    const semaphore = quotaWorkflowId('transcribe', taskQueue);
+    await client.workflow.start(QUOTA_WORKFLOW_TYPE, { taskQueue, workflowId: semaphore, args: [{ quota: 'transcribe', limit, leases: [], waiting: [] }, 2_000, 2] });
+
+    // Act: more holders than the limit, each holding its permit long enough for all to ask while the first hold.
+    const holders = [];
+    for (let i = 0; i < limit + 2; i++) {
+      holders.push(await client.workflow.start<typeof quotaRequester>('quotaRequester', { taskQueue, workflowId: `burst-${randomUUID()}`, args: ['transcribe', 4_000, 60_000] }));
+    }
+    const holds = await Promise.all(holders.map((h) => h.result()));
+
+    // Assert: every holder got a permit, and as the holders' own clocks tell it, at most `limit`
+    // held one at a time; the cap delayed grants but did not hold concurrency below the limit.
+    expect(holds).toHaveLength(limit + 2);
+    expect(mostHeldAtOnce(holds)).toBe(limit);
+    expect(await client.workflow.getHandle(semaphore).query(quotaStateQuery)).toMatchObject({ limit, leases: [], waiting: [] });
+    await client.workflow.getHandle(semaphore).terminate('test done');
+  });
+});
+
+/** The most holds that overlapped, each from its grant up to the end of its work (workflow time). */
+function mostHeldAtOnce(holds: { granted: number; done: number }[]): number {
+  // A hold ends before one granted at the same instant starts: the release comes after `done`.
+  const edges = holds.flatMap((h) => [{ at: h.granted, delta: 1 }, { at: h.done, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let held = 0;
+  let most = 0;
+  for (const { delta } of edges) {
+    held += delta;
+    most = Math.max(most, held);
+  }
+  return most;
+}
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
