@@ -52,12 +52,16 @@ describe('analyzeMedia on the local backend (real dev server, ffmpeg, pocketsphi
     const recognised = SAMPLE_CLIP_WORDS.filter((w) => transcript.text.split(' ').includes(w));
     expect(recognised.length).toBeGreaterThanOrEqual(4);
     expect(report.moderation.verdict).toBe('clean');
+    // The verdict says what it rests on: frames over the whole picture, the whole sound transcribed.
+    expect(report.moderation.coverage.statement).toMatch(
+      /^Picture: 11 frames checked over 0\.0–21\.2 s of 21\.2 s\. Sound: 21\.\d s of audio transcribed, \d+ words checked for profanity\.$/,
+    );
     expect(report.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'place' })]));
     const html = (await store.getBytes(result.report!.htmlRef)).toString();
     expect(html).toContain('data:image/jpeg;base64,');
 
     const record = await new MediaRecords(harness.clients.doc, harness.config.tables).get(input.mediaId);
-    expect(record).toMatchObject({ status: 'COMPLETED', tenant: 'acme', report: { verdict: 'clean' } });
+    expect(record).toMatchObject({ status: 'COMPLETED', tenant: 'acme', report: { verdict: 'clean', coverage: report.moderation.coverage.statement } });
 
     const progress = await handle.query(progressQuery);
     expect(progress).toMatchObject({ status: 'COMPLETED', percent: 100 });
