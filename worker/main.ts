@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
-import { loadTemporalSettings } from '../common/temporal-connection';
+import { keepApiKeyFresh, loadTemporalSettings } from '../common/temporal-connection';
 import { createActivityDeps } from './activity-deps';
 import { createAwsClients } from './aws-clients';
 import { loadWorkerConfig } from './config';
@@ -22,15 +22,19 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger('reelscope-worker', config.logLevel);
   installTemporalRuntime(logger, { metricsBindAddress: config.metricsBindAddress });
-  const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(
-    process.env,
-    secretsManagerReader(),
-  );
+  const readSecret = secretsManagerReader();
+  const settings = await loadTemporalSettings(process.env, readSecret);
+  const { connectionOptions, namespace, dataConverter } = settings;
   const connection = await NativeConnection.connect(connectionOptions);
   // Activities ask the job-quota semaphores for permits through an ordinary client. Only the
   // aws backend's jobs count against account quotas; a local worker opens no second connection.
   const clientConnection = config.backend === 'aws' ? await Connection.connect(connectionOptions) : undefined;
   const client = clientConnection && new Client({ connection: clientConnection, namespace, dataConverter });
+  // A key rotated in its secret reaches both connections without a restart.
+  const apiKeys = keepApiKeyFresh(settings, readSecret, [connection, ...(clientConnection ? [clientConnection] : [])], {
+    onError: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Temporal API key refresh failed; the current key stays'),
+    onRotated: (secretId) => logger.info({ secretId }, 'Temporal API key rotated'),
+  });
   const clients = createAwsClients(config.aws);
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   try {
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('worker stopped');
   } finally {
+    apiKeys.stop();
     await health?.close();
     await connection.close();
     await clientConnection?.close();

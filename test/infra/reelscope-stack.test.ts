@@ -312,7 +312,7 @@ describe('worker service', () => {
     );
     expect(bySid['TranscriptionJobs']!.Action).toEqual(['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob']);
     expect(bySid['ReportModel']).toMatchObject({ Action: 'bedrock:InvokeModel' });
-    expect(JSON.stringify(bySid['ReportModel']!.Resource)).toContain(':bedrock:eu-west-1:111122223333:inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(JSON.stringify(bySid['ReportModel']!.Resource)).toContain(':bedrock:eu-west-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(bySid['FailureRecords']).toMatchObject({ Action: 'dynamodb:PutItem' });
 
     const actions = actionsOf(statements);
