@@ -36,8 +36,9 @@ table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid
 /** Renders the self-contained report.html: poster, thumbnail strip, timeline, transcript. */
 export function renderReportHtml(report: Report, spine: Spine, images: ReportImages): string {
   const duration = spine.durationSeconds;
-  // Audio has no shots: its segments are stretches of speech and silence.
-  const [segmentKind, segmentLane, segmentWord] = spine.hasVideo ? ['shots', 'Shots', 'shot'] : ['segments', 'Segments', 'segment'];
+  // Only video has shots: audio's segments are stretches of speech and silence, a still is one image.
+  const [segmentKind, segmentLane, segmentWord] =
+    spine.kind === 'image' ? ['segments', 'Image', 'still image'] : spine.hasVideo ? ['shots', 'Shots', 'shot'] : ['segments', 'Segments', 'segment'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(report.title)} · reelscope</title><style>${STYLE}</style></head>

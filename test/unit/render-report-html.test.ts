@@ -144,6 +144,8 @@ describe('renderReportHtml', () => {
     const html = renderReportHtml(report, makeSpine({ kind: 'image', hasAudio: false, durationSeconds: 0 }), { keyframes: [] });
 
     // Assert
+    expect(html).not.toMatch(/>Shots<|shot \d/);
+    expect(html).toContain('<span class="lane-name">Image</span>');
     expect(html).toContain('id="verdict" class="unverified">unverified<');
     expect(html).toContain('<p id="coverage"><strong>Coverage:</strong> Picture: not checked.</p>');
     expect(html).toContain('<li>the picture was not checked (visual moderation reports no frame checked)</li>');
