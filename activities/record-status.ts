@@ -13,7 +13,13 @@ import { mediaCost } from './cost/price-table';
 import type { ActivityDeps } from './create-activities';
 import type { RecordKey, RunIdentity } from './storage/media-records';
 
-export interface StageInput extends RecordKey {
+/** Every status write says when its run started: a newer run's record refuses an older run's writes. */
+export interface RunStart {
+  /** workflowInfo().startTime in ms; absent from tasks scheduled before runs passed it. */
+  runStartedAt?: number;
+}
+
+export interface StageInput extends RecordKey, RunStart {
   status: Stage;
 }
 
@@ -27,35 +33,37 @@ export interface AnalysedRecord extends RecordKey {
 }
 
 export type PersistInput =
-  | (AnalysedRecord & {
-      /** AWAITING_REVIEW keeps everything a reviewer needs on the record while the workflow waits. */
-      status: 'COMPLETED' | 'AWAITING_REVIEW';
-      /** When a waiting review falls back to its policy's default decision. */
-      reviewDue?: string;
-      review?: ReviewDecision;
-    })
-  | (RecordKey & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] });
+  | (AnalysedRecord &
+      RunStart & {
+        /** AWAITING_REVIEW keeps everything a reviewer needs on the record while the workflow waits. */
+        status: 'COMPLETED' | 'AWAITING_REVIEW';
+        /** When a waiting review falls back to its policy's default decision. */
+        reviewDue?: string;
+        review?: ReviewDecision;
+      })
+  | (RecordKey & RunStart & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] });
 
-export interface FailureInput extends RecordKey {
+export interface FailureInput extends RecordKey, RunStart {
   failure: FailureInfo;
   outcomes: AnalysisOutcome[];
 }
 
-function currentRun(): RunIdentity {
-  const execution = Context.current().info.workflowExecution;
+function currentRun(runStartedAt: number | undefined): RunIdentity {
+  const { workflowExecution: execution, scheduledTimestampMs } = Context.current().info;
   if (!execution) throw new Error('status writes run only as activities of a workflow');
-  return { workflowId: execution.workflowId, runId: execution.runId };
+  // Any instant inside a run orders it as well as its start does, since runs of one media never overlap.
+  return { workflowId: execution.workflowId, runId: execution.runId, startedAt: runStartedAt ?? scheduledTimestampMs };
 }
 
 /** Status writes: each stage, the terminal record, and a failure (table row + notification). */
 export function createRecordActivities({ records, notifier }: ActivityDeps) {
   return {
-    async recordStage({ status, ...key }: StageInput): Promise<void> {
-      await records.update(key, currentRun(), status);
+    async recordStage({ status, runStartedAt, ...key }: StageInput): Promise<void> {
+      await records.update(key, currentRun(runStartedAt), status);
     },
 
     async persistRecord(input: PersistInput): Promise<void> {
-      const { mediaId, tenant, source } = input;
+      const { mediaId, tenant, source, runStartedAt } = input;
       const fields =
         input.status !== 'REJECTED'
           ? {
@@ -71,11 +79,11 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
               review: input.review,
             }
           : { reason: input.reason, outcomes: input.outcomes };
-      await records.update({ mediaId, tenant, source }, currentRun(), input.status, fields);
+      await records.update({ mediaId, tenant, source }, currentRun(runStartedAt), input.status, fields);
     },
 
-    async recordFailure({ failure, outcomes, ...key }: FailureInput): Promise<void> {
-      const run = currentRun();
+    async recordFailure({ failure, outcomes, runStartedAt, ...key }: FailureInput): Promise<void> {
+      const run = currentRun(runStartedAt);
       await records.addFailure(key, run, failure);
       // Jobs that ran before the failure were billed all the same.
       await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomes) });

@@ -72,6 +72,8 @@ export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMed
 class MediaPipeline {
   private step: Step = 'probe';
   private outcomes: AnalysisOutcome[] = [];
+  /** Orders this run's record writes after those of earlier runs of the same media. */
+  private readonly runStartedAt = workflowInfo().startTime.getTime();
 
   constructor(
     private readonly input: AnalyzeMediaInput,
@@ -117,7 +119,7 @@ class MediaPipeline {
     const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
 
     this.step = 'persist';
-    await persistRecord({ ...analysed, status: 'COMPLETED', ...(review ? { review } : {}) });
+    await persistRecord({ ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) });
     this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
     return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes, ...(review ? { review } : {}) };
   }
@@ -132,7 +134,7 @@ class MediaPipeline {
   private async awaitReview(policy: ReviewPolicy, analysed: AnalysedRecord): Promise<ReviewDecision> {
     this.step = 'review';
     const reviewDue = new Date(Date.now() + policy.deadlineSeconds * 1000).toISOString();
-    await persistRecord({ ...analysed, status: 'AWAITING_REVIEW', reviewDue });
+    await persistRecord({ ...analysed, status: 'AWAITING_REVIEW', reviewDue, runStartedAt: this.runStartedAt });
     this.moveTo('AWAITING_REVIEW', `moderation score ${analysed.spine.maxModerationScore} ≥ ${policy.threshold}; default ${policy.onDeadline} at ${reviewDue}`);
     return this.reviews.await(policy);
   }
@@ -203,7 +205,7 @@ class MediaPipeline {
   async reject(reason: FailureInfo): Promise<AnalyzeMediaResult> {
     const { mediaId, tenant, source } = this.input;
     this.step = 'persist';
-    await persistRecord({ mediaId, tenant, source, status: 'REJECTED', reason, outcomes: [] });
+    await persistRecord({ mediaId, tenant, source, status: 'REJECTED', reason, outcomes: [], runStartedAt: this.runStartedAt });
     this.moveTo('REJECTED', `${reason.type}: ${reason.message}`, reason);
     return { mediaId, status: 'REJECTED', reason, outcomes: [] };
   }
@@ -213,7 +215,7 @@ class MediaPipeline {
     const { mediaId, tenant, source } = this.input;
     try {
       await CancellationScope.nonCancellable(() =>
-        recordFailure({ mediaId, tenant, source, failure, outcomes: this.outcomes }),
+        recordFailure({ mediaId, tenant, source, failure, outcomes: this.outcomes, runStartedAt: this.runStartedAt }),
       );
     } catch (err) {
       log.error('could not record the failure', { mediaId, failure, error: failureCause(err).message });
@@ -229,7 +231,7 @@ class MediaPipeline {
   private async enter(stage: Stage): Promise<void> {
     this.moveTo(stage, stage.toLowerCase());
     const { mediaId, tenant, source } = this.input;
-    await recordStage({ mediaId, tenant, source, status: stage });
+    await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt });
   }
 
   /** Current details are UI metadata, not history: updating them per branch replays unchanged. */
