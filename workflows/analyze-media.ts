@@ -34,12 +34,21 @@ import type {
 } from '../common/types';
 import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
-import { analysisOptions, permitOptions, persistOptions, probeOptions, recordOptions, reduceAndReportOptions } from './policies';
+import {
+  analysisOptions,
+  permitOptions,
+  persistOptions,
+  probeOptions,
+  quotaRequestOptions,
+  recordOptions,
+  reduceAndReportOptions,
+} from './policies';
 import { ProgressTracker } from './progress-tracker';
 import { ReviewGate } from './review-gate';
 import { QuotaPermits } from './quota-permits';
 
-const { recordStage, requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
+const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
+const { requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(quotaRequestOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
 
@@ -228,10 +237,19 @@ class MediaPipeline {
     return { step: this.step, ...failureCause(err) };
   }
 
+  /**
+   * Moves to a stage and records it, best effort: a stage the store would not take within its
+   * budget is logged and the run goes on, since the outcome's persist carries the truth.
+   */
   private async enter(stage: Stage): Promise<void> {
     this.moveTo(stage, stage.toLowerCase());
     const { mediaId, tenant, source } = this.input;
-    await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt });
+    try {
+      await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('stage not recorded; the run goes on', { mediaId, stage, ...failureCause(err) });
+    }
   }
 
   /** Current details are UI metadata, not history: updating them per branch replays unchanged. */

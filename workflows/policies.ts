@@ -17,8 +17,22 @@ const quickIoRetry: RetryPolicy = {
   nonRetryableErrorTypes,
 };
 
-/** Status writes to the metadata store: small, idempotent, run as local activities. */
+/**
+ * Stage writes to the metadata store: small, idempotent, run as local activities, and best
+ * effort. The stage is progress for readers of the record (the final persist carries the
+ * truth), so a store outage costs each stage about 15 s of backoff (30 s at most) and never
+ * fails the run. The attempt limit is what bounds it: core enforces a local activity's
+ * schedule-to-close only while an attempt runs, not during the backoff between attempts.
+ * Backoffs stay below the local retry threshold (1 minute), or retries would become timers.
+ */
 export const recordOptions: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: { ...quickIoRetry, maximumInterval: '10 seconds', maximumAttempts: 5 },
+};
+
+/** Quota permit requests (signal-with-start, as local activities): quick I/O, retried like it. */
+export const quotaRequestOptions: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: quickIoRetry,
 };
@@ -73,8 +87,17 @@ export function reduceAndReportOptions(durationSeconds: number): ActivityOptions
   };
 }
 
-/** The final record write: retried long enough to ride out a store outage of minutes. */
+/**
+ * How long writing a run's outcome (COMPLETED, AWAITING_REVIEW, REJECTED, FAILED) keeps trying
+ * through a metadata store outage. Regional outages have lasted hours; past this deadline the
+ * run fails visibly instead of waiting without end.
+ */
+export const PERSIST_DEADLINE = '6 hours';
+
+/** The outcome's write: retried, at most 30 s apart, until the store is back or the deadline passes. */
 export const persistOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { ...quickIoRetry, maximumAttempts: 20, maximumInterval: '1 minute' },
+  scheduleToCloseTimeout: PERSIST_DEADLINE,
+  // No attempt limit: the deadline bounds the retries, and attempts cost no history events.
+  retry: { ...quickIoRetry, maximumAttempts: Number.POSITIVE_INFINITY },
 };
