@@ -5,6 +5,7 @@ import { classifyAwsError } from './aws/aws-errors';
 import { FfprobeError } from './media/ffprobe';
 import { ModelOutputInvalidError } from './report/model-output-invalid-error';
 import { MediaRejectedError } from './media/media-facts';
+import { MediaUnusableError } from './media/media-unusable-error';
 
 // ffprobe's words for files that will never probe, whatever the retry; the most specific first,
 // since a moov-less MP4 also reports invalid data.
@@ -44,7 +45,8 @@ export function toActivityFailure(err: unknown): unknown {
       ...(aws.type === 'AwsThrottled' || aws.type === 'AwsLimitExceeded' ? { nextRetryDelay: throttleDelayMs() } : {}),
     });
   }
-  if (err instanceof MediaRejectedError) {
+  // A rejection ends the run; unusable media fails only the analysis that could not use it.
+  if (err instanceof MediaRejectedError || err instanceof MediaUnusableError) {
     return ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: true });
   }
   if (err instanceof FfprobeError) {

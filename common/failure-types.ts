@@ -35,9 +35,18 @@ export const AWS_NON_RETRYABLE_TYPES = [
 ] as const;
 export type AwsFailureType = (typeof AWS_RETRYABLE_TYPES)[number] | (typeof AWS_NON_RETRYABLE_TYPES)[number];
 
+/**
+ * Media that probed fine but gave one analysis nothing to work on (no frame, no audio sample
+ * decodes): that analysis fails, the others and the run go on. The same bytes decode to the
+ * same nothing on every attempt, so these are never retried.
+ */
+export const MEDIA_UNUSABLE_TYPES = ['NoDecodableFrames', 'NoDecodableAudio'] as const;
+export type MediaUnusableType = (typeof MEDIA_UNUSABLE_TYPES)[number];
+
 /** Failures that retrying cannot fix, outside the media itself. */
 export const NON_RETRYABLE_TYPES = [
   ...REJECTION_TYPES,
+  ...MEDIA_UNUSABLE_TYPES,
   ...AWS_NON_RETRYABLE_TYPES,
   'InvalidConfiguration',
   'AnalysisUnavailable',

@@ -20,7 +20,6 @@ import { extractAudioTrack } from '../media/audio-track';
 import { withKeyframes, type KeyframeSampling } from '../media/keyframe-sampler';
 import { MediaUnusableError } from '../media/media-unusable-error';
 import type { TranscriptOutput, VisualModerationOutput } from '../spine/branch-outputs';
-import { withUnusableMediaFailures } from '../unusable-media-failure';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion, type JobCheckpoint } from './job-poller';
 import { detectInFrame, joinFrameResults } from './rekognition-image';
@@ -92,7 +91,7 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
       return sampling && imageApi ? detectInKeyframes(kind, imageApi, sampling, run, deps) : detectInVideo(kind, feature, run, deps);
     };
   }
-  return { capabilities: awsCapabilities(deps.prices, sampling), runners: withUnusableMediaFailures(runners) };
+  return { capabilities: awsCapabilities(deps.prices, sampling), runners };
 }
 
 type RunnerResult = Omit<AnalysisOutcome, 'kind'>;

@@ -17,7 +17,6 @@ import type {
   TranscriptOutput,
   VisualModerationOutput,
 } from '../spine/branch-outputs';
-import { withUnusableMediaFailures } from '../unusable-media-failure';
 
 const FREE: Capability = { available: true, usdPerMinute: 0 };
 const NO_LOCAL_MODEL = 'no local model for this analysis; it runs on the aws backend (Amazon Rekognition)';
@@ -161,5 +160,5 @@ export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend 
       };
     },
   };
-  return { capabilities: LOCAL_CAPABILITIES, runners: withUnusableMediaFailures(runners) };
+  return { capabilities: LOCAL_CAPABILITIES, runners };
 }

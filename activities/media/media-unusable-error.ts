@@ -1,9 +1,4 @@
-/**
- * Stable type names of media that probed fine but gave an analysis nothing to work on.
- * Retrying cannot help: the same bytes decode the same way every time.
- */
-export const MEDIA_UNUSABLE_TYPES = ['NoDecodableFrames', 'NoDecodableAudio'] as const;
-export type MediaUnusableType = (typeof MEDIA_UNUSABLE_TYPES)[number];
+import type { MediaUnusableType } from '../../common/failure-types';
 
 /**
  * One analysis cannot use this media (no frame or no audio sample decodes): the analysis
