@@ -11,6 +11,7 @@ import type {
 import type { ReviewDecision } from '../common/review';
 import { mediaCost } from './cost/price-table';
 import type { ActivityDeps } from './create-activities';
+import { withFailureMapping } from './failures';
 import type { RecordKey, RunIdentity } from './storage/media-records';
 
 /** Every status write says when its run started: a newer run's record refuses an older run's writes. */
@@ -55,11 +56,15 @@ function currentRun(runStartedAt: number | undefined): RunIdentity {
   return { workflowId: execution.workflowId, runId: execution.runId, startedAt: runStartedAt ?? scheduledTimestampMs };
 }
 
-/** Status writes: each stage, the terminal record, and a failure (table row + notification). */
+/**
+ * Status writes: each stage, the terminal record, and a failure (table row + notification).
+ * Store errors are mapped like every service error, so a request the store will never accept
+ * fails at once instead of being retried until the persist deadline.
+ */
 export function createRecordActivities({ records, notifier }: ActivityDeps) {
   return {
     async recordStage({ status, runStartedAt, ...key }: StageInput): Promise<void> {
-      await records.update(key, currentRun(runStartedAt), status);
+      await withFailureMapping(() => records.update(key, currentRun(runStartedAt), status));
     },
 
     async persistRecord(input: PersistInput): Promise<void> {
@@ -79,14 +84,16 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
               review: input.review,
             }
           : { reason: input.reason, outcomes: input.outcomes };
-      await records.update({ mediaId, tenant, source }, currentRun(runStartedAt), input.status, fields);
+      await withFailureMapping(() => records.update({ mediaId, tenant, source }, currentRun(runStartedAt), input.status, fields));
     },
 
     async recordFailure({ failure, outcomes, runStartedAt, ...key }: FailureInput): Promise<void> {
       const run = currentRun(runStartedAt);
-      await records.addFailure(key, run, failure);
-      // Jobs that ran before the failure were billed all the same.
-      await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomes) });
+      await withFailureMapping(async () => {
+        await records.addFailure(key, run, failure);
+        // Jobs that ran before the failure were billed all the same.
+        await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomes) });
+      });
       await notifier.notify(key.mediaId, key.tenant, failure);
     },
   };

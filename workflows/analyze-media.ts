@@ -4,6 +4,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -55,6 +56,12 @@ const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(pe
 type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'persist';
 
 /**
+ * A REJECTED outcome the store would not take is recorded as a failure, like any other
+ * outcome; runs that started before this patch let the persist error fail them unrecorded.
+ */
+const RECORD_UNPERSISTED_REJECTION = 'record-unpersisted-rejection';
+
+/**
  * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
  * Bad media ends REJECTED with a reason and no retries; a required step that runs out of
  * retries is recorded (step, type, message) before the workflow fails.
@@ -67,15 +74,30 @@ export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMed
     return await pipeline.run();
   } catch (err) {
     const failure = pipeline.describeFailure(err);
-    if (isRejectionType(failure.type) && !isCancellation(err)) return await pipeline.reject(failure);
-    await pipeline.recordFailed(failure);
-    throw ApplicationFailure.create({
-      type: STEP_FAILED,
-      message: `${failure.step} failed: ${failure.type}: ${failure.message}`,
-      nonRetryable: true,
-      cause: err instanceof Error ? err : undefined,
-    });
+    if (isRejectionType(failure.type) && !isCancellation(err)) return await rejectOrFail(pipeline, failure);
+    return await failRecorded(pipeline, failure, err);
   }
+}
+
+/** Ends the run REJECTED; when that record cannot be written, the run fails at persist, recorded. */
+async function rejectOrFail(pipeline: MediaPipeline, reason: FailureInfo): Promise<AnalyzeMediaResult> {
+  try {
+    return await pipeline.reject(reason);
+  } catch (err) {
+    if (!patched(RECORD_UNPERSISTED_REJECTION)) throw err;
+    return await failRecorded(pipeline, pipeline.describeFailure(err), err);
+  }
+}
+
+/** Records the failure (which step, why), then fails the workflow with it. */
+async function failRecorded(pipeline: MediaPipeline, failure: FailureInfo, err: unknown): Promise<never> {
+  await pipeline.recordFailed(failure);
+  throw ApplicationFailure.create({
+    type: STEP_FAILED,
+    message: `${failure.step} failed: ${failure.type}: ${failure.message}`,
+    nonRetryable: true,
+    cause: err instanceof Error ? err : undefined,
+  });
 }
 
 class MediaPipeline {

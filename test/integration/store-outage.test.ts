@@ -2,11 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { AnalysisRun } from '../../activities/analysis-backend';
 import type { ActivityDeps } from '../../activities/create-activities';
 import { MediaRecords } from '../../activities/storage/media-records';
+import { STEP_FAILED } from '../../common/failure-types';
 import { ANALYSIS_KINDS, type AnalyzeMediaResult } from '../../common/types';
 import { freePort } from '../../local/free-port';
 import { startMetadataStoreServer } from '../../local/metadata-store-server';
@@ -15,7 +17,7 @@ import { ensureRecordTables } from '../../local/record-tables';
 import { startAnalysis } from '../../starter/start-analysis';
 import { createAwsClients } from '../../worker/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
-import { makeVideoClip } from '../support/media-fixtures';
+import { makeVideoClip, makeZeroByte } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 /**
@@ -93,6 +95,57 @@ describe('a metadata store outage mid-run', () => {
     });
   }, 4 * 60_000);
 });
+
+/**
+ * A REJECTED record the store refuses for good (as DynamoDB refuses an item over 400 KB): the
+ * run does not end unrecorded, it records the failure of its persist step and fails with it.
+ */
+describe('a store that refuses the REJECTED record', () => {
+  let harness: TestWorker;
+  let dir: string;
+
+  beforeAll(async () => {
+    harness = await startTestWorker(bundle, {}, refuseRejections);
+    dir = await mkdtemp(join(tmpdir(), 'reelscope-refused-'));
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('records the run FAILED at persist, with the store\'s reason, and fails it visibly', async () => {
+    // Arrange
+    const input = await harness.upload(await makeZeroByte(dir));
+
+    // Act
+    const started = await startAnalysis(harness.client, harness.taskQueue, input);
+    const error = await harness.client.workflow.getHandle(started.workflowId).result().catch((err: unknown) => err);
+
+    // Assert
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: STEP_FAILED, message: expect.stringMatching(/^persist failed: AwsInvalidRequest/) });
+    const record = await new MediaRecords(harness.clients.doc, harness.config.tables).get(input.mediaId);
+    expect(record).toMatchObject({ status: 'FAILED', runId: started.runId, reason: { step: 'persist', type: 'AwsInvalidRequest' } });
+  }, 30_000);
+});
+
+/** Records whose REJECTED writes fail the way DynamoDB refuses a request it will never accept. */
+function refuseRejections(deps: ActivityDeps): ActivityDeps {
+  const records = deps.records;
+  const refusing: MediaRecords = Object.create(records);
+  refusing.update = (key, run, status, fields) => {
+    if (status !== 'REJECTED') return records.update(key, run, status, fields);
+    const refusal = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    return Promise.reject(refusal);
+  };
+  return { ...deps, records: refusing };
+}
 
 /** Whether the run's persistRecord activity has failed at least once and is waiting to retry. */
 async function retryingPersist(handle: WorkflowHandle): Promise<boolean> {
