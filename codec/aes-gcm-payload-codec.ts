@@ -51,7 +51,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (cipherName !== undefined && cipherName !== CIPHER) throw new Error(`encrypted payload uses cipher ${cipherName}; this codec reads ${CIPHER}`);
       if (!keyId) throw new Error('encrypted payload has no encryption-key-id');
       const key = this.keyring.keyFor(keyId);
-      if (!key) throw new Error(`encrypted payload needs key "${keyId}", which is not in this keyring (ids: ${this.keyring.keyIds.join(', ')})`);
+      // The missing id is in the payload's clear metadata anyway; the ids held are not repeated,
+      // since this message can reach a workflow task failure or a caller.
+      if (!key) throw new Error(`encrypted payload needs key "${keyId}", which is not in this keyring`);
       const data = Buffer.from(payload.data ?? []);
       if (data.length < IV_BYTES + TAG_BYTES) throw new Error('encrypted payload is too short to hold an IV and an authentication tag');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));

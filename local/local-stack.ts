@@ -56,6 +56,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             codec: options.uiCodec,
             port: await freePort(),
             allowedOrigins: [`http://localhost:${ports.ui}`, `http://127.0.0.1:${ports.ui}`],
+            // No token: `temporal server start-dev` takes only --ui-codec-endpoint, and its UI has
+            // no login whose access token it could pass on. Loopback, local names and the UI's
+            // origin are what keep other machines and other pages out.
+            loopbackDevelopment: true,
           })
         : undefined;
     if (codecServer) started.push({ stop: () => codecServer.close() });

@@ -149,11 +149,12 @@ describe('payload encryption (real dev server, local backend)', () => {
     const history = await encrypted.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
     const completed = history.history!.events!.find((e) => e.workflowExecutionCompletedEventAttributes)!;
     const stored = completed.workflowExecutionCompletedEventAttributes!.result!.payloads!;
-    const server = await startCodecServer({ codec: new AesGcmPayloadCodec(loadKeyring({ REELSCOPE_CODEC_KEYS: keys })!), port: 0, allowedOrigins: [] });
+    const token = randomBytes(32).toString('base64');
+    const server = await startCodecServer({ codec: new AesGcmPayloadCodec(loadKeyring({ REELSCOPE_CODEC_KEYS: keys })!), port: 0, allowedOrigins: [], authTokens: [token] });
     try {
       const response = await fetch(`${server.url}/decode`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default' },
+        headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', Authorization: `Bearer ${token}` },
         body: JSON.stringify({
           payloads: stored.map((p) => ({
             metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
