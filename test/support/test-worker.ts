@@ -6,7 +6,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle 
 import type { ActivityDeps } from '../../activities/create-activities';
 import type { AnalysisSettings } from '../../activities/analysis-settings';
 import type { AnalyzeMediaInput, MediaSource } from '../../common/types';
-import { dataConverterFor } from '../../codec/codec-config';
+import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../codec/codec-config';
 import { mediaIdFor } from '../../starter/media-identity';
 import { createActivityDeps } from '../../worker/activity-deps';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
@@ -15,7 +15,8 @@ import { createReelscopeWorker } from '../../worker/create-worker';
 
 /** Builds the workflow bundle once per test file (webpack takes seconds). */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  // As the production bundle (scripts/build-workflow-bundle.ts): workflow failures encoded.
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
 }
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeFlags } from '../../local/temporal-dev-server';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { loadWorkerConfig } from '../../worker/config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -110,4 +112,16 @@ describe('Dockerfile', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const entry of ['node_modules', '.data', '.tools', 'dist']) expect(ignored).toContain(entry);
   });
+});
+
+describe('production workflow bundle', () => {
+  it('carries the failure converter that encodes workflow failures, so keys encrypt them too', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'reelscope-bundle-')), 'workflow-bundle.js');
+
+    await buildWorkflowBundle(out);
+
+    const code = readFileSync(out, 'utf8');
+    expect(code).toContain('codec/failure-converter');
+    expect(code).toMatch(/encodeCommonAttributes:\s*true/);
+  }, 120_000);
 });
