@@ -74,19 +74,25 @@ export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> 
 }
 
 function redacted(failure: unknown): unknown {
-  if (failure instanceof ApplicationFailure) {
-    return ApplicationFailure.create({
-      type: failure.type ?? 'Error',
-      message: redactSecrets(failure.message),
-      nonRetryable: failure.nonRetryable ?? false,
-      ...(failure.details?.length ? { details: failure.details } : {}),
-      ...(failure.nextRetryDelay != null ? { nextRetryDelay: failure.nextRetryDelay } : {}),
-    });
-  }
   // Cancellation and async completion must reach the SDK as they are.
   if (failure instanceof CancelledFailure || failure instanceof CompleteAsyncError) return failure;
-  if (failure instanceof Error) return ApplicationFailure.create({ type: failure.name, message: redactSecrets(failure.message), nonRetryable: false });
-  return ApplicationFailure.create({ type: 'Error', message: redactSecrets(String(failure)), nonRetryable: false });
+  const clean =
+    failure instanceof ApplicationFailure
+      ? ApplicationFailure.create({
+          type: failure.type ?? 'Error',
+          message: redactSecrets(failure.message),
+          nonRetryable: failure.nonRetryable ?? false,
+          ...(failure.details?.length ? { details: failure.details } : {}),
+          ...(failure.nextRetryDelay != null ? { nextRetryDelay: failure.nextRetryDelay } : {}),
+        })
+      : ApplicationFailure.create({
+          type: failure instanceof Error ? failure.name : 'Error',
+          message: redactSecrets(failure instanceof Error ? failure.message : String(failure)),
+          nonRetryable: false,
+        });
+  // The stack names the worker's files: keep the frames (function, line), not the paths.
+  if (clean.stack) clean.stack = redactSecrets(clean.stack);
+  return clean;
 }
 
 /** Full jitter over an exponential ceiling that grows with the attempt number. */

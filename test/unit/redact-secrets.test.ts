@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { withFailureMapping } from '../../activities/failures';
 import { FfprobeError } from '../../activities/media/ffprobe';
@@ -31,6 +32,9 @@ describe('withFailureMapping', () => {
     expect(plain).toMatchObject({ type: 'Error', nonRetryable: false, message: 'read failed: <media URL> at <local path>' });
     expect(plain.cause).toBeUndefined();
     expect(JSON.stringify({ message: plain.message, stack: plain.stack })).not.toMatch(/X-Amz|amazonaws|\/tmp\//);
+    // Stack frames keep function and line, not the worker's install path.
+    expect(plain.stack).toMatch(/at \w+/);
+    expect(plain.stack).not.toContain(resolve(__dirname, '..', '..'));
 
     const rejection = await failureOf(new FfprobeError('Format not on whitelist', `[hls @ 0x1] Format not on whitelist 'mov'\n${PRESIGNED}: Invalid argument`));
     expect(rejection).toMatchObject({ type: 'UnsupportedFormat', nonRetryable: true });
