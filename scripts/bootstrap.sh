@@ -89,4 +89,7 @@ else
   say "Temporal CLI present at $tools_bin/temporal"
 fi
 
-[ "$#" -eq 0 ] || exec bash "$root/scripts/with-node.sh" "$@"
+[ "$#" -gt 0 ] || exit 0
+[ ! -x "$tools_bin/node" ] || export PATH="$tools_bin:$PATH"
+say "running on Node.js $(node --version)"
+exec "$@"
