@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     await cli?.close();
     clients?.destroy();
     await stack.stop();
+    if (options.keepRunning) step('stopped: worker, Temporal dev server and stores');
   }
 }
 
