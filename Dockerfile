@@ -21,6 +21,13 @@ COPY common ./common
 COPY codec ./codec
 COPY workflows ./workflows
 COPY activities ./activities
+COPY backends ./backends
+COPY media ./media
+COPY spine ./spine
+COPY report ./report
+COPY storage ./storage
+COPY cost ./cost
+COPY notifications ./notifications
 COPY worker ./worker
 COPY starter ./starter
 COPY cli ./cli

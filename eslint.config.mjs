@@ -8,9 +8,12 @@ const nodeOnlyInWorkflows = {
   patterns: [
     { group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.' },
     { group: ['@temporalio/activity', '@temporalio/worker', '@temporalio/client', '@temporalio/testing'], message: 'Workflow code may import only @temporalio/workflow (and @temporalio/common).' },
-    { group: ['@aws-sdk/*', 'fluent-ffmpeg', 'pino', 'nsfwjs', '@tensorflow/*'], message: 'I/O belongs in activities.' },
+    { group: ['@aws-sdk/*', 'fluent-ffmpeg', 'pino', 'nsfwjs', '@tensorflow/*'], message: 'I/O belongs in activities and the services they adapt.' },
     {
-      group: ['../activities/*', '../activities/**', '../local/*', '../worker/*', '../starter/*', '../codec/*', '../common/secrets-manager-reader', '../common/temporal-connection'],
+      group: [
+        ...['activities', 'backends', 'media', 'spine', 'report', 'storage', 'cost', 'notifications'].flatMap((dir) => [`../${dir}/*`, `../${dir}/**`]),
+        '../local/*', '../worker/*', '../starter/*', '../codec/*', '../common/secrets-manager-reader', '../common/temporal-connection',
+      ],
       allowTypeImports: true,
       message: 'Only types may cross from Node-side code into workflows.',
     },

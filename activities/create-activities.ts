@@ -1,17 +1,17 @@
 import { analysisActivityName, type AnalysisActivities } from '../common/analysis-activities';
 import { ANALYSIS_KINDS } from '../common/types';
-import type { AnalysisBackend } from './analysis-backend';
-import type { AnalysisSettings } from './analysis-settings';
-import type { PriceTable } from './cost/price-table';
-import type { FailureNotifier } from './failure-notifier';
+import type { AnalysisBackend } from '../backends/analysis-backend';
+import type { AnalysisSettings } from '../backends/analysis-settings';
+import type { PriceTable } from '../cost/price-table';
+import type { FailureNotifier } from '../notifications/failure-notifier';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
 import { createQuotaPermitActivity, type QuotaDeps } from './quota-permit-request';
 import { createReduceActivity } from './reduce-spine';
 import { createAnalysisActivity } from './run-analysis';
-import type { MediaRecords } from './storage/media-records';
-import type { ObjectStore } from './storage/object-store';
-import type { ReportWriter } from './report/report-writer';
+import type { MediaRecords } from '../storage/media-records';
+import type { ObjectStore } from '../storage/object-store';
+import type { ReportWriter } from '../report/report-writer';
 import { createReportActivity } from './write-report';
 
 /** Everything the activities talk to; created once per worker, injected by tests. */

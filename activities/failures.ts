@@ -1,11 +1,11 @@
 import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import { redactSecrets } from '../common/redact-secrets';
-import { AnalysisJobFailedError, AnalysisJobTimedOutError } from './aws/analysis-job-errors';
-import { classifyAwsError } from './aws/aws-errors';
-import { FfprobeError } from './media/ffprobe';
-import { ModelOutputInvalidError } from './report/model-output-invalid-error';
-import { MediaRejectedError } from './media/media-facts';
-import { MediaUnusableError } from './media/media-unusable-error';
+import { AnalysisJobFailedError, AnalysisJobTimedOutError } from '../backends/aws/analysis-job-errors';
+import { classifyAwsError } from '../backends/aws/aws-errors';
+import { FfprobeError } from '../media/ffprobe';
+import { ModelOutputInvalidError } from '../report/model-output-invalid-error';
+import { MediaRejectedError } from '../media/media-facts';
+import { MediaUnusableError } from '../media/media-unusable-error';
 
 // ffprobe's words for files that will never probe, whatever the retry; the most specific first,
 // since a moov-less MP4 also reports invalid data.

@@ -2,9 +2,9 @@ import { Context } from '@temporalio/activity';
 import type { MediaSource, ProbeResult } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
-import { checkAdmission } from './media/admission';
-import { ffprobe } from './media/ffprobe';
-import { mediaFactsFromProbe, MediaRejectedError } from './media/media-facts';
+import { checkAdmission } from '../media/admission';
+import { ffprobe } from '../media/ffprobe';
+import { mediaFactsFromProbe, MediaRejectedError } from '../media/media-facts';
 
 export interface ProbeInput {
   mediaId: string;

@@ -9,10 +9,10 @@ import type {
   Stage,
 } from '../common/types';
 import type { ReviewDecision } from '../common/review';
-import { mediaCost } from './cost/price-table';
+import { mediaCost } from '../cost/price-table';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
-import type { RecordKey, RunIdentity } from './storage/media-records';
+import type { RecordKey, RunIdentity } from '../storage/media-records';
 
 /** Every status write says when its run started: a newer run's record refuses an older run's writes. */
 export interface RunStart {

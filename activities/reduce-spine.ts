@@ -1,8 +1,8 @@
 import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, MediaFacts, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
-import type { BranchOutputs } from './spine/branch-outputs';
-import { buildSpine } from './spine/build-spine';
+import type { BranchOutputs } from '../spine/branch-outputs';
+import { buildSpine } from '../spine/build-spine';
 
 export interface ReduceInput {
   mediaId: string;

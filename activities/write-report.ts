@@ -3,10 +3,10 @@ import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
-import { bedrockCost, mediaCost } from './cost/price-table';
-import { renderReportHtml, type ReportImages } from './report/render-report-html';
-import { reportSchema } from './report/report-schema';
-import type { Spine } from './spine/spine';
+import { bedrockCost, mediaCost } from '../cost/price-table';
+import { renderReportHtml, type ReportImages } from '../report/render-report-html';
+import { reportSchema } from '../report/report-schema';
+import type { Spine } from '../spine/spine';
 
 export interface ReportInput {
   mediaId: string;

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { MediaRecords } from '../activities/storage/media-records';
-import { ObjectStore } from '../activities/storage/object-store';
+import { MediaRecords } from '../storage/media-records';
+import { ObjectStore } from '../storage/object-store';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { loadTemporalSettings } from '../common/temporal-connection';
 import { loadStarterConfig, type StarterConfig } from '../starter/config';

@@ -11,6 +11,6 @@ export const QUOTA_WORKFLOW_ID_PREFIX = 'job-quota-';
 /**
  * The report model, Claude Haiku 4.5. Bedrock serves it only through cross-Region inference
  * profiles, which answer callers in their own geography: the worker and the stack's grant use
- * the profile of the region's geography (`us.`, `eu.`, `jp.`, ...; see activities/aws/bedrock-model-id).
+ * the profile of the region's geography (`us.`, `eu.`, `jp.`, ...; see backends/aws/bedrock-model-id).
  */
 export const DEFAULT_BEDROCK_MODEL_ID = 'anthropic.claude-haiku-4-5-20251001-v1:0';

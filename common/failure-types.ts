@@ -20,7 +20,7 @@ export const REJECTION_TYPES = [
 export type RejectionType = (typeof REJECTION_TYPES)[number];
 
 /**
- * AWS errors by what retrying can do about them (mapped once, in activities/aws/aws-errors.ts).
+ * AWS errors by what retrying can do about them (mapped once, in backends/aws/aws-errors.ts).
  * Retryable: the service is busy or briefly broken; a later attempt succeeds.
  */
 export const AWS_RETRYABLE_TYPES = ['AwsThrottled', 'AwsServiceUnavailable', 'AwsLimitExceeded'] as const;

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { createAwsBackend } from '../activities/aws/aws-backend';
+import { createAwsBackend } from '../backends/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
-import { logFailureNotifier, type FailureLog } from '../activities/failure-notifier';
-import { createLocalBackend } from '../activities/local/local-backend';
-import { createBedrockReportWriter } from '../activities/report/bedrock/bedrock-report-writer';
-import { extractiveReportWriter, withExtractiveFallback } from '../activities/report/report-writer';
-import { MediaRecords } from '../activities/storage/media-records';
-import { ObjectStore } from '../activities/storage/object-store';
+import { logFailureNotifier, type FailureLog } from '../notifications/failure-notifier';
+import { createLocalBackend } from '../backends/local/local-backend';
+import { createBedrockReportWriter } from '../report/bedrock/bedrock-report-writer';
+import { extractiveReportWriter, withExtractiveFallback } from '../report/report-writer';
+import { MediaRecords } from '../storage/media-records';
+import { ObjectStore } from '../storage/object-store';
 import type { AwsClients } from './aws-clients';
 import type { WorkerConfig } from './config';
 

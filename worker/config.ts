@@ -1,10 +1,10 @@
 import { LanguageCode } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
-import type { AnalysisSettings } from '../activities/analysis-settings';
-import type { AwsBackendSettings } from '../activities/aws/aws-backend-settings';
-import { resolveBedrockModelId } from '../activities/aws/bedrock-model-id';
-import { DEFAULT_PRICES, type PriceTable } from '../activities/cost/price-table';
-import type { BedrockSettings } from '../activities/report/bedrock/bedrock-report-writer';
+import type { AnalysisSettings } from '../backends/analysis-settings';
+import type { AwsBackendSettings } from '../backends/aws/aws-backend-settings';
+import { resolveBedrockModelId } from '../backends/aws/bedrock-model-id';
+import { DEFAULT_PRICES, type PriceTable } from '../cost/price-table';
+import type { BedrockSettings } from '../report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';

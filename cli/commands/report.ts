@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeDamage } from '../../activities/media/decode-damage';
-import type { Report } from '../../activities/report/report-schema';
+import { describeDamage } from '../../media/decode-damage';
+import type { Report } from '../../report/report-schema';
 import type { ReportSummary } from '../../common/types';
 import type { CliContext, CliOutput } from '../cli-context';
 

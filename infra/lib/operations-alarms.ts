@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FAILURE_LOG_MESSAGE } from '../../activities/failure-notifier';
+import { FAILURE_LOG_MESSAGE } from '../../notifications/failure-notifier';
 import { scheduleToStartLatency } from './worker-metrics';
 
 export interface OperationsAlarmsProps {

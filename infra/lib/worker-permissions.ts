@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { acknowledge, arnInFinding } from './acknowledge';
-import { parseBedrockModelId, resolveBedrockModelId } from '../../activities/aws/bedrock-model-id';
-import { KEYFRAME_API, REKOGNITION_FEATURE } from '../../activities/cost/price-table';
+import { parseBedrockModelId, resolveBedrockModelId } from '../../backends/aws/bedrock-model-id';
+import { KEYFRAME_API, REKOGNITION_FEATURE } from '../../cost/price-table';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
 import type { TemporalSecrets } from './temporal-secrets';
 
@@ -109,7 +109,7 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
 
 /**
  * What bedrock:InvokeModel (Converse) must name for the model the worker invokes from this
- * stack's region (the rule the worker applies at start: activities/aws/bedrock-model-id). A
+ * stack's region (the rule the worker applies at start: backends/aws/bedrock-model-id). A
  * cross-Region inference profile (`us.`, `eu.`, `jp.`, `global.` ...) needs the profile in the
  * calling region and the foundation model in every region the profile routes to; a plain id
  * is one foundation model in this region. A profile the region cannot call, a malformed id

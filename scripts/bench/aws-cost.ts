@@ -1,5 +1,5 @@
 /**
- * AWS service cost per video at list prices (activities/cost/price-table.ts), for 1, 10 and
+ * AWS service cost per video at list prices (cost/price-table.ts), for 1, 10 and
  * 60 minutes of media, next to the seed moderation design's table. The same functions price
  * every real run into its record, so these figures are what the records would show.
  *   npm run bench:cost
@@ -12,7 +12,7 @@ import {
   totalUsd,
   transcribeCost,
   type RekognitionFeature,
-} from '../../activities/cost/price-table';
+} from '../../cost/price-table';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
 import { TEMPORAL_USD_PER_ACTION, heartbeatsReachingServer } from './step-functions-model';
 

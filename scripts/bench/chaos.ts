@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { MediaRecords } from '../../activities/storage/media-records';
+import { MediaRecords } from '../../storage/media-records';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { freePort } from '../../local/free-port';
 import { ensureSampleClip } from '../../local/sample-clip';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { withKeyframes } from '../../activities/media/keyframe-sampler';
+import { withKeyframes } from '../../media/keyframe-sampler';
 import { runBench } from './bench-stack';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { REKOGNITION_FEATURE } from '../../activities/cost/price-table';
+import { REKOGNITION_FEATURE } from '../../cost/price-table';
 import type { AnalysisKind } from '../../common/types';
 import { TEMPORAL_CLI } from '../../local/temporal-dev-server';
 import { startAnalysis } from '../../starter/start-analysis';

@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import { createActivities, type ReelscopeActivities } from '../../activities/create-activities';
-import type { TranscriptOutput, ShotsOutput } from '../../activities/spine/branch-outputs';
+import type { TranscriptOutput, ShotsOutput } from '../../spine/branch-outputs';
 import type { AnalysisInput, AnalysisOutcome, MediaSource, ProbeResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { createActivityDeps } from '../../worker/activity-deps';

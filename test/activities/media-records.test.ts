@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MediaRecords } from '../../activities/storage/media-records';
+import { MediaRecords } from '../../storage/media-records';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
 

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ffprobe } from '../../activities/media/ffprobe';
-import { FfmpegStalledError, runFfmpeg } from '../../activities/media/run-ffmpeg';
+import { ffprobe } from '../../media/ffprobe';
+import { FfmpegStalledError, runFfmpeg } from '../../media/run-ffmpeg';
 import { makeVideoClip } from '../support/media-fixtures';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { MediaRecords } from '../../activities/storage/media-records';
+import { MediaRecords } from '../../storage/media-records';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { startAnalysis } from '../../starter/start-analysis';
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { MediaRecords } from '../../activities/storage/media-records';
+import { MediaRecords } from '../../storage/media-records';
 import type { ReviewPolicy } from '../../common/review';
 import { STAGE } from '../../common/search-attributes';
 import type { AnalyzeMediaResult } from '../../common/types';

@@ -7,7 +7,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/create-activities';
-import { ObjectStore } from '../../activities/storage/object-store';
+import { ObjectStore } from '../../storage/object-store';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-payload-codec';
 import { dataConverterFor, loadKeyring } from '../../codec/codec-config';
 import { startCodecServer } from '../../codec/codec-server';

@@ -4,7 +4,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/create-activities';
-import type { AnalysisSettings } from '../../activities/analysis-settings';
+import type { AnalysisSettings } from '../../backends/analysis-settings';
 import type { AnalyzeMediaInput, MediaSource } from '../../common/types';
 import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../codec/codec-config';
 import { mediaIdFor } from '../../starter/media-identity';

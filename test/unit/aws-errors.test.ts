@@ -8,7 +8,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { ValidationException } from '@aws-sdk/client-bedrock-runtime';
-import { classifyAwsError } from '../../activities/aws/aws-errors';
+import { classifyAwsError } from '../../backends/aws/aws-errors';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 

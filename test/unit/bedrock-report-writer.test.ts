@@ -1,14 +1,14 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
-import { createBedrockReportWriter, type BedrockSettings } from '../../activities/report/bedrock/bedrock-report-writer';
-import { chunkTimeline, estimateTokens } from '../../activities/report/bedrock/chunk-timeline';
-import { groundEntities } from '../../activities/report/bedrock/ground-entities';
-import { mediaFacts, timelineLines } from '../../activities/report/bedrock/prompt';
-import { chunkDraftSchema, chunkTool, reportDraftSchema, reportTool } from '../../activities/report/bedrock/report-draft-schema';
-import { ModelOutputInvalidError } from '../../activities/report/model-output-invalid-error';
-import { reportSchema } from '../../activities/report/report-schema';
-import type { ReportContext } from '../../activities/report/report-writer';
-import type { ModerationFlag, Spine, SpineSegment } from '../../activities/spine/spine';
+import { createBedrockReportWriter, type BedrockSettings } from '../../report/bedrock/bedrock-report-writer';
+import { chunkTimeline, estimateTokens } from '../../report/bedrock/chunk-timeline';
+import { groundEntities } from '../../report/bedrock/ground-entities';
+import { mediaFacts, timelineLines } from '../../report/bedrock/prompt';
+import { chunkDraftSchema, chunkTool, reportDraftSchema, reportTool } from '../../report/bedrock/report-draft-schema';
+import { ModelOutputInvalidError } from '../../report/model-output-invalid-error';
+import { reportSchema } from '../../report/report-schema';
+import type { ReportContext } from '../../report/report-writer';
+import type { ModerationFlag, Spine, SpineSegment } from '../../spine/spine';
 import type { MediaFacts } from '../../common/types';
 import { sampleFromSchema, startFakeAws, type ConverseRequest, type FakeAws } from '../support/fake-aws';
 

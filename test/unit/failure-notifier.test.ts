@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { FAILURE_LOG_MESSAGE, logFailureNotifier } from '../../activities/failure-notifier';
+import { FAILURE_LOG_MESSAGE, logFailureNotifier } from '../../notifications/failure-notifier';
 
 describe('logFailureNotifier', () => {
   it('writes one JSON line whose msg is the alarm contract and whose fields name the media, step and reason', async () => {

@@ -21,8 +21,8 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
-import { transcriptFromTranscribe } from '../../activities/aws/transcribe-transcript';
-import { reportSchema } from '../../activities/report/report-schema';
+import { transcriptFromTranscribe } from '../../backends/aws/transcribe-transcript';
+import { reportSchema } from '../../report/report-schema';
 import { JOB_FAMILIES, sampleFromSchema, startFakeAws, type FakeAws } from '../support/fake-aws';
 
 const S3_ENDPOINT = process.env['REELSCOPE_S3_ENDPOINT'] as string;

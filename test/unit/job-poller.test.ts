@@ -1,6 +1,6 @@
 import { ThrottlingException } from '@aws-sdk/client-rekognition';
-import { AnalysisJobFailedError, AnalysisJobTimedOutError } from '../../activities/aws/analysis-job-errors';
-import { runJobToCompletion, type JobCheckpoint, type JobState } from '../../activities/aws/job-poller';
+import { AnalysisJobFailedError, AnalysisJobTimedOutError } from '../../backends/aws/analysis-job-errors';
+import { runJobToCompletion, type JobCheckpoint, type JobState } from '../../backends/aws/job-poller';
 
 const fast = { initialMs: 1, maxMs: 4, factor: 2 };
 

@@ -1,7 +1,7 @@
-import { parseIso6709 } from '../../activities/media/iso6709';
-import { parsePocketsphinxOutput } from '../../activities/media/pocketsphinx';
-import { parseCueLog } from '../../activities/media/technical-cues';
-import { buildTranscript } from '../../activities/media/transcript';
+import { parseIso6709 } from '../../media/iso6709';
+import { parsePocketsphinxOutput } from '../../media/pocketsphinx';
+import { parseCueLog } from '../../media/technical-cues';
+import { buildTranscript } from '../../media/transcript';
 
 describe('parsePocketsphinxOutput', () => {
   it('splits utterances at hypothesis lines, drops markers and alternate-pronunciation suffixes', () => {

@@ -1,4 +1,4 @@
-import { LOCAL_CAPABILITIES } from '../../activities/local/local-backend';
+import { LOCAL_CAPABILITIES } from '../../backends/local/local-backend';
 import type { BackendCapabilities, MediaFacts } from '../../common/types';
 import { planAnalyses } from '../../workflows/plan';
 

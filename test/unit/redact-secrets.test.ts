@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { withFailureMapping } from '../../activities/failures';
-import { FfprobeError } from '../../activities/media/ffprobe';
+import { FfprobeError } from '../../media/ffprobe';
 import { redactSecrets } from '../../common/redact-secrets';
 
 const PRESIGNED = 'https://reelscope-media.s3.us-east-1.amazonaws.com/incoming/acme/clip.mp4?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAXAMPLEXAMPLEXAMP%2F20261201&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE&X-Amz-Signature=9f1e';

@@ -1,6 +1,6 @@
-import { renderReportHtml } from '../../activities/report/render-report-html';
-import type { Report } from '../../activities/report/report-schema';
-import type { Spine } from '../../activities/spine/spine';
+import { renderReportHtml } from '../../report/render-report-html';
+import type { Report } from '../../report/report-schema';
+import type { Spine } from '../../spine/spine';
 
 const EVIL = '<script>alert(1)</script> "quoted"';
 

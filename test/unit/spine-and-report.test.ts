@@ -1,7 +1,7 @@
-import { writeExtractiveReport } from '../../activities/report/extractive-writer';
-import { reportSchema } from '../../activities/report/report-schema';
-import type { BranchOutputs } from '../../activities/spine/branch-outputs';
-import { buildSpine, type SpineMedia } from '../../activities/spine/build-spine';
+import { writeExtractiveReport } from '../../report/extractive-writer';
+import { reportSchema } from '../../report/report-schema';
+import type { BranchOutputs } from '../../spine/branch-outputs';
+import { buildSpine, type SpineMedia } from '../../spine/build-spine';
 import type { AnalysisOutcome, MediaFacts } from '../../common/types';
 
 const video20: SpineMedia = { kind: 'video', durationSeconds: 20, hasVideo: true, hasAudio: true };

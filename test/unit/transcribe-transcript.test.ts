@@ -1,4 +1,4 @@
-import { transcriptFromTranscribe } from '../../activities/aws/transcribe-transcript';
+import { transcriptFromTranscribe } from '../../backends/aws/transcribe-transcript';
 
 const word = (content: string, start: number, end: number, speaker: string, confidence = '0.98') => ({
   type: 'pronunciation',

@@ -1,0 +1,196 @@
+import type { Interval, TechnicalCues } from '../../media/technical-cues';
+import type { CelebritiesOutput, LabelsOutput, TextOutput, VisualModerationOutput } from '../../spine/branch-outputs';
+import type { RekognitionFeature } from '../../cost/price-table';
+import type { FeatureItems, VideoJobResults } from './rekognition-video';
+
+/**
+ * Rekognition's results in the branch-output contract reduce reads, whichever backend ran:
+ * seconds instead of milliseconds, confidences 0..1 instead of percent.
+ */
+
+/** Rekognition samples content moderation about once a second; one sample stands for that long. */
+const MODERATION_SAMPLE_SECONDS = 1;
+
+export function labelsOutput(results: VideoJobResults<FeatureItems['LabelDetection']>): LabelsOutput {
+  return { model: model('LabelDetection', results.modelVersion), detections: labelDetections(results.items) };
+}
+
+function labelDetections(items: FeatureItems['LabelDetection'][]): LabelsOutput['detections'] {
+  return items.flatMap(({ Timestamp, Label }) =>
+    Label?.Name
+      ? [
+          {
+            time: seconds(Timestamp),
+            name: Label.Name,
+            confidence: fraction(Label.Confidence),
+            parents: (Label.Parents ?? []).flatMap((p) => (p.Name ? [p.Name] : [])),
+            categories: (Label.Categories ?? []).flatMap((c) => (c.Name ? [c.Name] : [])),
+          },
+        ]
+      : [],
+  );
+}
+
+/** Detections at the same timestamp become one sample with a score per moderation label. */
+export function moderationOutput(
+  results: VideoJobResults<FeatureItems['ContentModeration']>,
+  /** How long one sample stands for: about a second from a video job, the interval between sampled keyframes. */
+  sampleSeconds = MODERATION_SAMPLE_SECONDS,
+): VisualModerationOutput {
+  const samples = new Map<number, Record<string, number>>();
+  for (const { Timestamp, ModerationLabel } of results.items) {
+    if (!ModerationLabel?.Name) continue;
+    const time = seconds(Timestamp);
+    const scores = samples.get(time) ?? {};
+    scores[ModerationLabel.Name] = Math.max(scores[ModerationLabel.Name] ?? 0, fraction(ModerationLabel.Confidence));
+    samples.set(time, scores);
+  }
+  return {
+    model: model('ContentModeration', results.modelVersion),
+    intervalSeconds: sampleSeconds,
+    samples: [...samples.entries()].sort((a, b) => a[0] - b[0]).map(([time, scores]) => ({ time, scores })),
+  };
+}
+
+/**
+ * The same samples from items in time order (Get* with SortBy TIMESTAMP), page by page: a
+ * sample is complete when a later timestamp arrives, so only the last one is ever held back.
+ */
+class ModerationSampler {
+  private open?: VisualModerationOutput['samples'][number];
+
+  add(items: FeatureItems['ContentModeration'][]): VisualModerationOutput['samples'] {
+    const done: VisualModerationOutput['samples'] = [];
+    for (const { Timestamp, ModerationLabel } of items) {
+      if (!ModerationLabel?.Name) continue;
+      const time = seconds(Timestamp);
+      if (this.open && this.open.time !== time) done.push(this.open);
+      if (!this.open || this.open.time !== time) this.open = { time, scores: {} };
+      const { scores } = this.open;
+      scores[ModerationLabel.Name] = Math.max(scores[ModerationLabel.Name] ?? 0, fraction(ModerationLabel.Confidence));
+    }
+    return done;
+  }
+
+  flush(): VisualModerationOutput['samples'] {
+    const last = this.open;
+    this.open = undefined;
+    return last ? [last] : [];
+  }
+}
+
+export function celebritiesOutput(results: VideoJobResults<FeatureItems['CelebrityRecognition']>): CelebritiesOutput {
+  return { model: model('CelebrityRecognition', results.modelVersion), detections: celebrityDetections(results.items) };
+}
+
+function celebrityDetections(items: FeatureItems['CelebrityRecognition'][]): CelebritiesOutput['detections'] {
+  return items.flatMap(({ Timestamp, Celebrity }) =>
+    Celebrity?.Name ? [{ time: seconds(Timestamp), name: Celebrity.Name, id: Celebrity.Id ?? '', confidence: fraction(Celebrity.Confidence), urls: Celebrity.Urls ?? [] }] : [],
+  );
+}
+
+/** Lines only: Rekognition also reports each word of a line separately. */
+export function textOutput(results: VideoJobResults<FeatureItems['TextDetection']>): TextOutput {
+  return { model: model('TextDetection', results.modelVersion), detections: textDetections(results.items) };
+}
+
+function textDetections(items: FeatureItems['TextDetection'][]): TextOutput['detections'] {
+  return items.flatMap(({ Timestamp, TextDetection }) =>
+    TextDetection?.Type === 'LINE' && TextDetection.DetectedText ? [{ time: seconds(Timestamp), name: TextDetection.DetectedText, confidence: fraction(TextDetection.Confidence) }] : [],
+  );
+}
+
+/**
+ * Shots and black frames from segment detection. Silence and loudness need the audio
+ * signal, which Rekognition does not measure: they stay empty on this backend.
+ */
+export function segmentsOutput(results: VideoJobResults<FeatureItems['SegmentDetection']>): TechnicalCues {
+  const segments = new SegmentIntervals();
+  segments.add(results.items);
+  return segments.cues();
+}
+
+/** Shot and black-frame intervals: two numbers per segment, whatever the raw segment carried. */
+class SegmentIntervals {
+  private readonly shots: Interval[] = [];
+  private readonly blackSegments: Interval[] = [];
+
+  add(items: FeatureItems['SegmentDetection'][]): void {
+    for (const s of items) {
+      const interval = { start: seconds(s.StartTimestampMillis), end: seconds(s.EndTimestampMillis) };
+      if (s.Type === 'SHOT') this.shots.push(interval);
+      if (s.TechnicalCueSegment?.Type === 'BlackFrames') this.blackSegments.push(interval);
+    }
+  }
+
+  cues(): TechnicalCues {
+    const shots = [...this.shots].sort((a, b) => a.start - b.start);
+    return { sceneCuts: shots.map((s) => s.start).filter((t) => t > 0), shots, blackSegments: this.blackSegments, silences: [] };
+  }
+}
+
+/**
+ * A branch output built while a job's pages arrive, for a writer that streams it to S3: the
+ * member that grows with the media (`streamed`) gets each page's entries as the page comes,
+ * the other members come at the end, once every page (and the model version) is known.
+ */
+export interface StreamedOutput<Item> {
+  streamed: string;
+  /** This page's entries of the streamed member (some may be held back until a later page). */
+  add(items: Item[]): unknown[];
+  /** The entries still held back, and the other members of the output. */
+  end(modelVersion: string | undefined): { entries: unknown[]; members: Record<string, unknown> };
+}
+
+/** The streamed form of each feature's branch output; the same documents the functions above write. */
+export function streamedOutput<F extends RekognitionFeature>(feature: F): StreamedOutput<FeatureItems[F]> {
+  const detections = <Item>(map: (items: Item[]) => unknown[]): StreamedOutput<Item> => ({
+    streamed: 'detections',
+    add: map,
+    end: (version) => ({ entries: [], members: { model: model(feature, version) } }),
+  });
+  switch (feature) {
+    case 'LabelDetection':
+      return detections(labelDetections);
+    case 'CelebrityRecognition':
+      return detections(celebrityDetections);
+    case 'TextDetection':
+      return detections(textDetections);
+    case 'ContentModeration': {
+      const sampler = new ModerationSampler();
+      const output: StreamedOutput<FeatureItems['ContentModeration']> = {
+        streamed: 'samples',
+        add: (items) => sampler.add(items),
+        end: (version) => ({ entries: sampler.flush(), members: { model: model(feature, version), intervalSeconds: MODERATION_SAMPLE_SECONDS } }),
+      };
+      return output;
+    }
+    case 'SegmentDetection': {
+      // Shots come a few per minute, and sceneCuts derive from all of them: kept as intervals, written at the end.
+      const segments = new SegmentIntervals();
+      const output: StreamedOutput<FeatureItems['SegmentDetection']> = {
+        streamed: 'shots',
+        add: (items) => (segments.add(items), []),
+        end: () => {
+          const { shots, ...members } = segments.cues();
+          return { entries: shots, members };
+        },
+      };
+      return output;
+    }
+    default:
+      throw new Error(`unknown Rekognition feature ${String(feature)}`);
+  }
+}
+
+function model(feature: string, version: string | undefined): string {
+  return `amazon-rekognition ${feature}${version ? ` ${version}` : ''}`;
+}
+
+function seconds(millis: number | undefined): number {
+  return Math.round(millis ?? 0) / 1000;
+}
+
+function fraction(percent: number | undefined): number {
+  return Math.round((percent ?? 0) * 10) / 1000;
+}

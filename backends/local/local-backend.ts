@@ -1,0 +1,164 @@
+import type { AnalysisKind, BackendCapabilities, Capability } from '../../common/types';
+import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
+import type { AnalysisSettings } from '../analysis-settings';
+import { describeDamage } from '../../media/decode-damage';
+import { failedOnContent, MediaUnusableError } from '../../media/media-unusable-error';
+import { classifyFrame, EXPLICIT_NSFW_CLASSES, NSFW_INPUT_SIZE } from '../../media/nsfw-classifier';
+import { recognizeSpeech } from '../../media/pocketsphinx';
+import { findProfanity } from '../../media/profanity';
+import { sampleFrames } from '../../media/sampled-frames';
+import { detectTechnicalCues } from '../../media/technical-cues';
+import { extractThumbnails } from '../../media/thumbnails';
+import { buildTranscript } from '../../media/transcript';
+import type {
+  AudioModerationOutput,
+  ShotsOutput,
+  ThumbnailsOutput,
+  TranscriptOutput,
+  VisualModerationOutput,
+} from '../../spine/branch-outputs';
+
+const FREE: Capability = { available: true, usdPerMinute: 0 };
+const NO_LOCAL_MODEL = 'no local model for this analysis; it runs on the aws backend (Amazon Rekognition)';
+
+export const LOCAL_CAPABILITIES: BackendCapabilities = {
+  backend: 'local',
+  analyses: {
+    transcript: FREE,
+    shots: FREE,
+    thumbnails: FREE,
+    visualModeration: FREE,
+    audioModeration: FREE,
+    labels: { available: false, reason: NO_LOCAL_MODEL },
+    celebrities: { available: false, reason: NO_LOCAL_MODEL },
+    text: { available: false, reason: NO_LOCAL_MODEL },
+  },
+};
+
+/** The embedded default: real tools (ffmpeg, pocketsphinx, nsfwjs, obscenity) on real media. */
+export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend {
+  const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = {
+    async transcript({ mediaUrl, store, prefix, signal, heartbeat }) {
+      const { utterances, audioSeconds } = await recognizeSpeech(
+        mediaUrl,
+        { binary: settings.pocketsphinxBinary, modelDir: settings.pocketsphinxModelDir },
+        signal,
+        (seconds) => heartbeat({ decodedSeconds: seconds }),
+      );
+      const transcript: TranscriptOutput = { ...buildTranscript(utterances, 'pocketsphinx en-us', 'en-US'), audioSeconds };
+      const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
+      return {
+        status: 'succeeded',
+        ref,
+        counts: { words: transcript.wordCount, segments: transcript.segments.length, audioSeconds },
+        summary: `${transcript.wordCount} words in ${transcript.segments.length} segments from ${audioSeconds.toFixed(1)} s of audio`,
+      };
+    },
+
+    async shots({ input, mediaUrl, store, prefix, signal }) {
+      if (input.media.kind === 'image') {
+        return { status: 'skipped', summary: 'a still image has no shots, black stretches or silences to time' };
+      }
+      const cues: ShotsOutput = await detectTechnicalCues(
+        mediaUrl,
+        { video: !!input.media.video, audio: !!input.media.audio, durationSeconds: input.media.durationSeconds },
+        { sceneThreshold: settings.sceneThreshold, blackMinSeconds: 0.5, silenceNoiseDb: -40, silenceMinSeconds: 1 },
+        signal,
+      );
+      const ref = await store.putJson(`${prefix}shots.json`, cues, signal);
+      const found = input.media.video
+        ? `${cues.shots.length} shots, ${cues.blackSegments.length} black, ${cues.silences.length} silent stretches`
+        : `audio only: ${cues.silences.length} silent stretches${cues.loudness ? `, ${cues.loudness.integratedLufs.toFixed(1)} LUFS` : ''}`;
+      return {
+        status: 'succeeded',
+        ref,
+        counts: {
+          ...(input.media.video ? { shots: cues.shots.length, blackSegments: cues.blackSegments.length } : {}),
+          silences: cues.silences.length,
+          ...(cues.damage ? { decodeErrors: cues.damage.decodeErrors } : {}),
+        },
+        summary: cues.damage ? `${found}; damaged: ${describeDamage(cues.damage)}` : found,
+      };
+    },
+
+    async thumbnails({ input, mediaUrl, store, prefix, signal }) {
+      const set = await extractThumbnails(
+        mediaUrl,
+        input.media.durationSeconds,
+        { sceneThreshold: settings.sceneThreshold, maxKeyframes: settings.maxKeyframes, widthPixels: settings.thumbnailWidth },
+        signal,
+      );
+      const put = (name: string, jpeg: Buffer) => store.putBytes(`${prefix}thumbnails/${name}`, jpeg, 'image/jpeg', signal);
+      const output: ThumbnailsOutput = {
+        poster: { time: set.poster.time, ref: await put('poster.jpg', set.poster.jpeg) },
+        keyframes: await Promise.all(
+          set.keyframes.map(async (k, i) => ({ time: k.time, ref: await put(`key-${String(i + 1).padStart(4, '0')}.jpg`, k.jpeg) })),
+        ),
+      };
+      const ref = await store.putJson(`${prefix}thumbnails.json`, output, signal);
+      return { status: 'succeeded', ref, counts: { keyframes: output.keyframes.length }, summary: `poster and ${output.keyframes.length} keyframes` };
+    },
+
+    async visualModeration({ input, mediaUrl, store, prefix, signal, heartbeat }) {
+      const output: VisualModerationOutput = {
+        model: 'nsfwjs MobileNetV2',
+        intervalSeconds: settings.frameSampleSeconds,
+        explicitClasses: [...EXPLICIT_NSFW_CLASSES],
+        samples: [],
+      };
+      const frames = sampleFrames(
+        mediaUrl,
+        { intervalSeconds: settings.frameSampleSeconds, width: NSFW_INPUT_SIZE, height: NSFW_INPUT_SIZE },
+        signal,
+      );
+      try {
+        for await (const frame of frames) {
+          output.samples.push({ time: frame.time, scores: await classifyFrame(frame) });
+          heartbeat({ framesClassified: output.samples.length });
+        }
+      } catch (err) {
+        if (output.samples.length === 0 && failedOnContent(err)) {
+          throw new MediaUnusableError('NoDecodableFrames', 'no frame of the picture could be decoded for visual moderation', { cause: err });
+        }
+        throw err;
+      }
+      const first = output.samples[0];
+      const last = output.samples[output.samples.length - 1];
+      // Zero frames classified is nothing checked, not "nothing found".
+      if (!first || !last) throw new MediaUnusableError('NoDecodableFrames', 'no frame of the picture could be decoded for visual moderation');
+      const end = Math.min(input.media.durationSeconds, last.time + settings.frameSampleSeconds);
+      output.coverage = { frames: output.samples.length, start: first.time, end: Math.round(end * 100) / 100 };
+      const flagged = output.samples.filter((s) => EXPLICIT_NSFW_CLASSES.some((c) => (s.scores[c] ?? 0) >= settings.moderationThreshold));
+      const ref = await store.putJson(`${prefix}visual-moderation.json`, output, signal);
+      const classified = `${output.samples.length} frame${output.samples.length === 1 ? '' : 's'}`;
+      const span = input.media.kind === 'image' ? 'the still image' : `${output.coverage.start.toFixed(1)}–${output.coverage.end.toFixed(1)} s`;
+      return {
+        status: 'succeeded',
+        ref,
+        counts: { frames: output.samples.length, flaggedFrames: flagged.length },
+        summary: `${classified} classified (${span}), ${flagged.length} over ${settings.moderationThreshold}`,
+      };
+    },
+
+    async audioModeration(run: AnalysisRun) {
+      const { input, store, prefix, signal } = run;
+      if (!input.transcriptRef) throw new Error('audio moderation needs a transcript reference');
+      const transcript = await store.getJson<TranscriptOutput>(input.transcriptRef, signal);
+      const { audioSeconds } = transcript;
+      const output: AudioModerationOutput = {
+        dictionary: 'obscenity english',
+        hits: findProfanity(transcript),
+        ...(audioSeconds !== undefined ? { coverage: { audioSeconds, words: transcript.wordCount } } : {}),
+      };
+      const ref = await store.putJson(`${prefix}audio-moderation.json`, output, signal);
+      const heard = audioSeconds !== undefined ? ` from ${audioSeconds.toFixed(1)} s of audio` : ' (audio covered unknown)';
+      return {
+        status: 'succeeded',
+        ref,
+        counts: { hits: output.hits.length, words: transcript.wordCount },
+        summary: `${output.hits.length} profanity hits in ${transcript.wordCount} words${heard}`,
+      };
+    },
+  };
+  return { capabilities: LOCAL_CAPABILITIES, runners };
+}

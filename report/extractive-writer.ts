@@ -1,0 +1,203 @@
+import type { AnalysisOutcome, MediaFacts } from '../common/types';
+import { describeDamage } from '../media/decode-damage';
+import { coverageStatement, unverifiedReason } from '../spine/describe-coverage';
+import type { Spine, SpineSegment } from '../spine/spine';
+import { reportCoverage, reportNotes } from './report-coverage';
+import type { Report } from './report-schema';
+import type { ReportContext } from './report-writer';
+
+export const EXTRACTIVE_WRITER = 'reelscope-extractive-1';
+
+// Function words carry no topic; the list is short because recogniser output is plain lowercase.
+const STOPWORDS = new Set(
+  `a about after again all also am an and any are as at be because been before being but by can could did do does
+  doing down for from had has have having he her here hers him himself his how i if in into is it its itself just me
+  might more most much must my no nor not now of off on once only or other our out over own same she should so some
+  such than that the their them then there these they this those through to too under until up very was we were what
+  when where which while who whom why will with would you your mr mrs miss`.split(/\s+/),
+);
+const HONORIFICS = new Set(['mr', 'mrs', 'miss', 'dr', 'sir', 'lady', 'lord']);
+/** A pause this long in speech, or a black segment, starts a new chapter. */
+const CHAPTER_PAUSE_SECONDS = 1.5;
+/** Image codecs by the name people know the format by; others are shown upper-cased. */
+const IMAGE_FORMATS: Record<string, string> = { mjpeg: 'JPEG', jpeg2000: 'JPEG 2000', webp: 'WebP', heif: 'HEIF' };
+
+/**
+ * The local backend's report: built only from what the analyses found (quoted speech,
+ * keyword topics, metadata entities, moderation flags), never invented. Deterministic, so
+ * the same spine always gives the same report.
+ */
+export function writeExtractiveReport(input: ReportContext): Report {
+  const { media, spine, outcomes } = input;
+  const keywords = rankKeywords(spine);
+  return {
+    mediaId: input.mediaId,
+    generatedBy: EXTRACTIVE_WRITER,
+    title: media.title ?? input.sourceKey.split('/').pop() ?? input.mediaId,
+    summary: summarize(media, spine, keywords),
+    chapters: chapters(spine),
+    topics: keywords.slice(0, 6),
+    entities: entities(media, spine),
+    moderation: moderation(spine, outcomes),
+    ...reportNotes(spine),
+    missing: outcomes
+      .filter((o) => o.status !== 'succeeded')
+      .map((o) => ({ analysis: o.kind, status: o.status === 'failed' ? ('failed' as const) : ('skipped' as const), reason: o.summary })),
+  };
+}
+
+function summarize(media: MediaFacts, spine: Spine, keywords: { name: string }[]): string {
+  const parts = [describeMedia(media)];
+  if (media.kind === 'video') parts.push(`${spine.segments.length} shot${spine.segments.length === 1 ? '' : 's'} detected.`);
+  if (media.audio) parts.push(...describeSpeech(spine, keywords));
+  if (spine.damage) parts.push(`The file is damaged: ${describeDamage(spine.damage)}.`);
+  if (spine.moderation.flagged) parts.push(`${spine.moderation.flags.length} moderation flag(s) raised.`);
+  else if (spine.moderation.verdict === 'unverified') parts.push('Moderation could not confirm it clean (see moderation coverage).');
+  return parts.join(' ');
+}
+
+/** What the media is, by kind: an image has no duration, audio has no picture. */
+function describeMedia(media: MediaFacts): string {
+  const { video, audio } = media;
+  if (media.kind === 'image' && video) {
+    return `A ${video.width}x${video.height} ${IMAGE_FORMATS[video.codec] ?? video.codec.toUpperCase()} image.`;
+  }
+  if (video) return `A ${formatDuration(media.durationSeconds)} ${video.width}x${video.height} ${video.codec} video${audio ? ` with ${audio.codec} audio` : ', without sound'}.`;
+  return `A ${formatDuration(media.durationSeconds)} ${audio?.codec ?? 'audio'} audio recording.`;
+}
+
+/** Speech recognised with confidence, and the low-confidence speech kept beside it. */
+function describeSpeech(spine: Spine, keywords: { name: string }[]): string[] {
+  const threshold = spine.thresholds.minConfidence;
+  const unclear = spine.lowConfidenceSpeech.length;
+  const unclearText = `${Math.round(spine.lowConfidenceSpeechSeconds)} s of speech (${unclear} segment${unclear === 1 ? '' : 's'}) recognised below confidence ${threshold}, kept and marked low-confidence`;
+  if (spine.speech.length === 0) {
+    return [unclear ? `No speech was recognised above confidence ${threshold}; ${unclearText}.` : 'No speech was recognised.'];
+  }
+  const parts = [`Speech covers ${Math.round(spine.speechSeconds)} s.`];
+  const quote = representativeSpeech(spine, keywords);
+  if (quote) parts.push(`Most representative line: "${quote}".`);
+  if (unclear) parts.push(`A further ${unclearText}.`);
+  return parts;
+}
+
+/** The first recognised sentence-sized stretch, trimmed to a readable length. */
+function representativeSpeech(spine: Spine, keywords: { name: string }[]): string | undefined {
+  const top = new Set(keywords.slice(0, 6).map((k) => k.name));
+  const best = [...spine.speech].sort((a, b) => score(b.text) - score(a.text) || a.start - b.start)[0];
+  return best ? truncateWords(best.text, 25) : undefined;
+
+  function score(text: string): number {
+    return text.split(' ').filter((w) => top.has(w)).length;
+  }
+}
+
+function rankKeywords(spine: Spine): { name: string; weight: number }[] {
+  const counts = new Map<string, number>();
+  for (const segment of spine.speech) {
+    for (const word of segment.text.split(/\s+/)) {
+      if (word.length < 4 || STOPWORDS.has(word)) continue;
+      counts.set(word, (counts.get(word) ?? 0) + segment.confidence);
+    }
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const max = ranked[0]?.[1] ?? 1;
+  return ranked.map(([name, n]) => ({ name, weight: Math.round((n / max) * 1000) / 1000 }));
+}
+
+function chapters(spine: Spine): Report['chapters'] {
+  const groups: SpineSegment[][] = [];
+  for (const segment of spine.segments) {
+    const current = groups[groups.length - 1];
+    const previous = current?.[current.length - 1];
+    const breaks =
+      !previous ||
+      segment.black ||
+      previous.black ||
+      spine.silences.some((s) => s.end - s.start >= CHAPTER_PAUSE_SECONDS && s.start >= previous.start && s.start < segment.end);
+    if (breaks || !current) groups.push([segment]);
+    else current.push(segment);
+  }
+  return groups.map((group, i) => {
+    const start = group[0]?.start ?? 0;
+    const end = group[group.length - 1]?.end ?? start;
+    const speech = group.map((s) => s.speech).filter(Boolean).join(' ');
+    const unclear = group.map((s) => s.lowConfidenceSpeech ?? '').filter(Boolean).join(' ');
+    const isBlack = group.every((s) => s.black);
+    const unclearLine = unclear ? `Low-confidence speech: "${truncateWords(unclear, 30)}"` : '';
+    const title = isBlack
+      ? 'Black screen'
+      : speech
+        ? `Chapter ${i + 1}: ${truncateWords(speech, 6)}`
+        : unclear
+          ? `Chapter ${i + 1} (unclear speech)`
+          : `Chapter ${i + 1}`;
+    const silently = spine.kind === 'image' ? 'A still image.' : !spine.hasAudio ? 'No sound.' : 'No speech.';
+    return {
+      title,
+      start,
+      end,
+      summary: speech
+        ? [truncateWords(speech, 30), unclearLine].filter(Boolean).join(' ')
+        : unclearLine || (isBlack ? 'No picture.' : silently),
+    };
+  });
+}
+
+function entities(media: MediaFacts, spine: Spine): Report['entities'] {
+  const found: Report['entities'] = [];
+  if (media.title) found.push({ name: media.title, type: 'work', source: 'metadata:title' });
+  if (media.location) {
+    const { latitude, longitude } = media.location;
+    found.push({ name: `${latitude.toFixed(4)}, ${longitude.toFixed(4)}`, type: 'place', source: 'metadata:location' });
+  }
+  // The recogniser lowercases everything, so the only reliable name cue is an honorific.
+  const people = new Set<string>();
+  for (const { text } of spine.speech) {
+    const words = text.split(' ');
+    words.forEach((word, i) => {
+      const next = words[i + 1];
+      if (HONORIFICS.has(word) && next && !STOPWORDS.has(next) && next.length > 2) {
+        people.add(`${capitalize(word)} ${capitalize(next)}`);
+      }
+    });
+  }
+  for (const name of [...people].sort()) found.push({ name, type: 'person', source: 'transcript' });
+  return found;
+}
+
+function moderation(spine: Spine, outcomes: readonly AnalysisOutcome[]): Report['moderation'] {
+  const checked = outcomes.filter((o) => (o.kind === 'visualModeration' || o.kind === 'audioModeration') && o.status === 'succeeded');
+  const unchecked = outcomes.filter((o) => (o.kind === 'visualModeration' || o.kind === 'audioModeration') && o.status !== 'succeeded');
+  const { flags, flagged, maxScore, verdict } = spine.moderation;
+  const checkedText = checked.length ? `Checked: ${checked.map((o) => o.kind).join(', ')}.` : 'No moderation analysis ran.';
+  const uncheckedText = unchecked.length
+    ? ` Not checked: ${unchecked.map((o) => `${o.kind} (${o.summary})`).join('; ')}.`
+    : '';
+  const findings = flagged
+    ? ` ${flags.length} flag(s), highest score ${maxScore.toFixed(2)} (threshold ${spine.thresholds.moderation}): ${[...new Set(flags.map((f) => f.category))].join(', ')}.`
+    : ` Nothing reached the threshold of ${spine.thresholds.moderation}.`;
+  const coverage = coverageStatement(spine);
+  const unverified = unverifiedReason(spine);
+  return {
+    verdict,
+    rationale: `${checkedText}${findings}${coverage ? ` ${coverage}` : ''}${unverified ? ` ${unverified}` : ''}${uncheckedText}`,
+    coverage: reportCoverage(spine),
+    flags: flags.map(({ start, end, source, category, score }) => ({ start, end, source, category, score })),
+  };
+}
+
+function truncateWords(text: string, max: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length <= max ? words.join(' ') : `${words.slice(0, max).join(' ')}…`;
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { COST_UNITS, MODERATION_VERDICTS } from '../common/types';
+
+const count = z.number().int().nonnegative();
+const seconds = z.number().nonnegative();
+
+/**
+ * The report schema, shared by the local extractive writer and the Bedrock writer: the
+ * same JSON whichever backend wrote it, validated before it is stored.
+ */
+export const reportSchema = z.object({
+  mediaId: z.string(),
+  generatedBy: z.string().min(1),
+  title: z.string(),
+  summary: z.string(),
+  chapters: z.array(
+    z.object({ title: z.string().min(1), start: z.number().nonnegative(), end: z.number().nonnegative(), summary: z.string() }),
+  ),
+  topics: z.array(z.object({ name: z.string().min(1), weight: z.number().min(0).max(1) })),
+  entities: z.array(z.object({ name: z.string().min(1), type: z.enum(['person', 'place', 'organization', 'work', 'other']), source: z.string() })),
+  moderation: z.object({
+    /** clean only when moderation covered the picture and the sound of undamaged media; else unverified, unless flagged. */
+    verdict: z.enum(MODERATION_VERDICTS),
+    rationale: z.string().min(1),
+    /** What the verdict rests on; code fills it from the spine, whichever writer wrote the prose. */
+    coverage: z.object({
+      /** In words: "Picture: 11 frames checked over 0.0–22.0 s of 21.2 s. Sound: ..." */
+      statement: z.string(),
+      picture: z.object({ frames: count.optional(), start: seconds, end: seconds }).optional(),
+      sound: z.object({ audioSeconds: seconds, words: count, lowConfidenceHits: count }).optional(),
+      /** Why the verdict is not clean when nothing was flagged; empty when coverage is complete. */
+      gaps: z.array(z.string()),
+    }),
+    flags: z.array(z.object({ start: z.number(), end: z.number(), source: z.enum(['visual', 'audio']), category: z.string(), score: z.number() })),
+  }),
+  /** Decode errors found while analysing: the media is damaged about there, and this much. */
+  damage: z.object({ decodeErrors: count, videoErrors: count, audioErrors: count, start: seconds, end: seconds }).optional(),
+  /** Speech recognised below the confidence threshold: kept in the report, marked, and counted here. */
+  lowConfidenceSpeech: z.object({ segments: count, seconds, threshold: z.number().min(0).max(1) }).optional(),
+  /** Analyses that did not contribute, and why: the report says what it could not see. */
+  missing: z.array(z.object({ analysis: z.string(), status: z.enum(['skipped', 'failed']), reason: z.string() })),
+  /** What the paid services billed for this media, at the configured prices; absent when all ran locally. */
+  cost: z
+    .object({
+      totalUsd: z.number().nonnegative(),
+      lines: z.array(
+        z.object({
+          service: z.enum(['rekognition', 'transcribe', 'bedrock']),
+          item: z.string(),
+          unit: z.enum(COST_UNITS),
+          quantity: z.number().nonnegative(),
+          usd: z.number().nonnegative(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+export type Report = z.infer<typeof reportSchema>;
