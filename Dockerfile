@@ -28,6 +28,7 @@ COPY report ./report
 COPY storage ./storage
 COPY cost ./cost
 COPY notifications ./notifications
+COPY auth ./auth
 COPY worker ./worker
 COPY starter ./starter
 COPY cli ./cli
