@@ -29,6 +29,7 @@ COPY storage ./storage
 COPY cost ./cost
 COPY notifications ./notifications
 COPY auth ./auth
+COPY api ./api
 COPY worker ./worker
 COPY starter ./starter
 COPY cli ./cli

@@ -12,7 +12,8 @@ export interface LocalStackOptions {
   /** Root of everything the stack keeps: objects, tables, Temporal's SQLite file. */
   dataDir: string;
   bucket: string;
-  tables: { records: string; failures: string };
+  /** `uploads` (the API's upload sessions) defaults to `reelscope-uploads`. */
+  tables: { records: string; failures: string; uploads?: string };
   /** Keep Temporal history on disk and serve the Web UI (demo), or run in memory headless (tests). */
   persistent: boolean;
   ports?: { temporal?: number; ui?: number; s3?: number; dynamoDb?: number };
@@ -41,6 +42,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     s3: options.ports?.s3 ?? (await freePort()),
     dynamoDb: options.ports?.dynamoDb ?? (await freePort()),
   };
+  const tables = { ...options.tables, uploads: options.tables.uploads ?? 'reelscope-uploads' };
   const started: { stop(): Promise<void> }[] = [];
   try {
     const objects = await startObjectStoreServer({ directory: join(options.dataDir, 's3'), port: ports.s3, buckets: [options.bucket] });
@@ -48,7 +50,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const metadata = await startMetadataStoreServer({ directory: join(options.dataDir, 'dynamodb'), port: ports.dynamoDb });
     started.push(metadata);
     const { dynamoDb } = createAwsClients({ region: 'us-east-1', dynamoDbEndpoint: metadata.endpoint });
-    await ensureRecordTables(dynamoDb, options.tables);
+    await ensureRecordTables(dynamoDb, tables);
     dynamoDb.destroy();
     const codecServer =
       ports.ui && options.uiCodec
@@ -81,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         REELSCOPE_BUCKET: options.bucket,
         REELSCOPE_RECORDS_TABLE: options.tables.records,
         REELSCOPE_FAILURES_TABLE: options.tables.failures,
+        REELSCOPE_UPLOADS_TABLE: tables.uploads,
         REELSCOPE_S3_ENDPOINT: objects.endpoint,
         REELSCOPE_DYNAMODB_ENDPOINT: metadata.endpoint,
         AWS_REGION: 'us-east-1',

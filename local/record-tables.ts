@@ -5,7 +5,7 @@ import { CreateTableCommand, ResourceInUseException, type CreateTableCommandInpu
  * tenant's records in one status by time (`statusUpdatedAt` = `<status>#<ISO time>`, queried
  * with begins_with). The same shape the CDK app deploys.
  */
-export function recordTableDefinitions(tables: { records: string; failures: string }): CreateTableCommandInput[] {
+export function recordTableDefinitions(tables: { records: string; failures: string; uploads?: string }): CreateTableCommandInput[] {
   return [
     {
       TableName: tables.records,
@@ -48,11 +48,24 @@ export function recordTableDefinitions(tables: { records: string; failures: stri
         { AttributeName: 'runId', KeyType: 'RANGE' },
       ],
     },
+    // Upload sessions of the API, by upload id. Their TTL attribute is `expiresAt`, which the
+    // deployed table enables (issue 15, deploy); dynalite has no TTL, so the API refuses expired
+    // sessions itself.
+    ...(tables.uploads
+      ? [
+          {
+            TableName: tables.uploads,
+            BillingMode: 'PAY_PER_REQUEST' as const,
+            AttributeDefinitions: [{ AttributeName: 'uploadId', AttributeType: 'S' as const }],
+            KeySchema: [{ AttributeName: 'uploadId', KeyType: 'HASH' as const }],
+          },
+        ]
+      : []),
   ];
 }
 
 /** Creates the tables when missing (local servers only; AWS gets them from the CDK app). */
-export async function ensureRecordTables(client: DynamoDBClient, tables: { records: string; failures: string }): Promise<void> {
+export async function ensureRecordTables(client: DynamoDBClient, tables: { records: string; failures: string; uploads?: string }): Promise<void> {
   for (const definition of recordTableDefinitions(tables)) {
     try {
       await client.send(new CreateTableCommand(definition));

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { commaList, keyValueList, parseEnv } from '../common/env-schema';
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+/** S3's smallest part (every part but the last) and most parts per upload. */
+export const S3_MIN_PART_BYTES = 5 * MIB;
+export const S3_MAX_PARTS = 10_000;
+/** A SigV4 presigned URL lives at most 7 days, so a session cannot outlive that. */
+const MAX_SESSION_SECONDS = 7 * 24 * 3600;
+
+const positiveInt = z.coerce.number().int().positive();
+
+const apiEnv = z.object({
+  REELSCOPE_API_HOST: z.string().min(1).default('127.0.0.1'),
+  REELSCOPE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  REELSCOPE_AUTH_ISSUER: z.url('the token issuer URL (a Cognito user pool, or the local dev issuer)'),
+  REELSCOPE_AUTH_JWKS_URL: z.url().optional(),
+  REELSCOPE_AUTH_CLIENT_ID: z.string().min(1, 'the app client id tokens must be issued to'),
+  REELSCOPE_AUTH_TENANT_CLAIM: z.string().min(1).default('custom:tenant'),
+  REELSCOPE_AUTH_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+  REELSCOPE_BUCKET: z.string().min(3).default('reelscope-media'),
+  REELSCOPE_RECORDS_TABLE: z.string().min(3).default('reelscope-media'),
+  REELSCOPE_FAILURES_TABLE: z.string().min(3).default('reelscope-failures'),
+  REELSCOPE_UPLOADS_TABLE: z.string().min(3).default('reelscope-uploads'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  REELSCOPE_S3_ENDPOINT: z.url().optional(),
+  REELSCOPE_DYNAMODB_ENDPOINT: z.url().optional(),
+  REELSCOPE_UPLOAD_SESSION_SECONDS: positiveInt.max(MAX_SESSION_SECONDS).default(3600),
+  REELSCOPE_MULTIPART_THRESHOLD_BYTES: positiveInt.default(64 * MIB),
+  REELSCOPE_MULTIPART_PART_BYTES: positiveInt.min(S3_MIN_PART_BYTES, `at least ${S3_MIN_PART_BYTES} (S3's smallest part)`).default(16 * MIB),
+  // The same variable the worker reads, so the API refuses up front what the probe would reject.
+  REELSCOPE_ACCEPTED_KINDS: commaList.pipe(z.array(z.enum(['video', 'audio', 'image'])).min(1)).default(['video']),
+  REELSCOPE_TIER_MAX_BYTES: keyValueList(positiveInt).default({ free: 2 * GIB, standard: 100 * GIB }),
+  REELSCOPE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
+  REELSCOPE_RATE_LIMIT_BURST: positiveInt.default(40),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type MediaKind = 'video' | 'audio' | 'image';
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  auth: { issuer: string; jwksUrl?: string; clientId: string; tenantClaim: string; rolesClaim: string };
+  bucket: string;
+  tables: { records: string; failures: string; uploads: string };
+  aws: { region: string; s3Endpoint?: string; dynamoDbEndpoint?: string };
+  uploads: {
+    sessionSeconds: number;
+    /** Declared sizes above this get a multipart upload. */
+    multipartThresholdBytes: number;
+    partBytes: number;
+    acceptedKinds: MediaKind[];
+    /** Largest upload per tier; a tier not listed takes no uploads. */
+    tierMaxBytes: Record<string, number>;
+  };
+  rateLimit: { perSecond: number; burst: number };
+  logLevel: string;
+}
+
+/** The API's settings from the environment, validated once at start; errors name the variable. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = parseEnv(apiEnv, env, 'api');
+  return {
+    host: e.REELSCOPE_API_HOST,
+    port: e.REELSCOPE_API_PORT,
+    auth: {
+      issuer: e.REELSCOPE_AUTH_ISSUER,
+      ...(e.REELSCOPE_AUTH_JWKS_URL ? { jwksUrl: e.REELSCOPE_AUTH_JWKS_URL } : {}),
+      clientId: e.REELSCOPE_AUTH_CLIENT_ID,
+      tenantClaim: e.REELSCOPE_AUTH_TENANT_CLAIM,
+      rolesClaim: e.REELSCOPE_AUTH_ROLES_CLAIM,
+    },
+    bucket: e.REELSCOPE_BUCKET,
+    tables: { records: e.REELSCOPE_RECORDS_TABLE, failures: e.REELSCOPE_FAILURES_TABLE, uploads: e.REELSCOPE_UPLOADS_TABLE },
+    aws: {
+      region: e.AWS_REGION,
+      ...(e.REELSCOPE_S3_ENDPOINT ? { s3Endpoint: e.REELSCOPE_S3_ENDPOINT } : {}),
+      ...(e.REELSCOPE_DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: e.REELSCOPE_DYNAMODB_ENDPOINT } : {}),
+    },
+    uploads: {
+      sessionSeconds: e.REELSCOPE_UPLOAD_SESSION_SECONDS,
+      multipartThresholdBytes: e.REELSCOPE_MULTIPART_THRESHOLD_BYTES,
+      partBytes: e.REELSCOPE_MULTIPART_PART_BYTES,
+      acceptedKinds: e.REELSCOPE_ACCEPTED_KINDS,
+      tierMaxBytes: e.REELSCOPE_TIER_MAX_BYTES,
+    },
+    rateLimit: { perSecond: e.REELSCOPE_RATE_LIMIT_PER_SECOND, burst: e.REELSCOPE_RATE_LIMIT_BURST },
+    logLevel: e.LOG_LEVEL,
+  };
+}
