@@ -125,7 +125,7 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
   });
   // A 6-hour video's results run to hundreds of pages: each is written as it arrives, and
   // each page heartbeats the job's checkpoint, so a retry re-attaches to the finished job.
-  const written = await writeVideoJobResults({ store, prefix, kind, signal }, feature, job.jobId, videoJobPages(rekognition, feature, job.jobId, signal), (pages) =>
+  const written = await writeVideoJobResults({ store, prefix, kind, signal, durationSeconds: input.media.durationSeconds }, feature, job.jobId, videoJobPages(rekognition, feature, job.jobId, signal), (pages) =>
     run.heartbeat({ ...checkpoint, resultPages: pages }),
   );
   return {

@@ -142,8 +142,12 @@ export interface StreamedOutput<Item> {
   end(modelVersion: string | undefined): { entries: unknown[]; members: Record<string, unknown> };
 }
 
-/** The streamed form of each feature's branch output; the same documents the functions above write. */
-export function streamedOutput<F extends RekognitionFeature>(feature: F): StreamedOutput<FeatureItems[F]> {
+/**
+ * The streamed form of each feature's branch output; the same documents the functions above
+ * write. `durationSeconds` is the video's: Rekognition Video moderates the whole video and
+ * lists only moments with findings, so the output says it covered all of it.
+ */
+export function streamedOutput<F extends RekognitionFeature>(feature: F, durationSeconds: number): StreamedOutput<FeatureItems[F]> {
   const detections = <Item>(map: (items: Item[]) => unknown[]): StreamedOutput<Item> => ({
     streamed: 'detections',
     add: map,
@@ -161,7 +165,10 @@ export function streamedOutput<F extends RekognitionFeature>(feature: F): Stream
       const output: StreamedOutput<FeatureItems['ContentModeration']> = {
         streamed: 'samples',
         add: (items) => sampler.add(items),
-        end: (version) => ({ entries: sampler.flush(), members: { model: model(feature, version), intervalSeconds: MODERATION_SAMPLE_SECONDS } }),
+        end: (version) => ({
+          entries: sampler.flush(),
+          members: { model: model(feature, version), intervalSeconds: MODERATION_SAMPLE_SECONDS, coverage: { start: 0, end: durationSeconds } },
+        }),
       };
       return output;
     }

@@ -32,14 +32,14 @@ export interface JobResultsManifest {
  * attempt writes the same keys again. `onPage` runs after each page is written (a heartbeat).
  */
 export async function writeVideoJobResults<F extends RekognitionFeature>(
-  target: { store: ObjectStore; prefix: string; kind: AnalysisKind; signal: AbortSignal },
+  target: { store: ObjectStore; prefix: string; kind: AnalysisKind; signal: AbortSignal; durationSeconds: number },
   feature: F,
   jobId: string,
   pages: AsyncIterable<VideoJobPage<FeatureItems[F]>>,
   onPage: (pagesWritten: number) => void = () => {},
 ): Promise<WrittenJobResults> {
-  const { store, prefix, kind, signal } = target;
-  const output = streamedOutput(feature);
+  const { store, prefix, kind, signal, durationSeconds } = target;
+  const output = streamedOutput(feature, durationSeconds);
   const document = new StreamedJsonObject(output.streamed);
   const uploading = store.putStream(`${prefix}${kind}.json`, document.readable, 'application/json', signal);
   // A failed upload must stop the writes waiting for it to drain.

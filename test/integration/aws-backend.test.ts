@@ -102,6 +102,9 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(report.cost?.totalUsd).toBeGreaterThan(0);
     expect(report.generatedBy).toMatch(/^amazon-bedrock /);
     expect(report.cost?.lines.map((l) => l.service)).toEqual(expect.arrayContaining(['rekognition', 'transcribe', 'bedrock']));
+    // Rekognition Video moderates the whole video: the picture is covered, so no picture gap.
+    expect(report.moderation.coverage.picture).toMatchObject({ start: 0, end: expect.any(Number) });
+    expect(report.moderation.coverage.gaps.filter((gap) => /picture/.test(gap))).toEqual([]);
     expect(fake.counters.converse.calls).toBe(1);
     const record = await records.get(mediaId);
     expect(record).toMatchObject({ status: 'COMPLETED', cost: { totalUsd: report.cost?.totalUsd } });
