@@ -5,15 +5,19 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { ForbiddenError, UnauthenticatedError, type Caller } from '../auth/caller';
 import type { StarterConfig } from '../starter/config';
+import type { MediaRecords } from '../storage/media-records';
+import type { ObjectStore } from '../storage/object-store';
 import type { UploadSessions } from '../storage/upload-sessions';
 import type { UploadUrls } from '../storage/upload-urls';
 import type { ApiEnv } from './api-env';
 import { authenticate } from './authenticate';
 import type { ApiConfig } from './config';
 import { renderDocsPage } from './docs-page';
+import { MediaService } from './media-service';
 import { problemType, ProblemError, type Problem } from './problem';
 import { TenantRateLimiter } from './rate-limiter';
 import { requestContext } from './request-context';
+import { registerMediaRoutes } from './routes/media-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 import { UploadService } from './upload-service';
 
@@ -25,6 +29,9 @@ export interface ApiDeps {
   temporal: Client;
   sessions: UploadSessions;
   urls: UploadUrls;
+  records: MediaRecords;
+  /** Reads reports and signs artefact links. */
+  store: ObjectStore;
   logger: Logger;
   /** The clock for session expiry (tests move it). */
   now?: () => Date;
@@ -55,6 +62,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   const uploads = new UploadService({ ...deps, now: deps.now ?? (() => new Date()) });
   registerUploadRoutes(app, uploads);
+  registerMediaRoutes(app, new MediaService(deps));
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as Parameters<typeof renderDocsPage>[0])));

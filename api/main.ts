@@ -6,6 +6,8 @@ import { createJwtVerifier } from '../auth/jwt-verifier';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { loadTemporalSettings } from '../common/temporal-connection';
 import { loadStarterConfig } from '../starter/config';
+import { MediaRecords } from '../storage/media-records';
+import { ObjectStore } from '../storage/object-store';
 import { UploadSessions } from '../storage/upload-sessions';
 import { UploadUrls } from '../storage/upload-urls';
 // The one place the s3rver/dynalite client quirks live; shared with the CLI in the same way.
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     temporal: new Client({ connection, namespace, dataConverter }),
     sessions: new UploadSessions(clients.doc, config.tables.uploads),
     urls: new UploadUrls(clients.s3),
+    records: new MediaRecords(clients.doc, config.tables),
+    store: new ObjectStore(clients.s3, config.bucket),
     logger,
   });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {

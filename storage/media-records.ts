@@ -158,6 +158,28 @@ export class MediaRecords {
     return result.Item;
   }
 
+  /**
+   * One page of a tenant's records, newest first, optionally in one status, and the opaque
+   * cursor of the next page (absent on the last). A cursor is only ever read back for the
+   * tenant it was issued to: one naming another tenant, or not ours at all, is refused.
+   */
+  async pageByTenant(tenant: string, options: { status?: MediaStatus; limit: number; cursor?: string }): Promise<{ items: Record<string, unknown>[]; cursor?: string }> {
+    const byStatus = options.status !== undefined;
+    const start = options.cursor === undefined ? undefined : decodeCursor(options.cursor, tenant);
+    const { Items, LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.records,
+        IndexName: byStatus ? 'byTenantStatus' : 'byTenantUpdatedAt',
+        KeyConditionExpression: byStatus ? 'tenant = :tenant AND begins_with(statusUpdatedAt, :prefix)' : 'tenant = :tenant',
+        ExpressionAttributeValues: { ':tenant': tenant, ...(byStatus ? { ':prefix': `${options.status}#` } : {}) },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    return { items: Items ?? [], ...(LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') } : {}) };
+  }
+
   /** A tenant's records, newest first, optionally in one status (the tenant indexes). */
   async listByTenant(tenant: string, options: { status?: MediaStatus; limit?: number } = {}): Promise<Record<string, unknown>[]> {
     const byStatus = options.status !== undefined;
@@ -173,4 +195,23 @@ export class MediaRecords {
     );
     return Items ?? [];
   }
+}
+
+/** A cursor that is not one this store issued for this tenant. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** The index keys a cursor carries: strings only, and the tenant's own. */
+function decodeCursor(cursor: string, tenant: string): Record<string, string> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (err) {
+    throw new InvalidCursorError('the cursor is not one this API issued', { cause: err });
+  }
+  const valid =
+    typeof key === 'object' && key !== null && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string') && (key as Record<string, string>)['tenant'] === tenant;
+  if (!valid) throw new InvalidCursorError('the cursor is not one this API issued');
+  return key as Record<string, string>;
 }

@@ -24,7 +24,15 @@ describe('API app', () => {
     // Assert
     expect(response.status).toBe(200);
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/uploads', '/v1/uploads/{uploadId}/complete']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/media',
+      '/v1/media/{mediaId}',
+      '/v1/media/{mediaId}/artefacts',
+      '/v1/media/{mediaId}/report',
+      '/v1/media/{mediaId}/report.html',
+      '/v1/uploads',
+      '/v1/uploads/{uploadId}/complete',
+    ]);
     expect(doc.paths['/v1/uploads']).toHaveProperty('post');
     expect(doc.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
   });

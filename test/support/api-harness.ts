@@ -7,6 +7,8 @@ import type { Role } from '../../auth/caller';
 import { createJwtVerifier } from '../../auth/jwt-verifier';
 import { startDevIssuer, DEV_TOKEN_CLAIMS, type DevIssuer } from '../../local/dev-issuer';
 import { loadStarterConfig, type StarterConfig } from '../../starter/config';
+import { MediaRecords } from '../../storage/media-records';
+import { ObjectStore } from '../../storage/object-store';
 import { UploadSessions } from '../../storage/upload-sessions';
 import { UploadUrls } from '../../storage/upload-urls';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
@@ -58,6 +60,8 @@ export async function startApiHarness(options: { temporal: Client; taskQueue: st
     temporal: options.temporal,
     sessions: new UploadSessions(clients.doc, config.tables.uploads),
     urls: new UploadUrls(clients.s3),
+    records: new MediaRecords(clients.doc, config.tables),
+    store: new ObjectStore(clients.s3, config.bucket),
     logger: pino({ level: 'info' }, sink),
     now: () => new Date(Date.now() + offsetMs),
   });

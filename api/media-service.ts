@@ -1,0 +1,124 @@
+import type { Client } from '@temporalio/client';
+import type { Caller } from '../auth/caller';
+import { parseS3Uri } from '../common/s3-uri';
+import type { AnalysisOutcome, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
+import { InvalidCursorError, type MediaRecords } from '../storage/media-records';
+import type { ObjectStore } from '../storage/object-store';
+import { progressQuery } from '../workflows/messages';
+import { notFound, ProblemError } from './problem';
+
+/** How long an artefact link lives: long enough to open it, short enough not to be shared around. */
+export const ARTEFACT_LINK_SECONDS = 300;
+
+const TERMINAL = new Set<string>(['COMPLETED', 'REJECTED', 'FAILED']);
+
+export interface MediaSummary {
+  mediaId: string;
+  status: MediaStatus;
+  fileName: string;
+  updatedAt: string;
+  flagged?: boolean;
+}
+
+export interface Artefact {
+  name: string;
+  url: string;
+}
+
+/** Thumbnails output as the thumbnails analysis writes it (only the refs are read here). */
+interface ThumbnailsManifest {
+  poster?: { ref: string };
+  keyframes?: { time: number; ref: string }[];
+}
+
+/**
+ * The tenant's media as the API shows it. Every read starts from the record and checks its
+ * tenant: another tenant's media is answered exactly as media that does not exist.
+ */
+export class MediaService {
+  constructor(
+    private readonly deps: { records: MediaRecords; store: ObjectStore; temporal: Client },
+  ) {}
+
+  async list(caller: Caller, options: { status?: MediaStatus; limit: number; cursor?: string }): Promise<{ items: MediaSummary[]; nextCursor?: string }> {
+    let page: Awaited<ReturnType<MediaRecords['pageByTenant']>>;
+    try {
+      page = await this.deps.records.pageByTenant(caller.tenant, options);
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', err.message, { cause: err });
+      throw err;
+    }
+    return { items: page.items.map(summaryOf), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+  }
+
+  /** The tenant's record, or 404. */
+  async record(caller: Caller, mediaId: string): Promise<Record<string, unknown>> {
+    const record = await this.deps.records.get(mediaId);
+    if (!record || record['tenant'] !== caller.tenant) throw notFound('media');
+    return record;
+  }
+
+  /** Record plus, while the run is not finished, the workflow's live `progress` answer. */
+  async detail(caller: Caller, mediaId: string): Promise<{ record: Record<string, unknown>; progress?: Progress }> {
+    const record = await this.record(caller, mediaId);
+    if (TERMINAL.has(String(record['status'])) || typeof record['workflowId'] !== 'string') return { record };
+    try {
+      const progress = await this.deps.temporal.workflow.getHandle(record['workflowId']).query(progressQuery);
+      return { record, progress };
+    } catch {
+      // The run may have just closed, or no worker is up to answer: the record still stands.
+      return { record };
+    }
+  }
+
+  async reportJson(caller: Caller, mediaId: string): Promise<unknown> {
+    return this.deps.store.getJson(this.reportOf(await this.record(caller, mediaId)).jsonRef);
+  }
+
+  async reportHtml(caller: Caller, mediaId: string): Promise<string> {
+    return (await this.deps.store.getBytes(this.reportOf(await this.record(caller, mediaId)).htmlRef)).toString('utf8');
+  }
+
+  /** Short-lived GET links to what the record references: outputs, spine, report, thumbnails. */
+  async artefacts(caller: Caller, mediaId: string): Promise<{ expiresInSeconds: number; artefacts: Artefact[] }> {
+    const record = await this.record(caller, mediaId);
+    const refs: { name: string; ref: string }[] = [];
+    const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as AnalysisOutcome[]) : [];
+    for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref });
+    const spine = record['spine'] as SpineSummary | undefined;
+    if (spine?.ref) refs.push({ name: 'spine', ref: spine.ref });
+    const report = record['report'] as ReportSummary | undefined;
+    if (report) refs.push({ name: 'report.json', ref: report.jsonRef }, { name: 'report.html', ref: report.htmlRef });
+    const thumbnails = outcomes.find((o) => o.kind === 'thumbnails' && o.status === 'succeeded' && o.ref);
+    if (thumbnails?.ref) {
+      const manifest = await this.deps.store.getJson<ThumbnailsManifest>(thumbnails.ref);
+      if (manifest.poster) refs.push({ name: 'thumbnails/poster', ref: manifest.poster.ref });
+      (manifest.keyframes ?? []).forEach((k, i) => refs.push({ name: `thumbnails/keyframe-${i + 1}`, ref: k.ref }));
+    }
+    const artefacts = await Promise.all(
+      refs.map(async ({ name, ref }) => {
+        const { bucket, key } = parseS3Uri(ref);
+        return { name, url: await this.deps.store.presignGet(bucket, key, undefined, ARTEFACT_LINK_SECONDS) };
+      }),
+    );
+    return { expiresInSeconds: ARTEFACT_LINK_SECONDS, artefacts };
+  }
+
+  private reportOf(record: Record<string, unknown>): ReportSummary {
+    const report = record['report'] as ReportSummary | undefined;
+    if (!report) throw new ProblemError(409, 'no-report', 'No report yet', `the media is ${String(record['status'])} and has no report`);
+    return report;
+  }
+}
+
+function summaryOf(item: Record<string, unknown>): MediaSummary {
+  const source = item['source'] as { key?: string } | undefined;
+  return {
+    mediaId: String(item['mediaId']),
+    status: item['status'] as MediaStatus,
+    fileName: source?.key?.split('/').pop() ?? '',
+    // The status index projects `statusUpdatedAt` (`<status>#<time>`), not `updatedAt`.
+    updatedAt: typeof item['updatedAt'] === 'string' ? item['updatedAt'] : typeof item['statusUpdatedAt'] === 'string' ? (item['statusUpdatedAt'].split('#')[1] ?? '') : '',
+    ...(typeof item['flagged'] === 'boolean' ? { flagged: item['flagged'] } : {}),
+  };
+}

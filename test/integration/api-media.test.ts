@@ -1,0 +1,139 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { makeVideoClip } from '../support/media-fixtures';
+import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
+
+/**
+ * Media reads against one clip uploaded and analysed through the API, and the isolation
+ * matrix: every route of the OpenAPI document walked with another tenant's token.
+ */
+describe('API media routes and tenant isolation', () => {
+  let bundle: WorkflowBundle;
+  let worker: TestWorker;
+  let api: ApiHarness;
+  let viewer: string;
+  let stranger: string;
+  let mediaId: string;
+  let pendingUploadId: string;
+
+  async function uploadThroughApi(token: string, bytes: Buffer, fileName: string): Promise<{ mediaId: string; workflowId: string }> {
+    const init = (await (await api.call('/v1/uploads', { token, json: { fileName, sizeBytes: bytes.length, contentType: 'video/mp4' } })).json()) as { uploadId: string; upload: { url: string } };
+    await fetch(init.upload.url, { method: 'PUT', body: new Uint8Array(bytes) });
+    return (await (await api.call(`/v1/uploads/${init.uploadId}/complete`, { token, method: 'POST' })).json()) as { mediaId: string; workflowId: string };
+  }
+
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    worker = await startTestWorker(bundle);
+    api = await startApiHarness({ temporal: worker.client, taskQueue: worker.taskQueue });
+    const clip = await readFile(await makeVideoClip(await mkdtemp(join(tmpdir(), 'reelscope-api-media-'))));
+    const uploader = await api.token('initech', ['uploader']);
+    viewer = await api.token('initech', ['viewer']);
+    stranger = await api.token('hooli', ['viewer', 'uploader', 'reviewer']);
+    const media = await uploadThroughApi(uploader, clip, 'walkthrough.mp4');
+    await worker.client.workflow.getHandle(media.workflowId).result();
+    mediaId = media.mediaId;
+    const pending = (await (await api.call('/v1/uploads', { token: uploader, json: { fileName: 'pending.mp4', sizeBytes: 10, contentType: 'video/mp4' } })).json()) as { uploadId: string };
+    pendingUploadId = pending.uploadId;
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+  });
+
+  it('shows the completed media in its detail, with outcomes and the report verdict', async () => {
+    // Act
+    const response = await api.call(`/v1/media/${mediaId}`, { token: viewer });
+    const detail = (await response.json()) as Record<string, unknown>;
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(detail).toMatchObject({ mediaId, status: 'COMPLETED', fileName: expect.stringMatching(/-walkthrough\.mp4$/), report: { verdict: expect.any(String) } });
+    expect(detail['outcomes']).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'thumbnails', status: 'succeeded' })]));
+    expect(detail).not.toHaveProperty('progress');
+  });
+
+  it('lists the tenant media, filtered by status, a page at a time', async () => {
+    // Act
+    const all = (await (await api.call('/v1/media?limit=1', { token: viewer })).json()) as { items: { mediaId: string }[]; nextCursor?: string };
+    const completed = (await (await api.call('/v1/media?status=COMPLETED', { token: viewer })).json()) as { items: { mediaId: string }[] };
+    const failed = (await (await api.call('/v1/media?status=FAILED', { token: viewer })).json()) as { items: unknown[] };
+    const next = all.nextCursor ? ((await (await api.call(`/v1/media?limit=1&cursor=${all.nextCursor}`, { token: viewer })).json()) as { items: unknown[] }) : { items: [] };
+
+    // Assert
+    expect(all.items.map((i) => i.mediaId)).toEqual([mediaId]);
+    expect(completed.items.map((i) => i.mediaId)).toEqual([mediaId]);
+    expect(failed.items).toEqual([]);
+    // One media only: a page after the first (when the store offers one) holds nothing more.
+    expect(next.items).toEqual([]);
+  });
+
+  it('refuses a cursor that names another tenant, and one that is not a cursor', async () => {
+    // Arrange
+    const forged = Buffer.from(JSON.stringify({ tenant: 'hooli', mediaId: 'x', updatedAt: 'y' })).toString('base64url');
+
+    // Act
+    const forgedResponse = await api.call(`/v1/media?cursor=${forged}`, { token: viewer });
+    const garbage = await api.call('/v1/media?cursor=not-json', { token: viewer });
+
+    // Assert
+    expect(forgedResponse.status).toBe(400);
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toMatchObject({ type: 'urn:reelscope:problem:invalid-cursor' });
+  });
+
+  it('serves the report as JSON and as HTML under a policy that runs no script', async () => {
+    // Act
+    const json = await api.call(`/v1/media/${mediaId}/report`, { token: viewer });
+    const html = await api.call(`/v1/media/${mediaId}/report.html`, { token: viewer });
+
+    // Assert
+    expect(json.status).toBe(200);
+    expect(await json.json()).toHaveProperty('summary');
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await html.text()).toMatch(/^<!doctype html>/i);
+  });
+
+  it('links the artefacts with short-lived presigned URLs that work', async () => {
+    // Act
+    const response = await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer });
+    const body = (await response.json()) as { expiresInSeconds: number; artefacts: { name: string; url: string }[] };
+    const poster = body.artefacts.find((a) => a.name === 'thumbnails/poster');
+    const fetched = await fetch(poster?.url ?? '');
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(body.expiresInSeconds).toBeLessThanOrEqual(300);
+    expect(body.artefacts.map((a) => a.name)).toEqual(expect.arrayContaining(['transcript', 'spine', 'report.json', 'report.html', 'thumbnails/poster']));
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it("walks every route with another tenant's token: 404 everywhere, an empty list", async () => {
+    // Arrange: every operation of the served document, with this tenant's ids filled in.
+    const doc = (await (await api.call('/openapi.json', {})).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
+    const concrete = (path: string) => path.replace('{mediaId}', mediaId).replace('{uploadId}', pendingUploadId);
+
+    // Act
+    const answers = await Promise.all(
+      operations.map(async ({ method, path }) => {
+        const response = await api.call(concrete(path), { token: stranger, method, ...(method === 'POST' ? { json: {} } : {}) });
+        return { method, path, status: response.status, body: (await response.json()) as Record<string, unknown> };
+      }),
+    );
+
+    // Assert
+    expect(operations.length).toBeGreaterThanOrEqual(7);
+    for (const answer of answers) {
+      if (answer.method === 'GET' && answer.path === '/v1/media') expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+      // Init writes only into the caller's own tenant: the empty body is refused by its schema.
+      else if (answer.method === 'POST' && answer.path === '/v1/uploads') expect(answer.status).toBe(400);
+      else expect({ ...answer, body: answer.body['type'] }).toEqual({ ...answer, status: 404, body: 'urn:reelscope:problem:not-found' });
+    }
+  });
+});
