@@ -60,6 +60,8 @@ type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'per
  * outcome; runs that started before this patch let the persist error fail them unrecorded.
  */
 const RECORD_UNPERSISTED_REJECTION = 'record-unpersisted-rejection';
+/** A stage write the store would not take is logged and the run goes on; before, the run failed. */
+const BEST_EFFORT_STAGE_WRITES = 'best-effort-stage-writes';
 
 /**
  * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
@@ -103,8 +105,11 @@ async function failRecorded(pipeline: MediaPipeline, failure: FailureInfo, err: 
 class MediaPipeline {
   private step: Step = 'probe';
   private outcomes: AnalysisOutcome[] = [];
-  /** Orders this run's record writes after those of earlier runs of the same media. */
-  private readonly runStartedAt = workflowInfo().startTime.getTime();
+  /**
+   * Orders this run's record writes after those of earlier runs of the same media: this run's
+   * own start, not the chain's, so a reset or a retried run is newer than the run it replaces.
+   */
+  private readonly runStartedAt = workflowInfo().runStartTime.getTime();
 
   constructor(
     private readonly input: AnalyzeMediaInput,
@@ -269,7 +274,9 @@ class MediaPipeline {
     try {
       await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt });
     } catch (err) {
-      if (isCancellation(err)) throw err;
+      // Runs from before best-effort stage writes failed here (recording the failure): replay
+      // them that way, or their histories would diverge at the first failed stage write.
+      if (isCancellation(err) || !patched(BEST_EFFORT_STAGE_WRITES)) throw err;
       log.warn('stage not recorded; the run goes on', { mediaId, stage, ...failureCause(err) });
     }
   }
