@@ -69,13 +69,14 @@ export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> 
   try {
     return await body();
   } catch (err) {
-    throw redacted(toActivityFailure(err));
+    throw redacted(toActivityFailure(err), err);
   }
 }
 
-function redacted(failure: unknown): unknown {
-  // Cancellation and async completion must reach the SDK as they are.
-  if (failure instanceof CancelledFailure || failure instanceof CompleteAsyncError) return failure;
+function redacted(failure: unknown, original: unknown): unknown {
+  // Cancellation (the SDK's, or the abort of a call it cancelled) and async completion must
+  // reach the SDK as they are: it reports an attempt cancelled only when it sees one of these.
+  if (failure instanceof CancelledFailure || failure instanceof CompleteAsyncError || (failure instanceof Error && failure.name === 'AbortError')) return failure;
   const clean =
     failure instanceof ApplicationFailure
       ? ApplicationFailure.create({
@@ -90,8 +91,10 @@ function redacted(failure: unknown): unknown {
           message: redactSecrets(failure instanceof Error ? failure.message : String(failure)),
           nonRetryable: false,
         });
-  // The stack names the worker's files: keep the frames (function, line), not the paths.
-  if (clean.stack) clean.stack = redactSecrets(clean.stack);
+  // The stack of what was thrown, where it happened: its frames (function, line) kept, the
+  // worker's paths and anything its first line quotes redacted.
+  const stack = original instanceof Error && original.stack ? original.stack : clean.stack;
+  if (stack) clean.stack = redactSecrets(stack);
   return clean;
 }
 

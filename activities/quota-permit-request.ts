@@ -4,6 +4,7 @@ import { QUOTA_WORKFLOW_TYPE } from '../common/constants';
 import type { JobQuota } from '../common/types';
 import type { jobQuotaWorkflow } from '../workflows/quota-semaphore';
 import { acquirePermitSignal, quotaWorkflowId, type PermitRequest } from '../workflows/quota-messages';
+import { withFailureMapping } from './failures';
 
 export interface QuotaDeps {
   client: Client;
@@ -27,6 +28,10 @@ export interface QuotaPermitRequest {
 export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
   /** Returns the semaphore's workflow id, where the permit is to be released. */
   return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
+    return withFailureMapping(() => askForPermit(request));
+  };
+
+  async function askForPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
     if (!quota) {
       throw ApplicationFailure.create({ type: 'InvalidConfiguration', message: 'this worker has no Temporal client for job quotas', nonRetryable: true });
     }
@@ -42,5 +47,5 @@ export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
       staticSummary: `${request.quota} job quota (${limit} concurrent)`,
     });
     return { semaphoreId };
-  };
+  }
 }

@@ -1,6 +1,7 @@
 import { resultsPrefix } from '../common/s3-uri';
 import type { AnalysisOutcome, MediaFacts, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
+import { withFailureMapping } from './failures';
 import type { BranchOutputs } from '../spine/branch-outputs';
 import { buildSpine } from '../spine/build-spine';
 
@@ -14,6 +15,10 @@ export interface ReduceInput {
 /** Reduce: reads every succeeded branch output and writes the spine next to them. */
 export function createReduceActivity({ store, settings }: ActivityDeps) {
   return async function reduceSpine({ mediaId, tenant, media, outcomes }: ReduceInput): Promise<SpineSummary> {
+    return withFailureMapping(() => reduce(mediaId, tenant, media, outcomes));
+  };
+
+  async function reduce(mediaId: string, tenant: string, media: MediaFacts, outcomes: AnalysisOutcome[]): Promise<SpineSummary> {
     const outputs: BranchOutputs = {};
     await Promise.all(
       outcomes
@@ -29,5 +34,5 @@ export function createReduceActivity({ store, settings }: ActivityDeps) {
     });
     const ref = await store.putJson(`${resultsPrefix(tenant, mediaId)}spine.json`, spine);
     return { ref, segments: spine.segments.length, flagged: spine.moderation.flagged, maxModerationScore: spine.moderation.maxScore };
-  };
+  }
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { FfprobeData } from 'fluent-ffmpeg';
+import { redactSecrets } from '../common/redact-secrets';
 import { inputPolicyOptions } from './input-policy';
 
 export class FfprobeError extends Error {
@@ -64,8 +65,8 @@ function runFfprobe(input: string, withTags: boolean, signal?: AbortSignal): Pro
 
 function firstLine(message: string): string {
   // Presigned URLs carry credentials and are long: keep them out of reasons and logs.
-  const lines = message
-    .replace(/https?:\/\/\S+?: /g, '')
+  const lines = redactSecrets(message)
+    .replace(/<media URL>:? ?/g, '')
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);

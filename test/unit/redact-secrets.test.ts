@@ -22,6 +22,7 @@ describe('redactSecrets', () => {
 
 describe('withFailureMapping', () => {
   const failureOf = async (err: Error): Promise<ApplicationFailure> => {
+    // The failure's stack must be the thrower's, not the mapping's.
     const thrown = await withFailureMapping(() => Promise.reject(err)).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(ApplicationFailure);
     return thrown as ApplicationFailure;
@@ -32,9 +33,14 @@ describe('withFailureMapping', () => {
     expect(plain).toMatchObject({ type: 'Error', nonRetryable: false, message: 'read failed: <media URL> at <local path>' });
     expect(plain.cause).toBeUndefined();
     expect(JSON.stringify({ message: plain.message, stack: plain.stack })).not.toMatch(/X-Amz|amazonaws|\/tmp\//);
-    // Stack frames keep function and line, not the worker's install path.
-    expect(plain.stack).toMatch(/at \w+/);
+    // The thrower's own frames (this test's), with function and line, not the install path.
+    expect(plain.stack).toMatch(/at .*<local path>:\d+:\d+/);
+    expect(plain.stack).not.toMatch(/at redacted|at ApplicationFailure\.create/);
     expect(plain.stack).not.toContain(resolve(__dirname, '..', '..'));
+
+    const aborted = await withFailureMapping(() => Promise.reject(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))).catch((e: unknown) => e);
+    expect(aborted).not.toBeInstanceOf(ApplicationFailure);
+    expect(aborted).toMatchObject({ name: 'AbortError' });
 
     const rejection = await failureOf(new FfprobeError('Format not on whitelist', `[hls @ 0x1] Format not on whitelist 'mov'\n${PRESIGNED}: Invalid argument`));
     expect(rejection).toMatchObject({ type: 'UnsupportedFormat', nonRetryable: true });
