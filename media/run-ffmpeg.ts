@@ -54,13 +54,16 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
 
 /** Runs ffmpeg writing to its stdout; the caller consumes the stream (raw frames). */
 export function streamFfmpeg(job: Omit<FfmpegJob, 'output'>): { stdout: Readable; done: Promise<void> } {
-  const { command, failure } = build(job);
+  const reader: { stdout?: Readable } = {};
+  // Output the reader has not taken yet means ffmpeg waits on us (a slow upload), not on its source.
+  const { command, failure } = build(job, () => (reader.stdout?.readableLength ?? 0) > 0);
   let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   command
     .on('end', () => settle?.resolve())
     .on('error', (err: Error, _stdout: string | null, stderr: string | null) => settle?.reject(failure(err, stderr)));
   const stdout = command.pipe() as Readable;
+  reader.stdout = stdout;
   return { stdout, done };
 }
 
@@ -68,7 +71,10 @@ export class FfmpegStalledError extends Error {
   override readonly name = 'FfmpegStalledError';
 }
 
-function build(job: Omit<FfmpegJob, 'output'>): { command: ffmpeg.FfmpegCommand; failure: (err: Error, stderr: string | null) => Error } {
+function build(
+  job: Omit<FfmpegJob, 'output'>,
+  waitingOnReader: () => boolean = () => false,
+): { command: ffmpeg.FfmpegCommand; failure: (err: Error, stderr: string | null) => Error } {
   const command = ffmpeg(job.input)
     .inputOptions(['-hide_banner', '-nostdin', ...inputPolicyOptions(job.input), ...(job.inputOptions ?? [])])
     .outputOptions(job.outputOptions);
@@ -76,6 +82,7 @@ function build(job: Omit<FfmpegJob, 'output'>): { command: ffmpeg.FfmpegCommand;
   let lastOutput = Date.now();
   let stalled = false;
   const watchdog = setInterval(() => {
+    if (waitingOnReader()) lastOutput = Date.now();
     if (Date.now() - lastOutput < stallMs) return;
     stalled = true;
     command.kill('SIGKILL');

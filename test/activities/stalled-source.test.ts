@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ffprobe } from '../../media/ffprobe';
-import { FfmpegStalledError, runFfmpeg } from '../../media/run-ffmpeg';
+import { FfmpegStalledError, runFfmpeg, streamFfmpeg } from '../../media/run-ffmpeg';
 import { makeVideoClip } from '../support/media-fixtures';
 
 /**
@@ -16,11 +16,13 @@ import { makeVideoClip } from '../support/media-fixtures';
 describe('a stalled source', () => {
   let server: Server;
   let base: string;
+  let clipPath: string;
   const held: ServerResponse[] = [];
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reelscope-stall-'));
-    const clip = await readFile(await makeVideoClip(dir, { seconds: 20, faststart: true }));
+    clipPath = await makeVideoClip(dir, { seconds: 20, faststart: true });
+    const clip = await readFile(clipPath);
     server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(clip.length), 'accept-ranges': 'none' });
       // A third of the file (headers and index, faststart), then nothing: a stall mid-file.
@@ -42,6 +44,20 @@ describe('a stalled source', () => {
 
     await expect(run).rejects.toBeInstanceOf(FfmpegStalledError);
     await expect(run).rejects.toThrow(/read nothing from its source for 3 s/);
+  });
+
+  it('does not take a reader that is slow to take frames for a stalled source', async () => {
+    // Arrange: raw frames fill the pipe at once, and nobody reads them for twice the stall window
+    const { stdout, done } = streamFfmpeg({ input: clipPath, outputOptions: ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-an'], stallSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 2_500));
+
+    // Act
+    let bytes = 0;
+    for await (const chunk of stdout) bytes += (chunk as Buffer).length;
+
+    // Assert
+    await expect(done).resolves.toBeUndefined();
+    expect(bytes).toBe(20 * 25 * 320 * 180 * 3);
   });
 
   it('kills ffprobe when its activity is cancelled, leaving no process behind', async () => {
