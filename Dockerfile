@@ -30,6 +30,7 @@ COPY cost ./cost
 COPY notifications ./notifications
 COPY auth ./auth
 COPY api ./api
+COPY operations ./operations
 COPY worker ./worker
 COPY starter ./starter
 COPY cli ./cli

@@ -12,7 +12,7 @@ const nodeOnlyInWorkflows = {
     {
       group: [
         ...['activities', 'backends', 'media', 'spine', 'report', 'storage', 'cost', 'notifications'].flatMap((dir) => [`../${dir}/*`, `../${dir}/**`]),
-        '../local/*', '../worker/*', '../starter/*', '../codec/*', '../auth/*', '../api/*', '../common/secrets-manager-reader', '../common/temporal-connection',
+        '../local/*', '../worker/*', '../starter/*', '../codec/*', '../auth/*', '../api/*', '../operations/*', '../common/secrets-manager-reader', '../common/temporal-connection',
       ],
       allowTypeImports: true,
       message: 'Only types may cross from Node-side code into workflows.',
