@@ -13,10 +13,12 @@ import type { ApiEnv } from './api-env';
 import { authenticate } from './authenticate';
 import type { ApiConfig } from './config';
 import { renderDocsPage } from './docs-page';
+import { ControlService } from './control-service';
 import { MediaService } from './media-service';
 import { problemType, ProblemError, type Problem } from './problem';
 import { TenantRateLimiter } from './rate-limiter';
 import { requestContext } from './request-context';
+import { registerControlRoutes } from './routes/control-routes';
 import { registerMediaRoutes } from './routes/media-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 import { UploadService } from './upload-service';
@@ -62,7 +64,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   const uploads = new UploadService({ ...deps, now: deps.now ?? (() => new Date()) });
   registerUploadRoutes(app, uploads);
-  registerMediaRoutes(app, new MediaService(deps));
+  const media = new MediaService(deps);
+  registerMediaRoutes(app, media);
+  registerControlRoutes(app, new ControlService({ media, temporal: deps.temporal, defaultTaskQueue: deps.starter.taskQueue }));
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as Parameters<typeof renderDocsPage>[0])));

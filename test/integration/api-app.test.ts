@@ -28,8 +28,11 @@ describe('API app', () => {
       '/v1/media',
       '/v1/media/{mediaId}',
       '/v1/media/{mediaId}/artefacts',
+      '/v1/media/{mediaId}/cancel',
       '/v1/media/{mediaId}/report',
       '/v1/media/{mediaId}/report.html',
+      '/v1/media/{mediaId}/retry',
+      '/v1/media/{mediaId}/review',
       '/v1/uploads',
       '/v1/uploads/{uploadId}/complete',
     ]);

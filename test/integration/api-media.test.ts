@@ -122,18 +122,78 @@ describe('API media routes and tenant isolation', () => {
     // Act
     const answers = await Promise.all(
       operations.map(async ({ method, path }) => {
-        const response = await api.call(concrete(path), { token: stranger, method, ...(method === 'POST' ? { json: {} } : {}) });
+        // Valid bodies, so each answer is the tenant check's and not the schema's.
+        const json = path.endsWith('/review') ? { decision: 'approve' } : method === 'POST' ? {} : undefined;
+        const response = await api.call(concrete(path), { token: stranger, method, ...(json ? { json } : {}) });
         return { method, path, status: response.status, body: (await response.json()) as Record<string, unknown> };
       }),
     );
 
     // Assert
-    expect(operations.length).toBeGreaterThanOrEqual(7);
+    expect(operations.length).toBeGreaterThanOrEqual(10);
     for (const answer of answers) {
       if (answer.method === 'GET' && answer.path === '/v1/media') expect(answer).toMatchObject({ status: 200, body: { items: [] } });
       // Init writes only into the caller's own tenant: the empty body is refused by its schema.
       else if (answer.method === 'POST' && answer.path === '/v1/uploads') expect(answer.status).toBe(400);
       else expect({ ...answer, body: answer.body['type'] }).toEqual({ ...answer, status: 404, body: 'urn:reelscope:problem:not-found' });
     }
+  });
+
+  it('refuses a review by a caller without the reviewer role 403, and one naming its own reviewer 400', async () => {
+    // Arrange
+    const reviewer = await api.token('initech', ['reviewer']);
+
+    // Act
+    const byViewer = await api.call(`/v1/media/${mediaId}/review`, { token: viewer, json: { decision: 'approve' } });
+    const naming = await api.call(`/v1/media/${mediaId}/review`, { token: reviewer, json: { decision: 'approve', reviewer: 'someone-else' } });
+
+    // Assert
+    expect(byViewer.status).toBe(403);
+    expect(naming.status).toBe(400);
+  });
+
+  it('answers a review of a media that is not awaiting one 409, and a rejection without a reason 422', async () => {
+    // Arrange
+    const reviewer = await api.token('initech', ['reviewer']);
+
+    // Act
+    const approve = await api.call(`/v1/media/${mediaId}/review`, { token: reviewer, json: { decision: 'approve' } });
+    const reject = await api.call(`/v1/media/${mediaId}/review`, { token: reviewer, json: { decision: 'reject' } });
+
+    // Assert
+    expect(approve.status).toBe(409);
+    expect(await approve.json()).toMatchObject({ type: 'urn:reelscope:problem:not-awaiting-review' });
+    expect(reject.status).toBe(422);
+    expect(await reject.json()).toMatchObject({ type: 'urn:reelscope:problem:invalid-review', detail: expect.stringContaining('a rejection needs a reason') });
+  });
+
+  it('answers cancel of a finished media 409', async () => {
+    // Arrange
+    const uploader = await api.token('initech', ['uploader']);
+
+    // Act
+    const response = await api.call(`/v1/media/${mediaId}/cancel`, { token: uploader, method: 'POST' });
+
+    // Assert
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ type: 'urn:reelscope:problem:not-running' });
+  });
+
+  // Last: it starts a new run of the media the other tests read.
+  it('retries a completed media only with force, as a new run of the same workflow', async () => {
+    // Arrange
+    const uploader = await api.token('initech', ['uploader']);
+
+    // Act
+    const plain = await api.call(`/v1/media/${mediaId}/retry`, { token: uploader, method: 'POST' });
+    const forced = await api.call(`/v1/media/${mediaId}/retry`, { token: uploader, json: { force: true } });
+    const run = (await forced.json()) as { workflowId: string; runId: string };
+
+    // Assert
+    expect(plain.status).toBe(409);
+    expect(await plain.json()).toMatchObject({ type: 'urn:reelscope:problem:not-retryable', detail: expect.stringContaining('"force": true') });
+    expect(forced.status).toBe(202);
+    expect(run.workflowId).toBe(`media-${mediaId}`);
+    await worker.client.workflow.getHandle(run.workflowId, run.runId).result();
   });
 });

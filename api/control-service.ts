@@ -1,0 +1,58 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Caller } from '../auth/caller';
+import type { ReviewDecision } from '../common/review';
+import { cancelMedia, NotCancellableError } from '../operations/cancel-media';
+import { NotRetryableError, retryMedia } from '../operations/retry-media';
+import { InvalidReviewError, reviewMedia, ReviewRefusedError } from '../operations/review-media';
+import type { MediaService } from './media-service';
+import { ProblemError } from './problem';
+
+/**
+ * Review, retry and cancel through the operations the CLI uses, each after the media is found
+ * in the caller's tenant (so another tenant's media is 404 here too).
+ */
+export class ControlService {
+  constructor(private readonly deps: { media: MediaService; temporal: Client; defaultTaskQueue: string }) {}
+
+  /** The reviewer is the token's subject: the body cannot name anyone. */
+  async review(caller: Caller, mediaId: string, decision: { decision: 'approve' | 'reject'; reason?: string }): Promise<ReviewDecision> {
+    await this.deps.media.record(caller, mediaId);
+    try {
+      return await reviewMedia(this.deps.temporal, mediaId, { ...decision, reviewer: caller.subject });
+    } catch (err) {
+      if (err instanceof InvalidReviewError) throw new ProblemError(422, 'invalid-review', 'Invalid review', err.message, { cause: err });
+      // An update to a closed run is answered "not found" by the server: the record exists, so it is over.
+      if (err instanceof ReviewRefusedError || err instanceof WorkflowNotFoundError) throw new ProblemError(409, 'not-awaiting-review', 'Not awaiting review', `media ${mediaId} is not awaiting review`, { cause: err });
+      throw mapped(err);
+    }
+  }
+
+  async retry(caller: Caller, mediaId: string, force: boolean): Promise<{ workflowId: string; runId?: string }> {
+    await this.deps.media.record(caller, mediaId);
+    try {
+      const outcome = await retryMedia(this.deps.temporal, mediaId, { force, defaultTaskQueue: this.deps.defaultTaskQueue });
+      return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}) };
+    } catch (err) {
+      if (err instanceof NotRetryableError) {
+        const detail = err.status === 'RUNNING' ? `media ${mediaId} is still running` : `media ${mediaId} ended ${err.status}; send {"force": true} to analyse it again`;
+        throw new ProblemError(409, 'not-retryable', 'Not retryable', detail, { cause: err });
+      }
+      throw mapped(err);
+    }
+  }
+
+  async cancel(caller: Caller, mediaId: string): Promise<{ workflowId: string; runId: string }> {
+    await this.deps.media.record(caller, mediaId);
+    try {
+      return await cancelMedia(this.deps.temporal, mediaId);
+    } catch (err) {
+      if (err instanceof NotCancellableError) throw new ProblemError(409, 'not-running', 'Not running', err.message, { cause: err });
+      throw mapped(err);
+    }
+  }
+}
+
+/** A record with no workflow behind it (history deleted by retention) is answered as absent. */
+function mapped(err: unknown): unknown {
+  return err instanceof WorkflowNotFoundError ? new ProblemError(404, 'not-found', 'Not found', 'no media with this id', { cause: err }) : err;
+}
