@@ -16,7 +16,7 @@ const apiEnv = z.object({
   REELSCOPE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   REELSCOPE_AUTH_ISSUER: z.url('the token issuer URL (a Cognito user pool, or the local dev issuer)'),
   REELSCOPE_AUTH_JWKS_URL: z.url().optional(),
-  REELSCOPE_AUTH_CLIENT_ID: z.string().min(1, 'the app client id tokens must be issued to'),
+  REELSCOPE_AUTH_CLIENT_ID: z.string({ error: 'the app client id tokens must be issued to' }).min(1, 'the app client id tokens must be issued to'),
   REELSCOPE_AUTH_TENANT_CLAIM: z.string().min(1).default('custom:tenant'),
   REELSCOPE_AUTH_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
   REELSCOPE_BUCKET: z.string().min(3).default('reelscope-media'),
