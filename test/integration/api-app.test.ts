@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { loadApiConfig } from '../../api/config';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -150,6 +152,32 @@ describe('API app', () => {
       expect(other.status).toBe(403);
     } finally {
       await limited.stop();
+    }
+  });
+});
+
+describe('API served by @hono/node-server, as api/main.ts serves it', () => {
+  it('answers over a real socket: the document, and 401 without a token', async () => {
+    // Arrange
+    const connection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] });
+    const api = await startApiHarness({ temporal: new Client({ connection }), taskQueue: 'api-app-test-unused' });
+    const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    try {
+      // Act
+      const doc = await fetch(`${base}/openapi.json`);
+      const refused = await fetch(`${base}/v1/media`);
+
+      // Assert
+      expect(doc.status).toBe(200);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await api.stop();
+      await connection.close();
     }
   });
 });
