@@ -180,21 +180,12 @@ export class MediaRecords {
     return { items: Items ?? [], ...(LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url') } : {}) };
   }
 
-  /** A tenant's records, newest first, optionally in one status (the tenant indexes). */
+  /** A tenant's records, newest first, optionally in one status (the tenant indexes): the first page. */
   async listByTenant(tenant: string, options: { status?: MediaStatus; limit?: number } = {}): Promise<Record<string, unknown>[]> {
-    const byStatus = options.status !== undefined;
-    const { Items } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.records,
-        IndexName: byStatus ? 'byTenantStatus' : 'byTenantUpdatedAt',
-        KeyConditionExpression: byStatus ? 'tenant = :tenant AND begins_with(statusUpdatedAt, :prefix)' : 'tenant = :tenant',
-        ExpressionAttributeValues: { ':tenant': tenant, ...(byStatus ? { ':prefix': `${options.status}#` } : {}) },
-        ScanIndexForward: false,
-        Limit: options.limit ?? 50,
-      }),
-    );
-    return Items ?? [];
+    const { items } = await this.pageByTenant(tenant, { ...(options.status ? { status: options.status } : {}), limit: options.limit ?? 50 });
+    return items;
   }
+
 }
 
 /** A cursor that is not one this store issued for this tenant. */
