@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commaList, keyValueList, parseEnv } from '../common/env-schema';
+import { keyValueList, parseEnv } from '../common/env-schema';
+import { storeEnvShape } from '../common/store-env';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -19,18 +20,12 @@ const apiEnv = z.object({
   REELSCOPE_AUTH_CLIENT_ID: z.string({ error: 'the app client id tokens must be issued to' }).min(1, 'the app client id tokens must be issued to'),
   REELSCOPE_AUTH_TENANT_CLAIM: z.string().min(1).default('custom:tenant'),
   REELSCOPE_AUTH_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
-  REELSCOPE_BUCKET: z.string().min(3).default('reelscope-media'),
-  REELSCOPE_RECORDS_TABLE: z.string().min(3).default('reelscope-media'),
-  REELSCOPE_FAILURES_TABLE: z.string().min(3).default('reelscope-failures'),
+  // The worker's own store and kind settings, so the API refuses up front what the probe would reject.
+  ...storeEnvShape,
   REELSCOPE_UPLOADS_TABLE: z.string().min(3).default('reelscope-uploads'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  REELSCOPE_S3_ENDPOINT: z.url().optional(),
-  REELSCOPE_DYNAMODB_ENDPOINT: z.url().optional(),
   REELSCOPE_UPLOAD_SESSION_SECONDS: positiveInt.max(MAX_SESSION_SECONDS).default(3600),
   REELSCOPE_MULTIPART_THRESHOLD_BYTES: positiveInt.default(64 * MIB),
   REELSCOPE_MULTIPART_PART_BYTES: positiveInt.min(S3_MIN_PART_BYTES, `at least ${S3_MIN_PART_BYTES} (S3's smallest part)`).default(16 * MIB),
-  // The same variable the worker reads, so the API refuses up front what the probe would reject.
-  REELSCOPE_ACCEPTED_KINDS: commaList.pipe(z.array(z.enum(['video', 'audio', 'image'])).min(1)).default(['video']),
   REELSCOPE_TIER_MAX_BYTES: keyValueList(positiveInt).default({ free: 2 * GIB, standard: 100 * GIB }),
   REELSCOPE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   REELSCOPE_RATE_LIMIT_BURST: positiveInt.default(40),

@@ -9,6 +9,7 @@ import type { JobQuota } from '../common/types';
 import type { AwsClientSettings } from './aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
+import { storeEnvShape } from '../common/store-env';
 
 const fraction = z.coerce.number().min(0).max(1);
 const positiveInt = z.coerce.number().int().positive();
@@ -47,13 +48,7 @@ const priceOverrides = keyValueList(z.coerce.number().nonnegative()).pipe(
 const workerEnv = z.object({
   REELSCOPE_BACKEND: z.enum(['local', 'aws']).default('local'),
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-  REELSCOPE_BUCKET: z.string().min(3).default('reelscope-media'),
-  REELSCOPE_RECORDS_TABLE: z.string().min(3).default('reelscope-media'),
-  REELSCOPE_FAILURES_TABLE: z.string().min(3).default('reelscope-failures'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  REELSCOPE_S3_ENDPOINT: z.url().optional(),
-  REELSCOPE_DYNAMODB_ENDPOINT: z.url().optional(),
-  REELSCOPE_ACCEPTED_KINDS: commaList.pipe(z.array(z.enum(['video', 'audio', 'image'])).min(1)).default(['video']),
+  ...storeEnvShape,
   REELSCOPE_TIER_MAX_SECONDS: keyValueList(z.coerce.number().positive()).default({ free: 600, standard: 14_400 }),
   REELSCOPE_MIN_CONFIDENCE: fraction.default(0.2),
   REELSCOPE_MODERATION_THRESHOLD: fraction.default(0.7),
