@@ -1,16 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
+import { buildApiDeps } from '../../api/api-deps';
 import { createApp } from '../../api/app';
 import { loadApiConfig, type ApiConfig } from '../../api/config';
 import type { Role } from '../../auth/caller';
-import { createJwtVerifier } from '../../auth/jwt-verifier';
 import { startDevIssuer, DEV_TOKEN_CLAIMS, type DevIssuer } from '../../local/dev-issuer';
 import { loadStarterConfig, type StarterConfig } from '../../starter/config';
-import { MediaRecords } from '../../storage/media-records';
-import { ObjectStore } from '../../storage/object-store';
-import { UploadSessions } from '../../storage/upload-sessions';
-import { UploadUrls } from '../../storage/upload-urls';
 import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
 
 export interface ApiHarness {
@@ -53,18 +49,14 @@ export async function startApiHarness(options: { temporal: Client; taskQueue: st
     },
   });
   let offsetMs = 0;
-  const app = createApp({
+  const wired = buildApiDeps({
     config,
     starter,
-    verify: createJwtVerifier(config.auth),
     temporal: options.temporal,
-    sessions: new UploadSessions(clients.doc, config.tables.uploads),
-    urls: new UploadUrls(clients.s3),
-    records: new MediaRecords(clients.doc, config.tables),
-    store: new ObjectStore(clients.s3, config.bucket),
     logger: pino({ level: 'info' }, sink),
     now: () => new Date(Date.now() + offsetMs),
   });
+  const app = createApp(wired.deps);
   return {
     app,
     issuer,
@@ -89,6 +81,7 @@ export async function startApiHarness(options: { temporal: Client; taskQueue: st
       ),
     async stop() {
       await issuer.stop();
+      wired.destroy();
       clients.destroy();
     },
   };

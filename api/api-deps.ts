@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createJwtVerifier } from '../auth/jwt-verifier';
+import type { StarterConfig } from '../starter/config';
+import { MediaRecords } from '../storage/media-records';
+import { ObjectStore } from '../storage/object-store';
+import { UploadSessions } from '../storage/upload-sessions';
+import { UploadUrls } from '../storage/upload-urls';
+// The one place the s3rver/dynalite client quirks live; shared with the CLI in the same way.
+import { createAwsClients } from '../worker/aws-clients';
+import type { ApiDeps } from './app';
+import type { ApiConfig } from './config';
+
+/**
+ * Wires the API's stores, signer and verifier from its config: one wiring for every host of
+ * the app (the node server, the Lambda, the demo, the tests), so none of them drifts.
+ */
+export function buildApiDeps(options: {
+  config: ApiConfig;
+  starter: StarterConfig;
+  temporal: Client;
+  logger: Logger;
+  now?: () => Date;
+}): { deps: ApiDeps; destroy: () => void } {
+  const { config } = options;
+  const clients = createAwsClients(config.aws);
+  const deps: ApiDeps = {
+    ...options,
+    verify: createJwtVerifier(config.auth),
+    sessions: new UploadSessions(clients.doc, config.tables.uploads),
+    urls: new UploadUrls(clients.s3),
+    records: new MediaRecords(clients.doc, config.tables),
+    store: new ObjectStore(clients.s3, config.bucket),
+  };
+  return { deps, destroy: () => clients.destroy() };
+}
