@@ -1,0 +1,83 @@
+import type { Context } from 'aws-lambda';
+import type { handler as lambdaHandler, HttpApiEvent } from '../../api/lambda';
+
+/** What the Lambda's environment holds on AWS (the values are this test's own, nothing is called). */
+const LAMBDA_ENV = {
+  REELSCOPE_AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123xyz',
+  REELSCOPE_AUTH_CLIENT_ID: '4h57kdsv8f0n2r6tq1example',
+  REELSCOPE_AUTH_DOMAIN: 'https://reelscope-111122223333.auth.eu-west-1.amazoncognito.com',
+  REELSCOPE_BUCKET: 'reelscope-media-1a2b3c',
+  REELSCOPE_UPLOADS_TABLE: 'Reelscope-UploadSessions-1A2B3C',
+  AWS_REGION: 'eu-west-1',
+  LOG_LEVEL: 'silent',
+};
+
+/** An API Gateway HTTP API (payload format 2.0) request as the service sends it to the function. */
+function httpApiEvent(method: string, rawPath: string, headers: Record<string, string> = {}): HttpApiEvent {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${rawPath}`,
+    rawPath,
+    rawQueryString: '',
+    headers: { accept: 'application/json', host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', 'user-agent': 'curl/8.5.0', 'x-forwarded-proto': 'https', ...headers },
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'a1b2c3d4e5',
+      domainName: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'a1b2c3d4e5',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0' },
+      requestId: 'JKJaXmPLvHcESHA=',
+      routeKey: `${method} ${rawPath}`,
+      stage: '$default',
+      time: '01/Dec/2026:22:00:00 +0000',
+      timeEpoch: 1796162400000,
+    },
+    body: null,
+    isBase64Encoded: false,
+  } as HttpApiEvent;
+}
+
+const context = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', functionName: 'Reelscope-ApiFunction' } as Context;
+
+/** Loads api/lambda.ts afresh with the given environment: its config is read at module load, as on a cold start. */
+function coldStart(env: Record<string, string | undefined>): typeof lambdaHandler {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete process.env[name];
+  try {
+    let loaded: typeof lambdaHandler | undefined;
+    jest.isolateModules(() => {
+      loaded = (require('../../api/lambda') as { handler: typeof lambdaHandler }).handler;
+    });
+    return loaded!;
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('API Lambda (hono/aws-lambda, HTTP API payload 2.0)', () => {
+  const handler = coldStart(LAMBDA_ENV);
+
+  it('answers /healthz without reaching Temporal or AWS', async () => {
+    // Act
+    const response = await handler(httpApiEvent('GET', '/healthz'), context);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ ok: true });
+  });
+
+  it('refuses /v1/media without a token with a 401 problem: the app verifies tokens itself', async () => {
+    // Act
+    const response = await handler(httpApiEvent('GET', '/v1/media'), context);
+
+    // Assert
+    expect(response.statusCode).toBe(401);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' });
+    expect(JSON.parse(response.body)).toMatchObject({ status: 401, title: 'Unauthenticated', detail: 'a bearer token is required' });
+  });
+
+  it('fails the cold start naming a missing variable', () => {
+    expect(() => coldStart({ ...LAMBDA_ENV, REELSCOPE_AUTH_CLIENT_ID: undefined })).toThrow(/REELSCOPE_AUTH_CLIENT_ID/);
+  });
+});
