@@ -40,23 +40,27 @@ function httpApiEvent(method: string, rawPath: string, headers: Record<string, s
 const context = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', functionName: 'Reelscope-ApiFunction' } as Context;
 
 /** Loads api/lambda.ts afresh with the given environment: its config is read at module load, as on a cold start. */
-function coldStart(env: Record<string, string | undefined>): typeof lambdaHandler {
+async function coldStart(env: Record<string, string | undefined>): Promise<typeof lambdaHandler> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete process.env[name];
   try {
     let loaded: typeof lambdaHandler | undefined;
-    jest.isolateModules(() => {
-      loaded = (require('../../api/lambda') as { handler: typeof lambdaHandler }).handler;
+    await jest.isolateModulesAsync(async () => {
+      loaded = (await import('../../api/lambda')).handler;
     });
-    return loaded!;
+    if (!loaded) throw new Error('api/lambda.ts exported no handler');
+    return loaded;
   } finally {
     process.env = saved;
   }
 }
 
 describe('API Lambda (hono/aws-lambda, HTTP API payload 2.0)', () => {
-  const handler = coldStart(LAMBDA_ENV);
+  let handler: typeof lambdaHandler;
+  beforeAll(async () => {
+    handler = await coldStart(LAMBDA_ENV);
+  });
 
   it('answers /healthz without reaching Temporal or AWS', async () => {
     // Act
@@ -77,7 +81,7 @@ describe('API Lambda (hono/aws-lambda, HTTP API payload 2.0)', () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: 401, title: 'Unauthenticated', detail: 'a bearer token is required' });
   });
 
-  it('fails the cold start naming a missing variable', () => {
-    expect(() => coldStart({ ...LAMBDA_ENV, REELSCOPE_AUTH_CLIENT_ID: undefined })).toThrow(/REELSCOPE_AUTH_CLIENT_ID/);
+  it('fails the cold start naming a missing variable', async () => {
+    await expect(coldStart({ ...LAMBDA_ENV, REELSCOPE_AUTH_CLIENT_ID: undefined })).rejects.toThrow(/REELSCOPE_AUTH_CLIENT_ID/);
   });
 });
