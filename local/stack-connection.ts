@@ -15,6 +15,8 @@ const CONNECTION_FILE = 'stack.json';
 const connectionFile = z.object({
   pid: z.number().int().positive(),
   env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()),
+  /** The media API the demo serves, and the dev issuer its tokens come from. */
+  api: z.object({ url: z.url(), docsUrl: z.url(), issuer: z.url() }).optional(),
 });
 
 export type StackConnection = z.infer<typeof connectionFile>;

@@ -4,8 +4,9 @@
  *   npm run demo -- my-video.mp4 # your own file
  * Starts the Temporal dev server (Web UI on), s3rver, dynalite and a worker, then runs the
  * CLI's `analyze` (upload under incoming/<tenant>/, the starter's handler, live progress)
- * and `report`, and prints the record, the report and the Web UI link. With --keep-running the
- * stack stays up and records how to reach it for the CLI (local/stack-connection.ts).
+ * and `report`, and prints the record, the report and the Web UI link. It serves the media API
+ * beside them, with a dev token for the tenant. With --keep-running the stack and the API stay
+ * up and the demo records how to reach them for the CLI (local/stack-connection.ts).
  */
 import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,11 +15,14 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import pino from 'pino';
 import { openCliContext, type CliOutput } from '../cli/cli-context';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { analyze } from '../cli/commands/analyze';
 import { report } from '../cli/commands/report';
 import { dataConverterFor } from '../codec/codec-config';
 import { errorText } from '../common/error-text';
 import { printable } from '../common/printable-text';
+import { startLocalApi, type LocalApi } from '../local/local-api';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack, type LocalStack } from '../local/local-stack';
 import { demoDataDir, removeStackConnection, writeStackConnection } from '../local/stack-connection';
@@ -44,9 +48,11 @@ async function main(): Promise<void> {
 
   const dataDir = demoDataDir();
   const ports = {
-    temporal: Number(process.env['REELSCOPE_DEMO_TEMPORAL_PORT'] ?? 7233),
-    ui: Number(process.env['REELSCOPE_DEMO_UI_PORT'] ?? 8233),
+    temporal: demoPort('REELSCOPE_DEMO_TEMPORAL_PORT', 7233),
+    ui: demoPort('REELSCOPE_DEMO_UI_PORT', 8233),
   };
+  // Fixed ports: a kept stack's API URL and issuer stay what the demo printed.
+  const apiPorts = { api: demoPort('REELSCOPE_DEMO_API_PORT', 8080), issuer: demoPort('REELSCOPE_DEMO_ISSUER_PORT', 8081) };
   step(`starting Temporal dev server (:${ports.temporal}, UI :${ports.ui}), s3rver and dynalite under ${dataDir}`);
   const stack = await startLocalStack({
     dataDir,
@@ -68,11 +74,13 @@ async function main(): Promise<void> {
   let workerConnection: NativeConnection | undefined;
   let cli: Awaited<ReturnType<typeof openCliContext>> | undefined;
   let clients: AwsClients | undefined;
+  let api: LocalApi | undefined;
   try {
     const config = loadWorkerConfig();
     await mkdir(dataDir, { recursive: true });
-    // Worker and SDK logs go to a file so the terminal shows only the progress.
-    const logger = pino({ level: config.logLevel, base: { service: 'reelscope-worker' } }, pino.destination(join(dataDir, 'worker.log')));
+    // Worker, SDK and API logs go to a file so the terminal shows only the progress.
+    const logFile = pino.destination(join(dataDir, 'worker.log'));
+    const logger = pino({ level: config.logLevel, base: { service: 'reelscope-worker' } }, logFile);
     installTemporalRuntime(logger, { shutdownSignals: [] });
     clients = createAwsClients(config.aws);
     workerConnection = await NativeConnection.connect({ address: stack.temporalAddress });
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
     });
     running = worker.run();
     cli = await openCliContext(process.env);
+    api = await startDemoApi(cli.client, pino({ level: config.logLevel, base: { service: 'reelscope-api' } }, logFile), apiPorts);
     const out: CliOutput = { json: false, interactive: process.stdout.isTTY === true, print: (text) => console.log(printable(text).replace(/^/gm, '   ')) };
     step(`analysing ${mediaPath} as tenant ${options.tenant} (the CLI's analyze: upload, starter, progress)`);
     const analysed = analyze(cli, mediaPath, { tenant: options.tenant, wait: true }, out).catch((err: unknown) => {
@@ -110,13 +119,15 @@ async function main(): Promise<void> {
     const record = outcome ? await cli.records.get(outcome.mediaId) : undefined;
     if (outcome) step(`record ${outcome.mediaId}: status ${String(record?.['status'])}`);
     if (outcome && stack.uiUrl) step(`Web UI: ${stack.uiUrl}/namespaces/default/workflows/${outcome.workflowId}`);
+    step(await apiHelp(api, options.tenant, options.keepRunning === true));
     if (options.keepRunning) {
-      writeStackConnection(dataDir, { pid: process.pid, env: stackEnv });
+      writeStackConnection(dataDir, { pid: process.pid, env: stackEnv, api: { url: api.url, docsUrl: `${api.url}/docs`, issuer: api.issuer.issuer } });
       step(keptStackHelp(stack, options.tenant));
       await stopped;
     }
   } finally {
     removeStackConnection(dataDir);
+    await api?.stop();
     // The worker may not have started, or a failed run may have stopped it already.
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running?.catch((err: unknown) => step(`worker stopped with an error: ${errorText(err)}`));
@@ -124,7 +135,7 @@ async function main(): Promise<void> {
     await cli?.close();
     clients?.destroy();
     await stack.stop();
-    if (options.keepRunning) step('stopped: worker, Temporal dev server and stores');
+    if (options.keepRunning) step('stopped: API, dev issuer, worker, Temporal dev server and stores');
   }
 }
 
@@ -136,6 +147,30 @@ function keptStackHelp(stack: LocalStack, tenant: string): string {
     `    npm run cli -- list --tenant ${tenant}`,
     `  Temporal ${stack.temporalAddress}${stack.uiUrl ? `, Web UI ${stack.uiUrl}` : ''}, S3 ${stack.s3Endpoint}, DynamoDB ${stack.dynamoDbEndpoint}`,
   ].join('\n');
+}
+
+/** The media API and its dev issuer for the demo, over the stack's stores and Temporal. */
+function startDemoApi(temporal: Client, logger: Logger, ports: { api: number; issuer: number }): Promise<LocalApi> {
+  return startLocalApi({ env: process.env, temporal, logger, apiPort: ports.api, issuerPort: ports.issuer });
+}
+
+/** The API's address, its docs and a token for the tenant, with a curl line that lists its media. */
+async function apiHelp(api: LocalApi, tenant: string, kept: boolean): Promise<string> {
+  const token = await api.issuer.mint({ subject: `${tenant}-demo`, tenant, roles: ['uploader', 'reviewer', 'viewer'] });
+  return [
+    `media API: ${api.url} (docs ${api.url}/docs)${kept ? '' : '; it stops with the demo, --keep-running keeps it up'}`,
+    `  dev token for tenant ${tenant} (uploader, reviewer, viewer; valid 12 h, verified by the dev issuer on ${api.issuer.issuer}):`,
+    `    curl -H "authorization: Bearer ${token}" ${api.url}/v1/media`,
+  ].join('\n');
+}
+
+/** A port from the environment, or the default; anything but a port number stops the demo with the variable's name. */
+function demoPort(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port < 1 || port > 65535) throw new Error(`${name} must be a port number (1-65535), got "${printable(value)}"`);
+  return port;
 }
 
 function step(message: string): void {
