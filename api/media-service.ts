@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Caller } from '../auth/caller';
 import { parseS3Uri } from '../common/s3-uri';
-import type { AnalysisOutcome, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
+import type { AnalysisOutcome, MediaSource, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
 import { InvalidCursorError, type MediaRecords } from '../storage/media-records';
 import type { ObjectStore } from '../storage/object-store';
 import { progressQuery } from '../workflows/messages';
@@ -79,10 +79,13 @@ export class MediaService {
     return (await this.deps.store.getBytes(this.reportOf(await this.record(caller, mediaId)).htmlRef)).toString('utf8');
   }
 
-  /** Short-lived GET links to what the record references: outputs, spine, report, thumbnails. */
+  /** Short-lived GET links to what the record references: the source, outputs, spine, report, thumbnails. */
   async artefacts(caller: Caller, mediaId: string): Promise<{ expiresInSeconds: number; artefacts: Artefact[] }> {
     const record = await this.record(caller, mediaId);
-    const refs: { name: string; ref: string }[] = [];
+    const refs: { name: string; ref: string; versionId?: string }[] = [];
+    // The uploaded file itself, for the portal's player; the record says which object version was analysed.
+    const source = record['source'] as MediaSource | undefined;
+    if (source?.bucket && source.key) refs.push({ name: 'source', ref: `s3://${source.bucket}/${source.key}`, ...(source.versionId ? { versionId: source.versionId } : {}) });
     const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as AnalysisOutcome[]) : [];
     for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref });
     const spine = record['spine'] as SpineSummary | undefined;
@@ -96,9 +99,9 @@ export class MediaService {
       (manifest.keyframes ?? []).forEach((k, i) => refs.push({ name: `thumbnails/keyframe-${i + 1}`, ref: k.ref }));
     }
     const artefacts = await Promise.all(
-      refs.map(async ({ name, ref }) => {
+      refs.map(async ({ name, ref, versionId }) => {
         const { bucket, key } = parseS3Uri(ref);
-        return { name, url: await this.deps.store.presignGet(bucket, key, undefined, ARTEFACT_LINK_SECONDS) };
+        return { name, url: await this.deps.store.presignGet(bucket, key, versionId, ARTEFACT_LINK_SECONDS) };
       }),
     );
     return { expiresInSeconds: ARTEFACT_LINK_SECONDS, artefacts };

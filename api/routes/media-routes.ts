@@ -92,7 +92,7 @@ const artefactsRoute = createRoute({
   method: 'get',
   path: '/v1/media/{mediaId}/artefacts',
   tags: ['media'],
-  summary: 'Short-lived links to the analysis outputs: thumbnails, transcript, spine, report',
+  summary: 'Short-lived links to the uploaded source and the analysis outputs: thumbnails, transcript, spine, report',
   security,
   request: { params },
   responses: { 200: { description: 'Presigned GET links', content: { 'application/json': { schema: artefacts } } }, ...problemResponses(400, 401, 404, 429) },
