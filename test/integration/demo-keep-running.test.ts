@@ -31,6 +31,8 @@ describe('demo --keep-running', () => {
       REELSCOPE_DEMO_DIR: join(dir, 'demo'),
       REELSCOPE_DEMO_TEMPORAL_PORT: String(await freePort()),
       REELSCOPE_DEMO_UI_PORT: String(await freePort()),
+      REELSCOPE_DEMO_API_PORT: String(await freePort()),
+      REELSCOPE_DEMO_ISSUER_PORT: String(await freePort()),
     });
   });
 
@@ -49,6 +51,7 @@ describe('demo --keep-running', () => {
     const refused = await runCli('analyze', hostile, '--tenant', 'kept');
     const notMedia = await runCli('analyze', join(__dirname, '..', '..', 'package.json'), '--tenant', 'kept');
     const uploaded = await listKeys(connection?.env ?? {}, 'incoming/kept/');
+    const listed = await runPrintedCurl(demo.output());
     process.kill(-pidOf(demo.child), 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
     const exit = await demo.exited;
 
@@ -63,11 +66,16 @@ describe('demo --keep-running', () => {
     expect(notMedia.stderr).toMatch(/package\.json is not analysed: suffix not in/);
     // Refused files were never uploaded: only the two clips are in the tenant's folder.
     expect(uploaded.sort()).toEqual(['incoming/kept/kept.mp4', 'incoming/kept/other.mp4']);
+    // The printed curl line, as pasted: the demo's clip and the CLI's are the tenant's media.
+    expect(connection?.api?.url).toBe(`http://127.0.0.1:${env['REELSCOPE_DEMO_API_PORT']}`);
+    expect(listed.status).toBe(200);
+    expect(listed.items.map((m) => `${m.fileName} ${m.status}`).sort()).toEqual(['kept.mp4 COMPLETED', 'other.mp4 COMPLETED']);
+    expect(demo.output()).toContain(`docs ${connection?.api?.url ?? '?'}/docs`);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(demo.output()).not.toMatch(/IllegalStateError|NodeVersionSupportWarning|You're using the model/);
     await expectGroupGone(demo.child);
     expect(existsSync(join(dir, 'demo', 'stack.json'))).toBe(false);
-    expect(await isListening(Number(env['REELSCOPE_DEMO_TEMPORAL_PORT']))).toBe(false);
+    await expectPortsClosed();
   }, 360_000);
 
   it('SIGTERM to the demo alone stops the dev server it started too', async () => {
@@ -78,8 +86,15 @@ describe('demo --keep-running', () => {
 
     expect(await demo.exited).toEqual({ code: 0, signal: null });
     await expectGroupGone(demo.child);
-    expect(await isListening(Number(env['REELSCOPE_DEMO_TEMPORAL_PORT']))).toBe(false);
+    await expectPortsClosed();
   }, 240_000);
+
+  /** The dev server, the API and its issuer all let go of their ports. */
+  async function expectPortsClosed(): Promise<void> {
+    for (const name of ['REELSCOPE_DEMO_TEMPORAL_PORT', 'REELSCOPE_DEMO_API_PORT', 'REELSCOPE_DEMO_ISSUER_PORT']) {
+      expect({ [name]: await isListening(Number(env[name])) }).toEqual({ [name]: false });
+    }
+  }
 
   function startDemo() {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts'), clip, '--tenant', 'kept', '--keep-running'], {
@@ -120,6 +135,18 @@ describe('demo --keep-running', () => {
     return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
   }
 });
+
+/**
+ * Sends the request of the curl line the demo printed (its header and URL, read from the
+ * output), so what is checked is what a user pastes.
+ */
+async function runPrintedCurl(output: string): Promise<{ status: number; items: { fileName: string; status: string }[] }> {
+  const printed = /curl -H "authorization: Bearer ([\w.-]+)" (http:\/\/127\.0\.0\.1:\d+\/v1\/media)\n/.exec(output);
+  if (!printed) throw new Error(`no curl line in the demo's output:\n${output}`);
+  const response = await fetch(printed[2]!, { headers: { authorization: `Bearer ${printed[1]!}` } });
+  const body = (await response.json()) as { items?: { fileName: string; status: string }[] };
+  return { status: response.status, items: body.items ?? [] };
+}
 
 async function listKeys(stackEnv: Record<string, string>, prefix: string): Promise<string[]> {
   const { s3, destroy } = createAwsClients({ region: 'us-east-1', s3Endpoint: stackEnv['REELSCOPE_S3_ENDPOINT'] });
