@@ -51,6 +51,24 @@ const worker = z
     return w.memoryMiB >= low && w.memoryMiB <= high && w.memoryMiB % 1024 === 0;
   }, { message: 'memoryMiB must be a Fargate size for the chosen cpu (a multiple of 1024 within its range)' });
 
+/**
+ * Cognito's rules for a prefix domain (`<prefix>.auth.<region>.amazoncognito.com`): lower-case
+ * letters, digits and inner hyphens, and none of the reserved words.
+ */
+const authDomainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and inner hyphens, at most 63 characters')
+  .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { message: 'must not contain "aws", "amazon" or "cognito" (reserved by Cognito)' });
+
+const api = z.object({
+  /** The hosted UI's prefix domain, unique in the region; unset, `<stack name>-<account id>`. */
+  authDomainPrefix: authDomainPrefix.optional(),
+  /** Steady requests per second and burst the HTTP API stage admits (the app limits per tenant besides). */
+  throttleRatePerSecond: z.number().positive().max(10_000).default(50),
+  throttleBurst: z.number().int().positive().max(5_000).default(100),
+  memoryMiB: z.number().int().min(256).max(10_240).default(1024),
+});
+
 export const infraConfigSchema = z.object({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Reelscope'),
   taskQueue: z.string().min(1).default(DEFAULT_TASK_QUEUE),
@@ -72,8 +90,17 @@ export const infraConfigSchema = z.object({
   worker: worker.default(worker.parse({})),
   /** Further REELSCOPE_* settings for the worker (tiers, thresholds, prices...). */
   workerEnvironment: z.record(z.string().regex(/^REELSCOPE_[A-Z_]+$/), z.string()).default({}),
-  /** Further REELSCOPE_* settings for the starter (tenants, tiers, review...). */
+  /** Further REELSCOPE_* settings for the starter (tenants, tiers, review...); the API starts media too, so it gets them as well. */
   starterEnvironment: z.record(z.string().regex(/^REELSCOPE_[A-Z_]+$/), z.string()).default({}),
+  api: api.default(api.parse({})),
+  /** Further REELSCOPE_* settings for the API only (upload sizes, rate limits...). */
+  apiEnvironment: z.record(z.string().regex(/^REELSCOPE_[A-Z_]+$/), z.string()).default({}),
+  /** The custom EventBridge bus completion events go to (not "default": the account's AWS events live there). */
+  eventBusName: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,256}$/, 'letters, digits, ".", "_" and "-", at most 256 characters')
+    .refine((name) => name !== 'default', { message: 'a custom bus, not the account\'s default bus' })
+    .default('reelscope'),
 });
 
 export type InfraConfig = z.infer<typeof infraConfigSchema>;

@@ -61,4 +61,22 @@ export class MediaBucket extends Construct {
       });
     }
   }
+
+  /**
+   * Lets the portal's pages (served from `origin`) upload to presigned URLs and fetch
+   * presigned artefacts: PUT for single and multipart uploads, with ETag exposed because the
+   * browser reads each part's ETag to complete a multipart upload; GET and HEAD for reports
+   * and thumbnails. The URL's signature is the authorisation; CORS only lets the page see
+   * the answer.
+   */
+  allowBrowserAccess(origin: string): void {
+    this.bucket.addCorsRule({
+      allowedOrigins: [origin],
+      allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+      // Presigned requests carry their signature in the query; the page sends the type and SDK checksum headers.
+      allowedHeaders: ['content-type', 'x-amz-*'],
+      exposedHeaders: ['ETag', 'x-amz-version-id'],
+      maxAge: 3600,
+    });
+  }
 }

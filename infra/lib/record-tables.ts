@@ -21,7 +21,8 @@ export class RecordTables extends Construct {
   }
 }
 
-function tableFrom(scope: Construct, id: string, definition: CreateTableCommandInput): dynamodb.Table {
+/** A DynamoDB table from a local table definition, with the record tables' protection and encryption. */
+export function tableFrom(scope: Construct, id: string, definition: CreateTableCommandInput, extra: Partial<dynamodb.TableProps> = {}): dynamodb.Table {
   const attribute = (name: string): dynamodb.Attribute => {
     const type = definition.AttributeDefinitions?.find((a) => a.AttributeName === name)?.AttributeType;
     if (type !== 'S' && type !== 'N' && type !== 'B') throw new Error(`${id}: attribute ${name} has no definition`);
@@ -41,6 +42,7 @@ function tableFrom(scope: Construct, id: string, definition: CreateTableCommandI
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
+    ...extra,
   });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
     table.addGlobalSecondaryIndex({

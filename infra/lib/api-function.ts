@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { recordTableDefinitions } from '../../local/record-tables';
+import { acknowledge, arnInFinding } from './acknowledge';
+import type { TemporalSecrets } from './temporal-secrets';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface ApiFunctionProps {
+  bucket: s3.IBucket;
+  incomingPrefix: string;
+  resultsPrefix: string;
+  records: dynamodb.ITable;
+  uploads: dynamodb.ITable;
+  secrets: TemporalSecrets;
+  memoryMiB: number;
+  /** Everything api/config.ts and starter/config.ts read (no secret values). */
+  environment: Record<string, string>;
+  /** Set for a self-hosted cluster reachable only from inside the VPC. */
+  vpc?: ec2.IVpc;
+}
+
+/**
+ * The media API (api/lambda.ts, bundled by esbuild like the starter) with a role that makes
+ * exactly the API's calls: it signs uploads into incoming/ and checks them there, reads and
+ * links results/, reads media records through the two indexes it queries, keeps upload
+ * sessions, and reads the Temporal secrets. It never writes a record or a result: the
+ * worker does. The bucket is SSE-S3 and the tables use AWS-owned keys, so there is no KMS grant.
+ */
+export class ApiFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    const { bucket } = props;
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const role = this.role;
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+
+    const incoming = bucket.arnForObjects(`${props.incomingPrefix}*`);
+    const results = bucket.arnForObjects(`${props.resultsPrefix}*`);
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'SignAndFinishUploads',
+      // PutObject covers what the presigned URLs do (PUT, UploadPart) and Create/CompleteMultipartUpload.
+      actions: ['s3:PutObject'],
+      resources: [incoming],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'CheckUploadsReadResults',
+      // HeadObject is authorised as GetObject: complete checks the upload; reports and artefact links read results.
+      actions: ['s3:GetObject'],
+      resources: [incoming, results],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ListOwnPrefixes',
+      // Without ListBucket a missing upload answers 403 instead of 404, and "not uploaded yet" looks like "denied".
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${props.incomingPrefix}*`, `${props.resultsPrefix}*`] } },
+    }));
+
+    const indexNames = recordIndexNames();
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadMediaRecords',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [props.records.tableArn, ...indexNames.map((name) => `${props.records.tableArn}/index/${name}`)],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'UploadSessions',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [props.uploads.tableArn],
+    }));
+    for (const secret of props.secrets.all()) secret.grantRead(role);
+    if (props.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, 'api', 'lambda.ts'),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMiB,
+      // The HTTP API gives up on an integration after 30 s; a cold start with a Temporal Cloud connection takes a few.
+      timeout: Duration.seconds(29),
+      role,
+      logGroup,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        format: OutputFormat.CJS,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
+        externalModules: [],
+      },
+      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
+    });
+
+    acknowledge(
+      role,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'Object grants are prefix-scoped: incoming/ (sign, finish and check uploads; keys are per tenant and per upload) and results/ (read reports and sign artefact links) of the media bucket.',
+        findings: [props.incomingPrefix, props.resultsPrefix].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
+      },
+      ...(props.vpc
+        ? [{
+            id: 'AwsSolutions-IAM4',
+            reason: 'AWSLambdaVPCAccessExecutionRole: the network-interface permissions a VPC function needs (self-hosted Temporal is reachable only inside the VPC).',
+            findings: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'],
+          }]
+        : []),
+    );
+  }
+}
+
+/** The records table's indexes, from the definition the local table is built from (the API queries both). */
+function recordIndexNames(): string[] {
+  const [records] = recordTableDefinitions({ records: 'records', failures: 'failures' });
+  return (records?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName!);
+}
