@@ -1,0 +1,113 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { MediaRecords } from '../../storage/media-records';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { awsBackendEnv } from '../support/fake-aws/worker-env';
+import { makeVideoClip } from '../support/media-fixtures';
+import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
+
+interface Detail {
+  status?: string;
+  progress?: { status: string; branches: Record<string, string> };
+}
+
+/**
+ * Cancel of a running media through the API, on the aws backend against the fake AWS: its
+ * label detection job never leaves IN_PROGRESS (and its deadline is an hour away), so the run
+ * cannot leave ANALYZING by itself and is certain to be caught mid-run.
+ */
+describe('API cancel of a running media', () => {
+  let fake: FakeAws;
+  let bundle: WorkflowBundle;
+  let worker: TestWorker;
+  let api: ApiHarness;
+  let clip: Buffer;
+
+  beforeAll(async () => {
+    fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
+    fake.config.stuckJobs = new Set(['LabelDetection']);
+    bundle = await bundleWorkflows();
+    worker = await startTestWorker(bundle, {}, (d) => d, awsBackendEnv(fake, { REELSCOPE_JOB_DEADLINE_BASE_SECONDS: '3600', REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: '0' }));
+    api = await startApiHarness({ temporal: worker.client, taskQueue: worker.taskQueue });
+    clip = await readFile(await makeVideoClip(await mkdtemp(join(tmpdir(), 'reelscope-api-cancel-'))));
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await worker?.stop();
+    await fake?.close();
+  });
+
+  /** Upload init -> presigned PUT -> complete, as a client does; returns the started media. */
+  async function uploadThroughApi(token: string, fileName: string): Promise<{ mediaId: string; workflowId: string }> {
+    const init = await api.call('/v1/uploads', { token, json: { fileName, sizeBytes: clip.length, contentType: 'video/mp4' } });
+    expect(init.status).toBe(201);
+    const session = (await init.json()) as { uploadId: string; upload: { method: string; url: string } };
+    expect(session.upload.method).toBe('PUT');
+    expect((await fetch(session.upload.url, { method: 'PUT', body: new Uint8Array(clip) })).status).toBe(200);
+    const completed = await api.call(`/v1/uploads/${session.uploadId}/complete`, { token, method: 'POST' });
+    expect(completed.status).toBe(200);
+    return (await completed.json()) as { mediaId: string; workflowId: string };
+  }
+
+  /**
+   * Polls the detail until the live progress shows the labels branch running and its job is
+   * started at the fake; bounded, as the review test waits.
+   */
+  async function untilLabelsRunning(token: string, mediaId: string): Promise<Detail> {
+    const caught = (d: Detail) => d.progress?.branches['labels'] === 'running' && fake.counters.starts('StartLabelDetection') === 1;
+    let detail: Detail = {};
+    for (let i = 0; i < 600 && !caught(detail); i++) {
+      detail = (await (await api.call(`/v1/media/${mediaId}`, { token })).json()) as Detail;
+      if (!caught(detail)) await new Promise((r) => setTimeout(r, 100));
+    }
+    return detail;
+  }
+
+  it('stops the run mid-analysis, records it cancelled, answers a second cancel 409 and another tenant 404', async () => {
+    // Arrange
+    const uploader = await api.token('acme', ['uploader', 'viewer']);
+    const stranger = await api.token('globex', ['uploader', 'viewer']);
+    const media = await uploadThroughApi(uploader, 'cancel-me.mp4');
+    const running = await untilLabelsRunning(uploader, media.mediaId);
+
+    // Act
+    const foreign = await api.call(`/v1/media/${media.mediaId}/cancel`, { token: stranger, method: 'POST' });
+    const cancelled = await api.call(`/v1/media/${media.mediaId}/cancel`, { token: uploader, method: 'POST' });
+    const ended = await worker.client.workflow
+      .getHandle(media.workflowId)
+      .result()
+      .then(() => undefined, (err: unknown) => err);
+    const again = await api.call(`/v1/media/${media.mediaId}/cancel`, { token: uploader, method: 'POST' });
+    const description = await worker.client.workflow.getHandle(media.workflowId).describe();
+    const record = await new MediaRecords(worker.clients.doc, worker.config.tables).get(media.mediaId);
+    const detail = (await (await api.call(`/v1/media/${media.mediaId}`, { token: uploader })).json()) as Detail & { reason?: unknown };
+
+    // Assert
+    expect(running.progress).toMatchObject({ status: 'ANALYZING', branches: { labels: 'running' } });
+    expect(foreign.status).toBe(404);
+    expect(cancelled.status).toBe(202);
+    expect(await cancelled.json()).toEqual({ workflowId: media.workflowId, runId: description.runId });
+    // The workflow records the cancellation, then fails with it as the cause (workflows/analyze-media.ts).
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect(causeChain(ended).some((cause) => cause instanceof CancelledFailure)).toBe(true);
+    expect(description.status.name).toBe('FAILED');
+    expect(record).toMatchObject({ status: 'FAILED', tenant: 'acme', reason: { step: 'analyse', type: 'Cancelled' } });
+    expect(detail).toMatchObject({ status: 'FAILED', reason: { step: 'analyse', type: 'Cancelled' } });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ status: 409, type: expect.stringMatching(/not-running$/), detail: `media ${media.mediaId} is not running (it ended FAILED)` });
+    // The job that held the run was started once: the cancellation did not start it again.
+    expect(fake.counters.starts('StartLabelDetection')).toBe(1);
+  });
+});
+
+/** The error and every cause under it. */
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = err; current !== undefined && chain.length < 10; current = current instanceof Error ? current.cause : undefined) chain.push(current);
+  return chain;
+}
