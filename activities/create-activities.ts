@@ -4,6 +4,7 @@ import type { AnalysisBackend } from '../backends/analysis-backend';
 import type { AnalysisSettings } from '../backends/analysis-settings';
 import type { PriceTable } from '../cost/price-table';
 import type { FailureNotifier } from '../notifications/failure-notifier';
+import { createAnnounceActivities, type AnnounceDeps } from './announce-outcome';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
 import { createQuotaPermitActivity, type QuotaDeps } from './quota-permit-request';
@@ -23,6 +24,7 @@ export interface ActivityDeps {
   notifier: FailureNotifier;
   reportWriter: ReportWriter;
   prices: PriceTable;
+  announce: AnnounceDeps;
   /** How analyses reach the job-quota semaphores; only backends with quotas need it. */
   quota?: QuotaDeps;
 }
@@ -39,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...analyses,
     reduceSpine: createReduceActivity(deps),
     writeReport: createReportActivity(deps),
+    ...createAnnounceActivities(deps.announce),
   };
 }
 

@@ -6,6 +6,9 @@ import { FfprobeError } from '../media/ffprobe';
 import { ModelOutputInvalidError } from '../report/model-output-invalid-error';
 import { MediaRejectedError } from '../media/media-facts';
 import { MediaUnusableError } from '../media/media-unusable-error';
+import { OutcomePublishError } from '../notifications/outcome-publisher';
+import { WebhookDeliveryError } from '../notifications/webhook-delivery';
+import { WebhookTargetRefused } from '../notifications/webhook-target';
 
 // ffprobe's words for files that will never probe, whatever the retry; the most specific first,
 // since a moov-less MP4 also reports invalid data.
@@ -35,6 +38,18 @@ export function toActivityFailure(err: unknown): unknown {
   }
   if (err instanceof ModelOutputInvalidError) {
     return ApplicationFailure.create({ type: 'InvalidAnalysisOutput', message: err.message, nonRetryable: true, cause: err });
+  }
+  if (err instanceof WebhookDeliveryError) {
+    return ApplicationFailure.create({
+      type: err.retryable ? 'WebhookUnavailable' : 'WebhookRejected',
+      message: err.message,
+      nonRetryable: !err.retryable,
+      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+    });
+  }
+  if (err instanceof WebhookTargetRefused) return ApplicationFailure.create({ type: 'WebhookTargetRefused', message: err.message, nonRetryable: true });
+  if (err instanceof OutcomePublishError) {
+    return ApplicationFailure.create({ type: err.retryable ? 'OutcomeEventUnpublished' : 'OutcomeEventRefused', message: err.message, nonRetryable: !err.retryable });
   }
   const aws = classifyAwsError(err);
   if (aws && err instanceof Error) {

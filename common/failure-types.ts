@@ -43,11 +43,19 @@ export type AwsFailureType = (typeof AWS_RETRYABLE_TYPES)[number] | (typeof AWS_
 export const MEDIA_UNUSABLE_TYPES = ['NoDecodableFrames', 'NoDecodableAudio'] as const;
 export type MediaUnusableType = (typeof MEDIA_UNUSABLE_TYPES)[number];
 
+/**
+ * Outcome announcements that another attempt cannot land: the receiver refused the delivery
+ * (a 4xx other than 408, 425, 429), the target is not one this deployment may call, or the
+ * bus refused the event as malformed.
+ */
+export const ANNOUNCE_NON_RETRYABLE_TYPES = ['WebhookRejected', 'WebhookTargetRefused', 'OutcomeEventRefused'] as const;
+
 /** Failures that retrying cannot fix, outside the media itself. */
 export const NON_RETRYABLE_TYPES = [
   ...REJECTION_TYPES,
   ...MEDIA_UNUSABLE_TYPES,
   ...AWS_NON_RETRYABLE_TYPES,
+  ...ANNOUNCE_NON_RETRYABLE_TYPES,
   'InvalidConfiguration',
   'AnalysisUnavailable',
   'InvalidAnalysisOutput',

@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import { createAwsBackend } from '../backends/aws/aws-backend';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier, type FailureLog } from '../notifications/failure-notifier';
+import { eventBridgePublisher, logOutcomePublisher, type OutcomeLog } from '../notifications/outcome-publisher';
+import { secretWebhookRegistry, staticWebhookRegistry, type WebhookRegistry } from '../notifications/webhook-registry';
+import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { createLocalBackend } from '../backends/local/local-backend';
 import { createBedrockReportWriter } from '../report/bedrock/bedrock-report-writer';
 import { extractiveReportWriter, withExtractiveFallback } from '../report/report-writer';
@@ -14,7 +17,7 @@ import type { WorkerConfig } from './config';
 export function createActivityDeps(
   config: WorkerConfig,
   clients: AwsClients,
-  log: FailureLog,
+  log: FailureLog & OutcomeLog,
   /** Reaches the job-quota semaphores; without it a backend with quotas cannot run its jobs. */
   temporal?: Client,
 ): ActivityDeps {
@@ -39,6 +42,17 @@ export function createActivityDeps(
     reportWriter:
       config.backend === 'aws' ? withExtractiveFallback(createBedrockReportWriter(clients.bedrock, config.bedrock)) : extractiveReportWriter,
     prices: config.prices,
+    announce: {
+      publisher: config.announce.eventBus ? eventBridgePublisher(clients.eventBridge, config.announce.eventBus) : logOutcomePublisher(log),
+      webhooks: webhookRegistry(config),
+      delivery: config.announce.delivery,
+    },
     ...(temporal ? { quota: { client: temporal, limits: config.quotas, scope: config.quotaScope } } : {}),
   };
+}
+
+function webhookRegistry({ announce }: WorkerConfig): WebhookRegistry {
+  const source = announce.webhooks;
+  if (!source) return staticWebhookRegistry(new Map());
+  return 'table' in source ? staticWebhookRegistry(source.table) : secretWebhookRegistry(secretsManagerReader(), source.secretId);
 }

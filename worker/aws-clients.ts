@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { TranscribeClient } from '@aws-sdk/client-transcribe';
@@ -13,6 +14,7 @@ export interface AwsClientSettings {
   transcribeEndpoint?: string;
   bedrockEndpoint?: string;
   bedrockRegion?: string;
+  eventBridgeEndpoint?: string;
 }
 
 /**
@@ -23,10 +25,11 @@ export interface AwsClientSettings {
  * where a call is cheap to repeat and a whole-activity retry would waste work: storage calls
  * get 2 attempts, Rekognition and Transcribe calls 4 (throttling is routine there; Start*
  * calls are idempotent by token or job name, and a failed poll is skipped, not fatal).
- * Bedrock gets 1: the report writer backs off on throttling itself, with jitter.
+ * Bedrock gets 1: the report writer backs off on throttling itself, with jitter. EventBridge
+ * gets 3: PutEvents may then publish an event twice, which its id lets consumers drop.
  */
 export function createAwsClients(settings: AwsClientSettings) {
-  const local = [settings.s3Endpoint, settings.dynamoDbEndpoint, settings.rekognitionEndpoint, settings.transcribeEndpoint, settings.bedrockEndpoint].some(Boolean);
+  const local = [settings.s3Endpoint, settings.dynamoDbEndpoint, settings.rekognitionEndpoint, settings.transcribeEndpoint, settings.bedrockEndpoint, settings.eventBridgeEndpoint].some(Boolean);
   // Local servers accept any key; AWS credentials come from the default provider chain.
   const credentials = local ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } : undefined;
   const common = (endpoint: string | undefined, maxAttempts: number) => ({
@@ -51,6 +54,7 @@ export function createAwsClients(settings: AwsClientSettings) {
     ...common(settings.bedrockEndpoint, 1),
     region: settings.bedrockRegion ?? settings.region,
   });
+  const eventBridge = new EventBridgeClient(common(settings.eventBridgeEndpoint, 3));
   return {
     s3,
     dynamoDb,
@@ -58,8 +62,9 @@ export function createAwsClients(settings: AwsClientSettings) {
     rekognition,
     transcribe,
     bedrock,
+    eventBridge,
     destroy() {
-      for (const client of [s3, dynamoDb, rekognition, transcribe, bedrock]) client.destroy();
+      for (const client of [s3, dynamoDb, rekognition, transcribe, bedrock, eventBridge]) client.destroy();
     },
   };
 }

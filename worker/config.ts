@@ -6,6 +6,7 @@ import { resolveBedrockModelId } from '../backends/aws/bedrock-model-id';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/price-table';
 import type { BedrockSettings } from '../report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
+import { parseWebhookTable, type WebhookEndpoint } from '../notifications/webhook-registry';
 import type { AwsClientSettings } from './aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
@@ -88,14 +89,33 @@ const workerEnv = z.object({
   REELSCOPE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().optional(),
   REELSCOPE_METRICS_BIND_ADDRESS: z.string().regex(/^[\w.:[\]-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
   REELSCOPE_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  REELSCOPE_EVENT_BUS: z.string().min(1).max(1600).optional(),
+  REELSCOPE_EVENTBRIDGE_ENDPOINT: z.url().optional(),
+  REELSCOPE_WEBHOOKS: z.string().min(2).max(4 * 1024 * 1024).optional(),
+  REELSCOPE_WEBHOOKS_SECRET_ID: z.string().min(1).max(2048).optional(),
+  REELSCOPE_WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
+  REELSCOPE_WEBHOOK_TIMEOUT_MS: milliseconds.max(60_000).default(10_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 })
+  .refine((e) => !(e.REELSCOPE_WEBHOOKS && e.REELSCOPE_WEBHOOKS_SECRET_ID), {
+    path: ['REELSCOPE_WEBHOOKS'],
+    message: 'set REELSCOPE_WEBHOOKS or REELSCOPE_WEBHOOKS_SECRET_ID, not both',
+  })
   // The aws backend calls Bedrock: the model id must be one the Bedrock region can invoke.
   .superRefine((e, ctx) => {
     if (e.REELSCOPE_BACKEND !== 'aws') return;
     const resolved = resolveBedrockModelId(e.REELSCOPE_BEDROCK_MODEL_ID, e.REELSCOPE_BEDROCK_REGION ?? e.AWS_REGION);
     if (!resolved.ok) ctx.addIssue({ code: 'custom', path: ['REELSCOPE_BEDROCK_MODEL_ID'], message: resolved.problem });
   });
+
+/** Where outcomes are announced: the event bus, and the tenants' webhooks. */
+export interface AnnounceSettings {
+  /** EventBridge bus name or ARN; unset, outcomes are announced as a log line. */
+  eventBus?: string;
+  /** The webhook table given inline (REELSCOPE_WEBHOOKS), or the secret that holds it. */
+  webhooks: { table: Map<string, WebhookEndpoint> } | { secretId: string } | undefined;
+  delivery: { allowPrivate: boolean; timeoutMs: number };
+}
 
 /** How much one worker process takes on; the SDK's defaults where unset. */
 export interface WorkerTuning {
@@ -126,6 +146,7 @@ export interface WorkerConfig {
   metricsBindAddress?: string;
   /** Port of the /healthz endpoint (container health checks); unset, none is served. */
   healthPort?: number;
+  announce: AnnounceSettings;
   logLevel: z.infer<typeof workerEnv>['LOG_LEVEL'];
 }
 
@@ -146,6 +167,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       rekognitionEndpoint: e.REELSCOPE_REKOGNITION_ENDPOINT,
       transcribeEndpoint: e.REELSCOPE_TRANSCRIBE_ENDPOINT,
       bedrockEndpoint: e.REELSCOPE_BEDROCK_ENDPOINT,
+      eventBridgeEndpoint: e.REELSCOPE_EVENTBRIDGE_ENDPOINT,
       bedrockRegion,
       kmsKeyId: e.REELSCOPE_KMS_KEY_ID,
     },
@@ -198,6 +220,15 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     metricsBindAddress: e.REELSCOPE_METRICS_BIND_ADDRESS,
     healthPort: e.REELSCOPE_HEALTH_PORT,
+    announce: {
+      eventBus: e.REELSCOPE_EVENT_BUS,
+      webhooks: e.REELSCOPE_WEBHOOKS
+        ? { table: parseWebhookTable(e.REELSCOPE_WEBHOOKS, 'REELSCOPE_WEBHOOKS') }
+        : e.REELSCOPE_WEBHOOKS_SECRET_ID
+          ? { secretId: e.REELSCOPE_WEBHOOKS_SECRET_ID }
+          : undefined,
+      delivery: { allowPrivate: e.REELSCOPE_WEBHOOK_ALLOW_PRIVATE_TARGETS, timeoutMs: e.REELSCOPE_WEBHOOK_TIMEOUT_MS },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

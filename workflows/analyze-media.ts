@@ -17,6 +17,7 @@ import type { AnalysedRecord } from '../activities/record-status';
 import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
+import { outcomeEvent, type OutcomeFacts } from '../common/outcome-event';
 import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
 import type {
   AnalysisInput,
@@ -37,7 +38,9 @@ import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
 import {
   analysisOptions,
+  deliverWebhookOptions,
   permitOptions,
+  publishOutcomeOptions,
   persistOptions,
   probeOptions,
   quotaRequestOptions,
@@ -52,6 +55,8 @@ const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions)
 const { requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(quotaRequestOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
+const { publishOutcome } = proxyActivities<ReelscopeActivities>(publishOutcomeOptions);
+const { deliverOutcomeWebhook } = proxyActivities<ReelscopeActivities>(deliverWebhookOptions);
 
 type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'persist';
 
@@ -62,6 +67,8 @@ type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'per
 const RECORD_UNPERSISTED_REJECTION = 'record-unpersisted-rejection';
 /** A stage write the store would not take is logged and the run goes on; before, the run failed. */
 const BEST_EFFORT_STAGE_WRITES = 'best-effort-stage-writes';
+/** Every outcome is announced (event bus, tenant webhook) once recorded; earlier runs ended silently. */
+const ANNOUNCE_OUTCOMES = 'announce-outcomes';
 
 /**
  * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
@@ -157,6 +164,15 @@ class MediaPipeline {
     this.step = 'persist';
     await persistRecord({ ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) });
     this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
+    await this.announce({
+      mediaId,
+      tenant,
+      status: 'COMPLETED',
+      verdict: report.verdict,
+      headline: report.headline,
+      report: { jsonRef: report.jsonRef, htmlRef: report.htmlRef },
+      ...(review ? { review: { decision: review.decision, reviewer: review.reviewer, decidedAt: review.decidedAt, decidedBy: review.decidedBy } } : {}),
+    });
     return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes, ...(review ? { review } : {}) };
   }
 
@@ -243,6 +259,7 @@ class MediaPipeline {
     this.step = 'persist';
     await persistRecord({ mediaId, tenant, source, status: 'REJECTED', reason, outcomes: [], runStartedAt: this.runStartedAt });
     this.moveTo('REJECTED', `${reason.type}: ${reason.message}`, reason);
+    await this.announce({ mediaId, tenant, status: 'REJECTED', reason });
     return { mediaId, status: 'REJECTED', reason, outcomes: [] };
   }
 
@@ -257,6 +274,25 @@ class MediaPipeline {
       log.error('could not record the failure', { mediaId, failure, error: failureCause(err).message });
     }
     this.moveTo('FAILED', `${failure.step} failed: ${failure.type}`, failure);
+    await this.announce({ mediaId, tenant, status: 'FAILED', reason: failure });
+  }
+
+  /**
+   * Tells downstream systems how the media ended, after its record is written: the bus and
+   * the tenant's webhook at once, each retried on its own. Not cancellable (a cancelled run
+   * announces its FAILED too), and never fails the run: an announcement that gives up is
+   * logged, and the record stays the truth.
+   */
+  private async announce(facts: OutcomeFacts): Promise<void> {
+    if (!patched(ANNOUNCE_OUTCOMES)) return;
+    const event = outcomeEvent(workflowInfo().runId, new Date(), facts);
+    const channels = ['event bus', 'webhook'] as const;
+    const results = await CancellationScope.nonCancellable(() => Promise.allSettled([publishOutcome(event), deliverOutcomeWebhook(event)]));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        log.warn('outcome not announced', { mediaId: facts.mediaId, channel: channels[i], eventId: event.eventId, ...failureCause(result.reason) });
+      }
+    });
   }
 
   describeFailure(err: unknown): FailureInfo {

@@ -101,3 +101,26 @@ export const persistOptions: ActivityOptions = {
   // No attempt limit: the deadline bounds the retries, and attempts cost no history events.
   retry: { ...quickIoRetry, maximumAttempts: Number.POSITIVE_INFINITY },
 };
+
+/**
+ * Publishing an outcome to the bus: quick I/O, retried for ten minutes. PutEvents is not
+ * idempotent, so a retry may publish twice; the event id lets consumers drop the copy.
+ */
+export const publishOutcomeOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { ...quickIoRetry, maximumInterval: '1 minute', maximumAttempts: Number.POSITIVE_INFINITY },
+};
+
+/**
+ * Delivering an outcome to a tenant's webhook: a receiver that is down is retried with
+ * backoff (2 s doubling to 5 min between attempts, or the receiver's Retry-After) for up to an
+ * hour, then given up on, logged; the record and the bus event stay the durable truth.
+ * The run stays open while it retries, which is what the Web UI shows as "announcing".
+ */
+export const WEBHOOK_DEADLINE = '1 hour';
+export const deliverWebhookOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: WEBHOOK_DEADLINE,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: Number.POSITIVE_INFINITY, nonRetryableErrorTypes },
+};

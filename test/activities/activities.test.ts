@@ -28,7 +28,7 @@ describe('activities with MockActivityEnvironment on generated media', () => {
 
   beforeAll(async () => {
     clients = createAwsClients(config.aws);
-    activities = createActivities(createActivityDeps(config, clients, { error() {} }));
+    activities = createActivities(createActivityDeps(config, clients, { error() {}, info() {} }));
     dir = await mkdtemp(join(tmpdir(), 'reelscope-act-'));
   });
   afterAll(() => {
@@ -82,7 +82,7 @@ describe('activities with MockActivityEnvironment on generated media', () => {
     ])) as [AnalysisOutcome, AnalysisOutcome];
 
     // Assert
-    const deps = createActivityDeps(config, clients, { error() {} });
+    const deps = createActivityDeps(config, clients, { error() {}, info() {} });
     const text = (await deps.store.getJson<TranscriptOutput>(transcript.ref!)).text;
     expect(text).toMatch(/leisure|consider|selfish/);
     expect(heartbeats.length).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ describe('analyses of awkward media state what they checked', () => {
 
   beforeAll(async () => {
     clients = createAwsClients(config.aws);
-    const deps = createActivityDeps(config, clients, { error() {} });
+    const deps = createActivityDeps(config, clients, { error() {}, info() {} });
     activities = createActivities(deps);
     store = deps.store;
     dir = await mkdtemp(join(tmpdir(), 'reelscope-awkward-act-'));

@@ -108,6 +108,23 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(fake.counters.converse.calls).toBe(1);
     const record = await records.get(mediaId);
     expect(record).toMatchObject({ status: 'COMPLETED', cost: { totalUsd: report.cost?.totalUsd } });
+    // Announced once on the deployment's bus, after the record was written, keyed by the run.
+    const { runId } = await harness.client.workflow.getHandle(workflowId).describe();
+    expect(fake.events()).toEqual([
+      expect.objectContaining({
+        eventBusName: 'reelscope',
+        source: 'reelscope',
+        detailType: 'Media Analysis Completed',
+        detail: expect.objectContaining({
+          eventId: `${runId}/completed`,
+          mediaId,
+          tenant: 'acme',
+          status: 'COMPLETED',
+          verdict: result.report?.verdict,
+          report: { jsonRef: result.report?.jsonRef, htmlRef: result.report?.htmlRef },
+        }),
+      }),
+    ]);
   });
 
   it('completes with half of all AWS calls throttled', async () => {
@@ -122,6 +139,8 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(Object.values(byKind).filter((o) => o.status !== 'succeeded')).toEqual([]);
     expect(fake.counters.injectedErrors('throttling')).toBeGreaterThan(5);
     for (const operation of REKOGNITION_STARTS) expect(fake.counters.jobsStarted(operation)).toBe(1);
+    // A throttled PutEvents is retried until the bus takes it.
+    expect(fake.events().map((e) => e.detailType)).toEqual(['Media Analysis Completed']);
   });
 
   it('records a FAILED job as a failed optional branch and still completes', async () => {

@@ -51,7 +51,7 @@ export async function startTestWorker(
   // With REELSCOPE_CODEC_KEYS in env, worker and client encrypt payloads like production.
   const dataConverter = dataConverterFor({ ...process.env, ...env });
   const client = new Client({ connection: clientConnection, dataConverter });
-  const deps = overrideDeps(createActivityDeps(config, clients, { error() {} }, client));
+  const deps = overrideDeps(createActivityDeps(config, clients, { error() {}, info() {} }, client));
   const worker = await createReelscopeWorker({
     connection: workerConnection,
     namespace: 'default',

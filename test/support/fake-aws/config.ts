@@ -25,6 +25,8 @@ export interface FakeAwsConfig {
   concurrentJobLimit: Record<JobService, number>;
   /** Spreads generated timestamps and sizes VideoMetadata; read when the job starts. */
   mediaDurationSeconds: (bucket: string, key: string) => number;
+  /** EventBridge buses that exist (names); PutEvents to any other is refused per entry. */
+  eventBuses: string[];
   /** Items each Rekognition job returns; above 1000 forces pagination. */
   resultCounts: Record<RekognitionFamily, number>;
   /** Sentences the fake Transcribe hears, spread over the media; speakers alternate per sentence. */
@@ -65,6 +67,7 @@ export function defaultConfig(): FakeAwsConfig {
     // The default quotas of both services.
     concurrentJobLimit: { rekognition: 20, transcribe: 100 },
     mediaDurationSeconds: () => 30,
+    eventBuses: ['default', 'reelscope'],
     resultCounts: { LabelDetection: 12, ContentModeration: 12, CelebrityRecognition: 12, TextDetection: 12, SegmentDetection: 12 },
     transcriptScript: [
       'Welcome back to the show.',

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FakeAwsConfig } from './config';
 import type { FakeAwsCounters } from './counters';
+import type { PublishedEvent } from './eventbridge';
 import type { JobStore } from './jobs';
 
 /** What the service handlers share; config and counters are replaced on reset. */
@@ -13,4 +14,6 @@ export interface FakeAwsContext {
   s3: S3Client;
   s3Endpoint: string;
   objectExists(bucket: string, key: string): Promise<boolean>;
+  /** Every event the bus accepted, oldest first. */
+  events: PublishedEvent[];
 }

@@ -28,6 +28,7 @@ const STATUS: Record<FakeService, Record<string, number>> = {
     InternalServerException: 500,
     ServiceUnavailableException: 503,
   },
+  eventbridge: { InternalException: 500 },
 };
 
 /** The code each service answers with when a caller exceeds its request rate. */
@@ -40,6 +41,7 @@ export const THROTTLING_CODE: Record<FakeService, string> = {
   // Transcribe has no ThrottlingException: request-rate limits come back as LimitExceededException.
   transcribe: 'LimitExceededException',
   bedrock: 'ThrottlingException',
+  eventbridge: 'ThrottlingException',
 };
 
 /** The code each service answers with when it breaks. */
@@ -47,6 +49,7 @@ export const SERVER_ERROR_CODE: Record<FakeService, string> = {
   rekognition: 'InternalServerError',
   transcribe: 'InternalFailureException',
   bedrock: 'InternalServerException',
+  eventbridge: 'InternalException',
 };
 
 const DEFAULT_MESSAGE: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { converse } from './bedrock-converse';
+import { eventBridge, type PublishedEvent } from './eventbridge';
 import { defaultConfig, type FakeAwsConfig } from './config';
 import type { FakeAwsContext } from './context';
 import { FakeAwsCounters } from './counters';
@@ -12,6 +13,7 @@ import { transcribe } from './transcribe';
 export type { ConverseRequest } from './bedrock-converse';
 export type { FakeAwsConfig, JobInfo, JobMatcher, PerService } from './config';
 export type { FakeJob } from './jobs';
+export type { PublishedEvent } from './eventbridge';
 export type { ErrorKind, RecordedConverse } from './counters';
 export { FakeAwsCounters } from './counters';
 export { sampleFromSchema, sampleViolatingSchema } from './json-schema-sample';
@@ -37,6 +39,8 @@ export interface FakeAws {
   counters: FakeAwsCounters;
   /** Every job started so far, for benchmarks that time what happened after a job ended. */
   jobs(): FakeJob[];
+  /** Every event published to the fake's event buses, oldest first. */
+  events(): PublishedEvent[];
   /** Forgets jobs and counters and restores the default configuration and the fault sequence. */
   reset(): void;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ export interface FakeAws {
 
 /**
  * An in-process server speaking the wire protocols of Amazon Rekognition Video and Amazon
- * Transcribe (JSON 1.1 by X-Amz-Target) and Bedrock Runtime Converse (REST JSON), so the real
+ * Transcribe and EventBridge PutEvents (JSON 1.1 by X-Amz-Target) and Bedrock Runtime Converse (REST JSON), so the real
  * SDK clients run against it through endpoint overrides. Signatures are not checked. Jobs
  * follow the real lifecycle in wall-clock time; faults are injected by configuration.
  */
@@ -67,6 +71,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     seed,
     s3,
     s3Endpoint: options.s3Endpoint.replace(/\/$/, ''),
+    events: [],
     async objectExists(bucket, key) {
       try {
         await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -89,6 +94,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         return transcribe(context, request.operation, request.body);
       case 'bedrock':
         return converse(context, request.operation, request.modelId ?? '', request.body);
+      case 'eventbridge':
+        return eventBridge(context, request.operation, request.body);
     }
   }
 
@@ -108,9 +115,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     jobs() {
       return [...jobs.all()];
     },
+    events() {
+      return [...context.events];
+    },
     reset() {
       jobs.clear();
       faults.reset();
+      context.events.length = 0;
       context.config = defaultConfig();
       context.counters = new FakeAwsCounters(jobs);
     },

@@ -5,7 +5,7 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 import { AwsWireError, SERVER_ERROR_CODE, wireError } from './errors';
 import type { FakeService } from './services';
 
-/** One request, routed: JSON 1.1 by X-Amz-Target, Bedrock Runtime by REST path. */
+/** One request, routed: JSON 1.1 by X-Amz-Target (Rekognition, Transcribe, EventBridge), Bedrock Runtime by REST path. */
 export interface FakeRequest {
   service: FakeService;
   operation: string;
@@ -22,7 +22,7 @@ export interface FakeServer {
 }
 
 const JSON_1_1 = 'application/x-amz-json-1.1';
-const TARGET_PREFIX: Record<string, FakeService> = { RekognitionService: 'rekognition', Transcribe: 'transcribe' };
+const TARGET_PREFIX: Record<string, FakeService> = { RekognitionService: 'rekognition', Transcribe: 'transcribe', AWSEvents: 'eventbridge' };
 
 /**
  * Listens on one loopback port for both HTTP/1.1 (the Rekognition and Transcribe clients) and

@@ -1,6 +1,6 @@
 /** The services the fake speaks, and the job families each one runs. */
 
-export type FakeService = 'rekognition' | 'transcribe' | 'bedrock';
+export type FakeService = 'rekognition' | 'transcribe' | 'bedrock' | 'eventbridge';
 /** Services with asynchronous jobs and a concurrent-job quota. */
 export type JobService = 'rekognition' | 'transcribe';
 

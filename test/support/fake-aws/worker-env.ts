@@ -10,6 +10,8 @@ export function awsBackendEnv(fake: FakeAws, overrides: Record<string, string> =
     REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
     REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
     REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
+    REELSCOPE_EVENTBRIDGE_ENDPOINT: fake.endpoint,
+    REELSCOPE_EVENT_BUS: 'reelscope',
     REELSCOPE_POLL_INITIAL_MS: '100',
     REELSCOPE_POLL_MAX_MS: '300',
     ...overrides,
