@@ -15,6 +15,7 @@ import type { ApiConfig } from './config';
 import { renderDocsPage } from './docs-page';
 import { ControlService } from './control-service';
 import { MediaService } from './media-service';
+import { registerPortalRoutes, type PortalAssets } from './portal-routes';
 import { problemType, ProblemError, type Problem } from './problem';
 import { TenantRateLimiter } from './rate-limiter';
 import { requestContext } from './request-context';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   logger: Logger;
   /** The clock for session expiry (tests move it). */
   now?: () => Date;
+  /** The built web portal (portal/build.ts); when given, it is served at `/`. */
+  portal?: PortalAssets;
 }
 
 const OPENAPI_INFO = {
@@ -71,6 +74,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as Parameters<typeof renderDocsPage>[0])));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  if (deps.portal) registerPortalRoutes(app, deps.portal, deps.config);
 
   app.notFound((c) => problem(c, { status: 404, slug: 'not-found', title: 'Not found', detail: 'no such route' }));
   app.onError((err, c) => {

@@ -20,6 +20,11 @@ const apiEnv = z.object({
   REELSCOPE_AUTH_CLIENT_ID: z.string({ error: 'the app client id tokens must be issued to' }).min(1, 'the app client id tokens must be issued to'),
   REELSCOPE_AUTH_TENANT_CLAIM: z.string().min(1).default('custom:tenant'),
   REELSCOPE_AUTH_ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+  // Where /oauth2/authorize and /oauth2/token live: Cognito's hosted-UI domain; the dev issuer serves them itself.
+  REELSCOPE_AUTH_DOMAIN: z.url('the base URL of /oauth2/authorize and /oauth2/token (the Cognito domain)').optional(),
+  REELSCOPE_AUTH_SCOPES: z.string().regex(/^[\w:/.-]+( [\w:/.-]+)*$/, 'space-separated OAuth scopes').max(512).default('openid'),
+  // The portal's sign-in callback as registered with the app client; unset, the portal uses its own origin's /.
+  REELSCOPE_PORTAL_REDIRECT_URL: z.url('the portal URL registered as the app client callback').optional(),
   // The worker's own store and kind settings, so the API refuses up front what the probe would reject.
   ...storeEnvShape,
   REELSCOPE_UPLOADS_TABLE: z.string().min(3).default('reelscope-uploads'),
@@ -38,6 +43,8 @@ export interface ApiConfig {
   host: string;
   port: number;
   auth: { issuer: string; jwksUrl?: string; clientId: string; tenantClaim: string; rolesClaim: string };
+  /** How the portal signs in: OAuth2 authorization code with PKCE against `domain`. */
+  portalAuth: { domain: string; scopes: string; redirectUrl?: string };
   bucket: string;
   tables: { records: string; failures: string; uploads: string };
   aws: { region: string; s3Endpoint?: string; dynamoDbEndpoint?: string };
@@ -66,6 +73,11 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       clientId: e.REELSCOPE_AUTH_CLIENT_ID,
       tenantClaim: e.REELSCOPE_AUTH_TENANT_CLAIM,
       rolesClaim: e.REELSCOPE_AUTH_ROLES_CLAIM,
+    },
+    portalAuth: {
+      domain: (e.REELSCOPE_AUTH_DOMAIN ?? e.REELSCOPE_AUTH_ISSUER).replace(/\/+$/, ''),
+      scopes: e.REELSCOPE_AUTH_SCOPES,
+      ...(e.REELSCOPE_PORTAL_REDIRECT_URL ? { redirectUrl: e.REELSCOPE_PORTAL_REDIRECT_URL } : {}),
     },
     bucket: e.REELSCOPE_BUCKET,
     tables: { records: e.REELSCOPE_RECORDS_TABLE, failures: e.REELSCOPE_FAILURES_TABLE, uploads: e.REELSCOPE_UPLOADS_TABLE },

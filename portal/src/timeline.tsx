@@ -1,0 +1,48 @@
+import type { SpineView, TimedSpan } from './spine-types';
+
+interface Lane {
+  name: string;
+  spans: (TimedSpan & { label: string })[];
+}
+
+/** The spine as lanes on one time axis; every mark seeks the player to its start. */
+export function Timeline({ spine, currentTime, seek }: { spine: SpineView; currentTime: number; seek: (seconds: number) => void }) {
+  const duration = Math.max(spine.durationSeconds, 0.001);
+  const lanes: Lane[] = [
+    { name: 'shots', spans: spine.segments.map((s) => ({ ...s, label: `Shot ${s.index + 1}` })) },
+    { name: 'speech', spans: spine.speech.map((s) => ({ ...s, label: s.text })) },
+    { name: 'silence', spans: spine.silences.map((s) => ({ ...s, label: 'Silence' })) },
+    { name: 'black', spans: spine.blackSegments.map((s) => ({ ...s, label: 'Black' })) },
+    { name: 'flags', spans: spine.moderation.flags.map((f) => ({ ...f, label: `${f.category} (${f.source}, ${Math.round(f.score * 100)}%)` })) },
+  ];
+  const percent = (seconds: number) => `${Math.min(100, Math.max(0, (seconds / duration) * 100))}%`;
+  return (
+    <div class="timeline" aria-label="Timeline">
+      {lanes.map((lane) => (
+        <div class={`lane lane-${lane.name}`} data-lane={lane.name}>
+          <span class="lane-name">{lane.name}</span>
+          <div class="lane-track">
+            {lane.spans.map((span) => (
+              <button
+                type="button"
+                class="mark"
+                title={`${formatSeconds(span.start)} ${span.label}`}
+                style={{ left: percent(span.start), width: `max(4px, ${percent(span.end - span.start)})` }}
+                onClick={() => seek(span.start)}
+              >
+                <span class="visually-hidden">{span.label}</span>
+              </button>
+            ))}
+            <div class="playhead" style={{ left: percent(currentTime) }} />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** 75.4 → "1:15". */
+export function formatSeconds(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,134 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/headless-browser';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { awsBackendEnv } from '../support/fake-aws/worker-env';
+import { makeVideoClip } from '../support/media-fixtures';
+import { startPortalServer, type PortalServer } from '../support/portal-server';
+import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
+
+const CLIP_SECONDS = 8;
+/** Generous for a short clip on the fake AWS; each wait fails the test with what it waited for. */
+const STEP_MS = 45_000;
+
+/**
+ * The portal in a real browser against the real API on a socket, a real dev issuer and a real
+ * worker (aws backend against the fake AWS, whose moderation labels flag every upload, and
+ * the tenant reviews what is flagged): sign in through the form, upload, watch the library
+ * follow the run to review, decide it in the queue, see it complete, then seek by chapter.
+ */
+describe('the portal, end to end in headless Chromium', () => {
+  let fake: FakeAws;
+  let bundle: WorkflowBundle;
+  let worker: TestWorker;
+  let portal: PortalServer;
+  let browser: Browser;
+  let page: Page;
+  let clip: string;
+  const pageErrors: string[] = [];
+  let reachedTheEnd = false;
+
+  beforeAll(async () => {
+    fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
+    fake.config.mediaDurationSeconds = () => CLIP_SECONDS;
+    // The model's part of the report: two chapters, so a click has somewhere to seek to.
+    fake.config.modelResponder = () => ({
+      title: 'Test pattern',
+      summary: 'A moving test pattern with a steady tone.',
+      chapters: [
+        { title: 'Opening', start: 0, end: 4, summary: 'The pattern starts.' },
+        { title: 'Second half', start: 4, end: CLIP_SECONDS, summary: 'The pattern goes on.' },
+      ],
+      topics: [],
+      entities: [],
+      moderation: { verdict: 'flagged', rationale: 'The moderation flags call for review.' },
+    });
+    bundle = await bundleWorkflows();
+    worker = await startTestWorker(bundle, {}, (d) => d, awsBackendEnv(fake, { REELSCOPE_MODERATION_THRESHOLD: '0.5', REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '20' }));
+    portal = await startPortalServer({
+      temporal: worker.client,
+      taskQueue: worker.taskQueue,
+      env: { REELSCOPE_REVIEW_TENANTS: 'umbrella', REELSCOPE_REVIEW_THRESHOLD: '0.5', REELSCOPE_REVIEW_DEADLINE_SECONDS: '3600' },
+    });
+    clip = await makeVideoClip(await mkdtemp(join(tmpdir(), 'reelscope-portal-clip-')), { seconds: CLIP_SECONDS, name: 'portal-clip.mp4' });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    // A CSP violation or a script error must fail the test, not pass unseen.
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+    await worker?.stop();
+    await fake?.close();
+  });
+
+  /** A failed wait says what the page showed at the time, and any script errors. */
+  afterEach(async () => {
+    const text = await page?.locator('main').innerText().catch(() => '(no page)');
+    if (!reachedTheEnd || pageErrors.length) console.log(`page at the end:\n${text}\nerrors: ${pageErrors.join('\n')}`);
+  });
+
+  it('signs in, uploads, follows the run, decides the review and seeks by chapter', async () => {
+    // Sign in through the dev issuer's form (authorization code + PKCE).
+    await page.goto(portal.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${portal.issuer.issuer}/oauth2/authorize?**`);
+    await page.fill('input[name="username"]', 'rita');
+    await page.fill('input[name="tenant"]', 'umbrella');
+    await page.check('input[value="uploader"]');
+    await page.check('input[value="reviewer"]');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor({ timeout: STEP_MS });
+    expect(await page.getByTestId('who').textContent()).toContain('rita · umbrella');
+    expect(page.url()).not.toContain('code=');
+
+    // Upload: presigned PUT straight to s3rver, then complete.
+    await page.getByRole('link', { name: 'Upload' }).click();
+    await page.setInputFiles('input[type="file"]', clip);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByTestId('upload-done').waitFor({ timeout: STEP_MS });
+
+    // The library follows the run live until it waits for review.
+    await page.getByTestId('upload-done').getByRole('link', { name: 'library' }).click();
+    const row = page.locator('tr', { hasText: 'portal-clip.mp4' });
+    await row.getByTestId('status').filter({ hasText: 'AWAITING_REVIEW' }).waitFor({ timeout: STEP_MS });
+    const mediaId = await row.getAttribute('data-media-id');
+
+    // Decide it in the review queue.
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    const queued = page.locator(`li[data-media-id="${mediaId}"]`);
+    await queued.locator('input[name="reason"]').fill('test pattern, fine');
+    await queued.getByRole('button', { name: 'Approve' }).click();
+    await queued.getByTestId('review-outcome').waitFor({ timeout: STEP_MS });
+    expect(await queued.getByTestId('review-outcome').textContent()).toBe('Approved by rita');
+
+    // Back in the library, the run completes.
+    await page.getByRole('link', { name: 'Library', exact: true }).click();
+    await row.getByTestId('status').filter({ hasText: 'COMPLETED' }).waitFor({ timeout: STEP_MS });
+
+    // The media page: player, lanes, chapters; a chapter click seeks the player.
+    await row.getByRole('link', { name: 'portal-clip.mp4' }).click();
+    await page.locator('video').waitFor({ timeout: STEP_MS });
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1, undefined, { timeout: STEP_MS });
+    const secondHalf = page.locator('button.chapter', { hasText: 'Second half' });
+    await secondHalf.waitFor({ timeout: STEP_MS });
+    const before = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
+    await secondHalf.click();
+    const currentTime = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
+    const lanes = await page.locator('.lane').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-lane')));
+
+    expect(before).toBe(0);
+    expect(currentTime).toBe(4);
+    expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'flags']);
+    expect(await page.locator('.lane-flags .mark').count()).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+    reachedTheEnd = true;
+  });
+});
