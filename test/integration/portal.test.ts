@@ -51,7 +51,8 @@ describe('the portal, end to end in headless Chromium', () => {
     portal = await startPortalServer({
       temporal: worker.client,
       taskQueue: worker.taskQueue,
-      env: { REELSCOPE_REVIEW_TENANTS: 'umbrella', REELSCOPE_REVIEW_THRESHOLD: '0.5', REELSCOPE_REVIEW_DEADLINE_SECONDS: '3600' },
+      // Every upload multipart (one part here): the browser must read each part's ETag through CORS.
+      env: { REELSCOPE_MULTIPART_THRESHOLD_BYTES: '1', REELSCOPE_REVIEW_TENANTS: 'umbrella', REELSCOPE_REVIEW_THRESHOLD: '0.5', REELSCOPE_REVIEW_DEADLINE_SECONDS: '3600' },
     });
     clip = await makeVideoClip(await mkdtemp(join(tmpdir(), 'reelscope-portal-clip-')), { seconds: CLIP_SECONDS, name: 'portal-clip.mp4' });
     browser = await launchBrowser();
@@ -72,7 +73,36 @@ describe('the portal, end to end in headless Chromium', () => {
   /** A failed wait says what the page showed at the time, and any script errors. */
   afterEach(async () => {
     const text = await page?.locator('main').innerText().catch(() => '(no page)');
-    if (!reachedTheEnd || pageErrors.length) console.log(`page at the end:\n${text}\nerrors: ${pageErrors.join('\n')}`);
+    if (expect.getState().currentTestName?.includes('signs in') && (!reachedTheEnd || pageErrors.length)) console.log(`page at the end:\n${text}\nerrors: ${pageErrors.join('\n')}`);
+  });
+
+  it('serves the page uncached under a strict CSP, its assets by hashed name, and its sign-in settings', async () => {
+    const index = await fetch(portal.url);
+    const html = await index.text();
+    const script = /src="(\/portal\/assets\/app-[A-Za-z0-9]+\.js)"/.exec(html)?.[1] ?? '';
+    const asset = await fetch(`${portal.url}${script}`);
+    const settings = (await (await fetch(`${portal.url}/portal/config.json`)).json()) as Record<string, unknown>;
+    const policy = index.headers.get('content-security-policy') ?? '';
+
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('cache-control')).toBe('no-store');
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toContain('unsafe');
+    expect(policy).toContain(`connect-src 'self' ${portal.issuer.issuer} ${new URL(process.env['REELSCOPE_S3_ENDPOINT'] as string).origin}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${portal.url}/portal/assets/index.html`)).status).toBe(404);
+    expect((await fetch(`${portal.url}/portal/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect(settings).toEqual({
+      authorizeUrl: `${portal.issuer.issuer}/oauth2/authorize`,
+      tokenUrl: `${portal.issuer.issuer}/oauth2/token`,
+      clientId: portal.issuer.clientId,
+      scopes: 'openid',
+      claims: { tenant: 'custom:tenant', roles: 'cognito:groups' },
+    });
+    expect((await fetch(`${portal.url}/v1/media`)).status).toBe(401);
   });
 
   it('signs in, uploads, follows the run, decides the review and seeks by chapter', async () => {
