@@ -5,6 +5,7 @@ import type { AnalysisSettings } from '../backends/analysis-settings';
 import type { PriceTable } from '../cost/price-table';
 import type { FailureNotifier } from '../notifications/failure-notifier';
 import { createAnnounceActivities, type AnnounceDeps } from './announce-outcome';
+import { createPlaybackProxyActivity } from './make-playback-proxy';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
 import { createQuotaPermitActivity, type QuotaDeps } from './quota-permit-request';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...analyses,
     reduceSpine: createReduceActivity(deps),
     writeReport: createReportActivity(deps),
+    makePlaybackProxy: createPlaybackProxyActivity(deps),
     ...createAnnounceActivities(deps.announce),
   };
 }

@@ -31,6 +31,8 @@ export interface AnalysedRecord extends RecordKey {
   outcomes: AnalysisOutcome[];
   spine: SpineSummary;
   report: ReportSummary;
+  /** The H.264/AAC proxy of a media no browser plays as uploaded; absent when the upload plays as it is. */
+  playbackRef?: string;
 }
 
 export type PersistInput =
@@ -82,6 +84,7 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
               estimatedCostUsd: input.plan.estimatedCostUsd,
               reviewDue: input.reviewDue,
               review: input.review,
+              playbackRef: input.playbackRef,
             }
           : { reason: input.reason, outcomes: input.outcomes };
       await withFailureMapping(() => records.update({ mediaId, tenant, source }, currentRun(runStartedAt), input.status, fields));

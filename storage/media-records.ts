@@ -38,7 +38,7 @@ const STATUS_RANK: Record<MediaStatus, number> = {
 };
 
 /** What a run records beside its status; a newer run's record starts without the older run's. */
-const RUN_FIELDS = ['media', 'plan', 'outcomes', 'spine', 'report', 'flagged', 'cost', 'estimatedCostUsd', 'reviewDue', 'review', 'reason'] as const;
+const RUN_FIELDS = ['media', 'plan', 'outcomes', 'spine', 'report', 'flagged', 'cost', 'estimatedCostUsd', 'reviewDue', 'review', 'reason', 'playbackRef'] as const;
 export type RunFields = Partial<Record<(typeof RUN_FIELDS)[number], unknown>>;
 
 /** The first write of a media, or a step of the run holding the record that is not behind it. */

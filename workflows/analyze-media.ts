@@ -16,6 +16,7 @@ import type { ReelscopeActivities } from '../activities/create-activities';
 import type { AnalysedRecord } from '../activities/record-status';
 import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
+import { playsInBrowsers } from '../common/browser-playback';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
 import { outcomeEvent, type OutcomeFacts } from '../common/outcome-event';
 import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
@@ -40,6 +41,7 @@ import {
   analysisOptions,
   deliverWebhookOptions,
   permitOptions,
+  playbackProxyOptions,
   publishOutcomeOptions,
   persistOptions,
   probeOptions,
@@ -67,6 +69,8 @@ type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'per
 const RECORD_UNPERSISTED_REJECTION = 'record-unpersisted-rejection';
 /** A stage write the store would not take is logged and the run goes on; before, the run failed. */
 const BEST_EFFORT_STAGE_WRITES = 'best-effort-stage-writes';
+/** Media no browser plays get an H.264/AAC proxy rendition, made beside the analyses. */
+const PLAYBACK_PROXY = 'playback-proxy';
 /** Every outcome is announced (event bus, tenant webhook) once recorded; earlier runs ended silently. */
 const ANNOUNCE_OUTCOMES = 'announce-outcomes';
 
@@ -143,6 +147,9 @@ class MediaPipeline {
 
     this.step = 'analyse';
     await this.enter('ANALYZING');
+    const playback = this.playbackProxy(media);
+    // Awaited after the analyses; a cancellation that ends the run first must not leave it unobserved.
+    playback.catch(() => undefined);
     this.outcomes = await this.runAnalyses(plan, media);
 
     this.step = 'reduce';
@@ -157,7 +164,8 @@ class MediaPipeline {
     await this.enter('REPORTING');
     const report = await writeReport({ mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine });
 
-    const analysed: AnalysedRecord = { mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine, report };
+    const playbackRef = await playback;
+    const analysed: AnalysedRecord = { mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine, report, ...(playbackRef ? { playbackRef } : {}) };
     const reviewPolicy = this.reviewPolicyFor(spine);
     const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
 
@@ -174,6 +182,23 @@ class MediaPipeline {
       ...(review ? { review: { decision: review.decision, reviewer: review.reviewer, decidedAt: review.decidedAt, decidedBy: review.decidedBy } } : {}),
     });
     return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes, ...(review ? { review } : {}) };
+  }
+
+  /**
+   * Starts the browser proxy of a media no browser plays as uploaded, beside the analyses.
+   * Optional like an analysis: a failed proxy is logged and the media is recorded without one.
+   */
+  private async playbackProxy(media: MediaFacts): Promise<string | undefined> {
+    if (playsInBrowsers(media) || !patched(PLAYBACK_PROXY)) return undefined;
+    const { mediaId, tenant, source } = this.input;
+    const { makePlaybackProxy } = proxyActivities<ReelscopeActivities>({ ...playbackProxyOptions(media.durationSeconds), summary: `playback proxy of ${mediaId}` });
+    try {
+      return (await makePlaybackProxy({ mediaId, tenant, source, media })).ref;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.warn('playback proxy failed; the media is recorded without one', { mediaId, ...failureCause(err) });
+      return undefined;
+    }
   }
 
   /** The tenant's review policy when this media's moderation score reaches its threshold. */

@@ -124,3 +124,11 @@ export const deliverWebhookOptions: ActivityOptions = {
   scheduleToCloseTimeout: WEBHOOK_DEADLINE,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: Number.POSITIVE_INFINITY, nonRetryableErrorTypes },
 };
+
+/**
+ * The browser proxy encodes the whole media once: sized like an analysis, heartbeated, and
+ * retried twice; the media plays in no browser without it, but nothing else waits on it.
+ */
+export function playbackProxyOptions(durationSeconds: number): ActivityOptions {
+  return { ...analysisOptions(durationSeconds), retry: { ...analysisOptions(durationSeconds).retry, maximumAttempts: 2 } };
+}
