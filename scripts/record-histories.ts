@@ -13,7 +13,7 @@ import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack } from '../local/local-stack';
 import { TEMPORAL_CLI } from '../local/temporal-dev-server';
 import { startAnalysis } from '../starter/start-analysis';
-import { makeZeroByte } from '../test/support/media-fixtures';
+import { makeVideoClip, makeZeroByte } from '../test/support/media-fixtures';
 import { startFakeAws } from '../test/support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../test/support/test-worker';
 
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
       'completed-sample-clip': { path: clip, worker: harness },
       'rejected-zero-byte': { path: await makeZeroByte(dataDir), worker: harness },
       'completed-aws-sample-clip': { path: clip, worker: aws },
+      // An MKV: the playback proxy runs beside the analyses, and the outcome is announced.
+      'completed-mkv-proxy-announced': { path: await makeVideoClip(dataDir, { seconds: 4, name: 'episode.mkv' }), worker: harness },
     };
     const wanted = process.argv.slice(2);
     for (const [name, { path, worker }] of Object.entries(runs)) {
