@@ -1,18 +1,20 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const SOURCE = join(__dirname, 'src');
 /** Where `npm run build:portal` writes when given no folder (git-ignored). */
 const DEFAULT_OUT = join(__dirname, 'dist');
+const BUILT_FILE = /^(index\.html|app-[A-Za-z0-9]+\.(js|css))$/;
 
 /**
  * Bundles the portal into `outDir`: `app-<hash>.js` and `app-<hash>.css` (content-hashed, so
  * they can be cached for ever) and the `index.html` that names them (served uncached).
  */
 export async function buildPortal(outDir: string): Promise<void> {
-  await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
+  // Only what an earlier build wrote: the folder is the caller's, and may hold anything else.
+  for (const name of await readdir(outDir)) if (BUILT_FILE.test(name)) await rm(join(outDir, name));
   const result = await build({
     entryPoints: { app: join(SOURCE, 'main.tsx'), style: join(SOURCE, 'style.css') },
     entryNames: 'app-[hash]',
