@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildApiDeps } from '../api/api-deps';
 import { createApp } from '../api/app';
 import { loadApiConfig } from '../api/config';
+import type { PortalAssets } from '../api/portal-routes';
 import { loadStarterConfig } from '../starter/config';
 import { DEV_TOKEN_CLAIMS, startDevIssuer, type DevIssuer } from './dev-issuer';
 
@@ -27,6 +28,8 @@ export async function startLocalApi(options: {
   /** 0 picks a free port. */
   apiPort: number;
   issuerPort: number;
+  /** The built web portal, served at `/` when given. */
+  portal?: PortalAssets;
 }): Promise<LocalApi> {
   const issuer = await startDevIssuer(options.issuerPort);
   try {
@@ -42,7 +45,7 @@ export async function startLocalApi(options: {
       REELSCOPE_AUTH_ROLES_CLAIM: DEV_TOKEN_CLAIMS.rolesClaim,
     });
     const { deps, destroy } = buildApiDeps({ config, starter: loadStarterConfig(options.env), temporal: options.temporal, logger: options.logger });
-    const app = createApp(deps);
+    const app = createApp({ ...deps, ...(options.portal ? { portal: options.portal } : {}) });
     let server: ServerType;
     try {
       server = await listen(app.fetch, config.host, config.port);

@@ -26,6 +26,7 @@ import { startLocalApi, type LocalApi } from '../local/local-api';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack, type LocalStack } from '../local/local-stack';
 import { demoDataDir, removeStackConnection, writeStackConnection } from '../local/stack-connection';
+import { buildPortal } from '../portal/build';
 import { createActivityDeps } from '../worker/activity-deps';
 import { createAwsClients, type AwsClients } from '../worker/aws-clients';
 import { loadWorkerConfig } from '../worker/config';
@@ -150,8 +151,10 @@ function keptStackHelp(stack: LocalStack, tenant: string): string {
 }
 
 /** The media API and its dev issuer for the demo, over the stack's stores and Temporal. */
-function startDemoApi(temporal: Client, logger: Logger, ports: { api: number; issuer: number }): Promise<LocalApi> {
-  return startLocalApi({ env: process.env, temporal, logger, apiPort: ports.api, issuerPort: ports.issuer });
+async function startDemoApi(temporal: Client, logger: Logger, ports: { api: number; issuer: number }): Promise<LocalApi> {
+  const assetsDir = join(__dirname, '..', 'portal', 'dist');
+  await buildPortal(assetsDir);
+  return startLocalApi({ env: process.env, temporal, logger, apiPort: ports.api, issuerPort: ports.issuer, portal: { assetsDir } });
 }
 
 /** The API's address, its docs and a token for the tenant, with a curl line that lists its media. */
@@ -159,6 +162,7 @@ async function apiHelp(api: LocalApi, tenant: string, kept: boolean): Promise<st
   const token = await api.issuer.mint({ subject: `${tenant}-demo`, tenant, roles: ['uploader', 'reviewer', 'viewer'] });
   return [
     `media API: ${api.url} (docs ${api.url}/docs)${kept ? '' : '; it stops with the demo, --keep-running keeps it up'}`,
+    `  web portal: ${api.url}/ (sign in with any user name, tenant ${tenant}; docs/PORTAL.md)`,
     `  dev token for tenant ${tenant} (uploader, reviewer, viewer; valid 12 h, verified by the dev issuer on ${api.issuer.issuer}):`,
     `    curl -H "authorization: Bearer ${token}" ${api.url}/v1/media`,
   ].join('\n');
