@@ -105,21 +105,25 @@ describe('the portal, end to end in headless Chromium', () => {
     expect((await fetch(`${portal.url}/v1/media`)).status).toBe(401);
   });
 
+  /** Through the portal's button and the dev issuer's form, as a person would. */
+  async function signIn(on: Page, user: string, roles: string[]): Promise<void> {
+    await on.goto(portal.url);
+    await on.getByRole('button', { name: 'Sign in' }).click();
+    await on.waitForURL(`${portal.issuer.issuer}/oauth2/authorize?**`);
+    await on.fill('input[name="username"]', user);
+    await on.fill('input[name="tenant"]', 'umbrella');
+    for (const role of roles) await on.check(`input[value="${role}"]`);
+    await on.getByRole('button', { name: 'Sign in' }).click();
+  }
+
   it('signs in, uploads, follows the run, decides the review and seeks by chapter', async () => {
     // Sign in through the dev issuer's form (authorization code + PKCE).
-    await page.goto(portal.url);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${portal.issuer.issuer}/oauth2/authorize?**`);
-    await page.fill('input[name="username"]', 'rita');
-    await page.fill('input[name="tenant"]', 'umbrella');
-    await page.check('input[value="uploader"]');
-    await page.check('input[value="reviewer"]');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'rita', ['uploader', 'reviewer']);
     await page.getByTestId('who').waitFor({ timeout: STEP_MS });
     expect(await page.getByTestId('who').textContent()).toContain('rita · umbrella');
     expect(page.url()).not.toContain('code=');
 
-    // Upload: presigned PUT straight to s3rver, then complete.
+    // Upload: the part PUT straight to s3rver through its presigned URL, then complete.
     await page.getByRole('link', { name: 'Upload' }).click();
     await page.setInputFiles('input[type="file"]', clip);
     await page.getByRole('button', { name: 'Upload' }).click();
@@ -130,6 +134,17 @@ describe('the portal, end to end in headless Chromium', () => {
     const row = page.locator('tr', { hasText: 'portal-clip.mp4' });
     await row.getByTestId('status').filter({ hasText: 'AWAITING_REVIEW' }).waitFor({ timeout: STEP_MS });
     const mediaId = await row.getAttribute('data-media-id');
+
+    // A viewer of the same tenant sees the queue, and is told plainly why deciding fails.
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await signIn(viewer, 'vic', []);
+    await viewer.getByRole('link', { name: 'Review queue' }).click();
+    await viewer.locator(`li[data-media-id="${mediaId}"]`).getByRole('button', { name: 'Approve' }).click();
+    await viewer.getByRole('alert').waitFor({ timeout: STEP_MS });
+    const refusal = await viewer.getByRole('alert').textContent();
+    await viewerContext.close();
+    expect(refusal).toMatch(/^Deciding a review needs the reviewer role/);
 
     // Decide it in the review queue.
     await page.getByRole('link', { name: 'Review queue' }).click();
@@ -152,10 +167,12 @@ describe('the portal, end to end in headless Chromium', () => {
     const before = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
     await secondHalf.click();
     const currentTime = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
+    const spoken = await page.locator('.transcript li.current').count();
     const lanes = await page.locator('.lane').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-lane')));
 
     expect(before).toBe(0);
     expect(currentTime).toBe(4);
+    expect(spoken).toBe(1);
     expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'flags']);
     expect(await page.locator('.lane-flags .mark').count()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
