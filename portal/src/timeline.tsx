@@ -9,7 +9,8 @@ interface Lane {
 export function Timeline({ spine, currentTime, seek }: { spine: SpineView; currentTime: number; seek: (seconds: number) => void }) {
   const duration = Math.max(spine.durationSeconds, 0.001);
   const lanes: Lane[] = [
-    { name: 'shots', spans: spine.segments.map((s) => ({ ...s, label: `Shot ${s.index + 1}` })) },
+    // For audio the spine's segments are speech and silence stretches, not shots.
+    { name: 'shots', spans: spine.segments.map((s) => ({ ...s, label: `${spine.hasVideo ? 'Shot' : 'Stretch'} ${s.index + 1}` })) },
     { name: 'speech', spans: spine.speech.map((s) => ({ ...s, label: s.text })) },
     { name: 'silence', spans: spine.silences.map((s) => ({ ...s, label: 'Silence' })) },
     { name: 'black', spans: spine.blackSegments.map((s) => ({ ...s, label: 'Black' })) },
