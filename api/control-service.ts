@@ -1,9 +1,11 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Caller } from '../auth/caller';
 import type { ReviewDecision } from '../common/review';
+import { TENANT } from '../common/search-attributes';
 import { cancelMedia, NotCancellableError } from '../operations/cancel-media';
 import { NotRetryableError, retryMedia } from '../operations/retry-media';
 import { InvalidReviewError, reviewMedia, ReviewRefusedError } from '../operations/review-media';
+import { workflowIdFor } from '../starter/media-identity';
 import type { MediaService } from './media-service';
 import { ProblemError } from './problem';
 
@@ -42,12 +44,37 @@ export class ControlService {
   }
 
   async cancel(caller: Caller, mediaId: string): Promise<{ workflowId: string; runId: string }> {
-    await this.deps.media.record(caller, mediaId);
+    await this.ownMediaOrQueuedRun(caller, mediaId);
     try {
       return await cancelMedia(this.deps.temporal, mediaId);
     } catch (err) {
       if (err instanceof NotCancellableError) throw new ProblemError(409, 'not-running', 'Not running', err.message, { cause: err });
       throw mapped(err);
+    }
+  }
+
+  /**
+   * The caller's media by its record or, while no worker has yet run a started workflow (a
+   * queue with no worker up, a backlog), by the Tenant the starter gave that workflow: the
+   * record is written by the run itself, and a queued media is the one most worth cancelling.
+   * Another tenant's media stays 404 either way.
+   */
+  private async ownMediaOrQueuedRun(caller: Caller, mediaId: string): Promise<void> {
+    try {
+      await this.deps.media.record(caller, mediaId);
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.status !== 404) throw err;
+      if ((await this.workflowTenant(mediaId)) !== caller.tenant) throw err;
+    }
+  }
+
+  private async workflowTenant(mediaId: string): Promise<string | undefined> {
+    try {
+      const description = await this.deps.temporal.workflow.getHandle(workflowIdFor(mediaId)).describe();
+      return description.typedSearchAttributes.get(TENANT);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,13 +44,14 @@ describe('API cancel of a running media', () => {
   });
 
   /** Upload init -> presigned PUT -> complete, as a client does; returns the started media. */
-  async function uploadThroughApi(token: string, fileName: string): Promise<{ mediaId: string; workflowId: string }> {
-    const init = await api.call('/v1/uploads', { token, json: { fileName, sizeBytes: clip.length, contentType: 'video/mp4' } });
+  async function uploadThroughApi(token: string, fileName: string, through = api): Promise<{ mediaId: string; workflowId: string }> {
+    const call = through.call.bind(through);
+    const init = await call('/v1/uploads', { token, json: { fileName, sizeBytes: clip.length, contentType: 'video/mp4' } });
     expect(init.status).toBe(201);
     const session = (await init.json()) as { uploadId: string; upload: { method: string; url: string } };
     expect(session.upload.method).toBe('PUT');
     expect((await fetch(session.upload.url, { method: 'PUT', body: new Uint8Array(clip) })).status).toBe(200);
-    const completed = await api.call(`/v1/uploads/${session.uploadId}/complete`, { token, method: 'POST' });
+    const completed = await call(`/v1/uploads/${session.uploadId}/complete`, { token, method: 'POST' });
     expect(completed.status).toBe(200);
     return (await completed.json()) as { mediaId: string; workflowId: string };
   }
@@ -102,6 +104,40 @@ describe('API cancel of a running media', () => {
     expect(await again.json()).toMatchObject({ status: 409, type: expect.stringMatching(/not-running$/), detail: `media ${media.mediaId} is not running (it ended FAILED)` });
     // The job that held the run was started once: the cancellation did not start it again.
     expect(fake.counters.starts('StartLabelDetection')).toBe(1);
+  });
+
+  it('cancels a media no worker has picked up yet, which has no record, and still refuses another tenant', async () => {
+    // Arrange: an API starting runs on a task queue no worker polls, so nothing writes a record.
+    const queue = `unserved-${randomUUID()}`;
+    const queued = await startApiHarness({ temporal: worker.client, taskQueue: queue });
+    const records = new MediaRecords(worker.clients.doc, worker.config.tables);
+    try {
+      const uploader = await queued.token('acme', ['uploader']);
+      const stranger = await queued.token('globex', ['uploader']);
+      const media = await uploadThroughApi(uploader, 'queued.mp4', queued);
+      const before = await records.get(media.mediaId);
+
+      // Act
+      const foreign = await queued.call(`/v1/media/${media.mediaId}/cancel`, { token: stranger, method: 'POST' });
+      const cancelled = await queued.call(`/v1/media/${media.mediaId}/cancel`, { token: uploader, method: 'POST' });
+      // A worker comes up for the queue and finds the cancellation waiting.
+      const late = await startTestWorker(bundle, {}, (d) => d, { REELSCOPE_TASK_QUEUE: queue });
+      const ended = await worker.client.workflow
+        .getHandle(media.workflowId)
+        .result()
+        .then(() => undefined, (err: unknown) => err)
+        .finally(() => late.stop());
+      const record = await records.get(media.mediaId);
+
+      // Assert
+      expect(before).toBeUndefined();
+      expect(foreign.status).toBe(404);
+      expect(cancelled.status).toBe(202);
+      expect(causeChain(ended).some((cause) => cause instanceof CancelledFailure)).toBe(true);
+      expect(record).toMatchObject({ status: 'FAILED', tenant: 'acme', reason: { type: 'Cancelled' } });
+    } finally {
+      await queued.stop();
+    }
   });
 });
 
