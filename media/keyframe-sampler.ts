@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFfmpeg, showinfoTime } from './run-ffmpeg';
+import { writeFrameJpegs } from './frame-jpegs';
 
 /**
  * Frames wider than this are scaled down: image API requests carry the bytes (5 MB at most),
@@ -40,31 +40,18 @@ export async function withKeyframes<T>(
   const slot = interval.toFixed(3);
   const dir = await mkdtemp(join(tmpdir(), 'reelscope-keyframes-'));
   try {
-    const times: number[] = [];
-    await runFfmpeg({
+    const frames = await writeFrameJpegs({
       input,
-      inputOptions: ['-skip_frame', 'nokey'],
-      outputOptions: [
-        '-vf',
-        // The first keyframe of each interval-long slot: evenly spread however the GOP falls.
-        `select='isnan(prev_selected_t)+gt(floor(t/${slot})\\,floor(prev_selected_t/${slot}))',showinfo,scale='min(${MAX_WIDTH_PIXELS}\\,iw)':-2`,
-        '-fps_mode',
-        'vfr',
-        '-frames:v',
-        String(options.maxFrames),
-        '-q:v',
-        '3',
-        '-an',
-      ],
-      output: join(dir, 'frame-%05d.jpg'),
+      // The first keyframe of each interval-long slot: evenly spread however the GOP falls.
+      select: `isnan(prev_selected_t)+gt(floor(t/${slot})\\,floor(prev_selected_t/${slot}))`,
+      scale: `'min(${MAX_WIDTH_PIXELS}\\,iw)':-2`,
+      maxFrames: options.maxFrames,
+      jpegQuality: 3,
+      dir,
+      prefix: 'frame',
       signal,
-      onStderr: (line) => {
-        const time = showinfoTime(line);
-        if (time !== undefined) times.push(Math.round(time * 1000) / 1000);
-      },
     });
-    const files = (await readdir(dir)).filter((f) => f.startsWith('frame-')).sort();
-    return await consume(files.map((file, i) => ({ time: times[i] ?? i * interval, path: join(dir, file) })));
+    return await consume(frames.map((frame, i) => ({ time: frame.time ?? i * interval, path: frame.path })));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

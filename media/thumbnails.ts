@@ -1,8 +1,8 @@
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFrameJpegs, type FrameJpeg, type FrameJpegJob } from './frame-jpegs';
 import { failedOnContent, MediaUnusableError } from './media-unusable-error';
-import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
 export interface Thumbnail {
   /** Seconds into the media. */
@@ -22,11 +22,14 @@ export interface ThumbnailOptions {
 }
 
 /**
- * JPEG keyframes at the first frame and at every scene change (up to a maximum), plus a
- * poster frame a third of the way in, where title cards and fades are usually over. Media
- * with no frame there (a one-frame video: a third of its duration is past its only frame)
- * gets the first frame as its poster; media with no decodable frame at all fails with
- * MediaUnusableError, since another attempt would decode the same nothing.
+ * JPEG keyframes at the first frame and wherever the picture changes from one keyframe to
+ * the next (up to a maximum), plus a poster from the keyframe at or before a third of the
+ * way in, where title cards and fades are usually over. Only keyframes are decoded, so the
+ * cost follows the GOP, not the frame count: a scene change is seen at the first keyframe
+ * after it (encoders usually place one there), and a scene that starts and ends between two
+ * keyframes is not seen. A stream that flags no keyframe gets its first frame, decoded
+ * normally; media with no decodable frame at all fails with MediaUnusableError, since
+ * another attempt would decode the same nothing.
  */
 export async function extractThumbnails(
   input: string,
@@ -36,70 +39,59 @@ export async function extractThumbnails(
 ): Promise<ThumbnailSet> {
   const dir = await mkdtemp(join(tmpdir(), 'reelscope-thumbs-'));
   try {
-    const times: number[] = [];
-    await runFfmpeg({
+    const keyframeJob: FrameJpegJob = {
       input,
-      outputOptions: [
-        '-vf',
-        `select='eq(n\\,0)+gt(scene\\,${options.sceneThreshold})',showinfo,scale=${options.widthPixels}:-2`,
-        '-fps_mode',
-        'vfr',
-        '-frames:v',
-        String(options.maxKeyframes),
-        '-q:v',
-        '4',
-        '-an',
-      ],
-      output: join(dir, 'key-%04d.jpg'),
+      // The scene score compares each decoded frame with the previous one: here, keyframe with keyframe.
+      select: `eq(n\\,0)+gt(scene\\,${options.sceneThreshold})`,
+      scale: `${options.widthPixels}:-2`,
+      maxFrames: options.maxKeyframes,
+      jpegQuality: 4,
+      dir,
+      prefix: 'key',
       signal,
-      onStderr: (line) => {
-        const time = showinfoTime(line);
-        if (time !== undefined) times.push(Math.round(time * 100) / 100);
-      },
-    }).catch((err: unknown) => {
-      // With no frame decoded ffmpeg fails the run itself ("cannot determine format ... after EOF").
-      if (failedOnContent(err)) throw new MediaUnusableError('NoDecodableFrames', 'no frame of the video could be decoded for thumbnails', { cause: err });
-      throw err;
-    });
-    const files = (await readdir(dir)).filter((f) => f.startsWith('key-')).sort();
-    if (files.length === 0) {
+    };
+    let keyframes = await writeFrameJpegs(keyframeJob).catch(noDecodableFrames('thumbnails'));
+    if (keyframes.length === 0) {
+      keyframes = await writeFrameJpegs({ ...keyframeJob, decode: 'all', select: undefined, maxFrames: 1, prefix: 'first' }).catch(noDecodableFrames('thumbnails'));
+    }
+    if (keyframes.length === 0) {
       throw new MediaUnusableError('NoDecodableFrames', 'no frame of the video could be decoded for thumbnails');
     }
-    const keyframes = await Promise.all(
-      files.map(async (file, i) => ({ time: times[i] ?? 0, jpeg: await readFile(join(dir, file)) })),
-    );
-    const poster = await extractPoster(input, durationSeconds, options, join(dir, 'poster.jpg'), signal);
-    return { poster: { time: poster.time, jpeg: await readFile(poster.path) }, keyframes };
+    const poster = await extractPoster(input, durationSeconds, options, dir, signal);
+    return { poster: await loaded(poster), keyframes: await Promise.all(keyframes.map(loaded)) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** The poster at a third of the duration, or the first frame when nothing is decoded there. */
+/** The keyframe at or before a third of the duration, or the first frame when nothing is decoded there. */
 async function extractPoster(
   input: string,
   durationSeconds: number,
   options: ThumbnailOptions,
-  path: string,
+  dir: string,
   signal?: AbortSignal,
-): Promise<{ time: number; path: string }> {
-  const outputOptions = ['-frames:v', '1', '-vf', `scale=${options.widthPixels * 2}:-2`, '-q:v', '3', '-an'];
+): Promise<FrameJpeg> {
+  const job: FrameJpegJob = { input, scale: `${options.widthPixels * 2}:-2`, maxFrames: 1, jpegQuality: 3, dir, prefix: 'poster', signal };
   const third = Math.round((durationSeconds / 3) * 100) / 100;
   if (third > 0) {
-    await runFfmpeg({ input, inputOptions: ['-ss', String(third)], outputOptions, output: path, signal });
-    if (await exists(path)) return { time: third, path };
+    const [atThird] = await writeFrameJpegs({ ...job, fromKeyframeBefore: third });
+    if (atThird) return atThird;
   }
-  // ffmpeg succeeds without writing a file when the seek lands past the last frame.
-  await runFfmpeg({ input, outputOptions, output: path, signal });
-  if (await exists(path)) return { time: 0, path };
+  // Nothing decoded after the seek (no keyframe flagged, or the index points past the frames).
+  const [first] = await writeFrameJpegs({ ...job, decode: 'all', prefix: 'first-poster' }).catch(noDecodableFrames('the poster'));
+  if (first) return { time: first.time ?? 0, path: first.path };
   throw new MediaUnusableError('NoDecodableFrames', 'no frame of the video could be decoded for the poster');
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** With no frame decoded ffmpeg fails the run itself ("cannot determine format ... after EOF"). */
+function noDecodableFrames(what: string): (err: unknown) => never {
+  return (err) => {
+    if (failedOnContent(err)) throw new MediaUnusableError('NoDecodableFrames', `no frame of the video could be decoded for ${what}`, { cause: err });
+    throw err;
+  };
+}
+
+async function loaded(frame: FrameJpeg): Promise<Thumbnail> {
+  return { time: Math.round((frame.time ?? 0) * 100) / 100, jpeg: await readFile(frame.path) };
 }
