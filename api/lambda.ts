@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { Context } from 'aws-lambda';
 import { handle, type APIGatewayProxyResult, type LambdaEvent } from 'hono/aws-lambda';
@@ -15,6 +17,10 @@ const config = loadApiConfig();
 const starter = loadStarterConfig();
 // Lambda captures stdout line by line into the function's log group; pino writes JSON lines.
 const logger = pino({ level: config.logLevel, base: { service: 'reelscope-api' } });
+
+/** Where the CDK bundle puts the built portal (infra/lib/api-function.ts); absent when run from source. */
+const PORTAL_DIR = join(__dirname, 'portal');
+const portal = existsSync(join(PORTAL_DIR, 'index.html')) ? { assetsDir: PORTAL_DIR } : undefined;
 
 type ServeRequest = ReturnType<typeof handle>;
 /** API Gateway HTTP API payload format 2.0, as the adapter types it. */
@@ -41,7 +47,7 @@ function servedApp(): Promise<ServeRequest> {
     });
     const { deps } = buildApiDeps({ config, starter, logger, temporal });
     logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace }, 'api ready');
-    return handle(createApp(deps));
+    return handle(createApp({ ...deps, ...(portal ? { portal } : {}) }));
   })().catch((err: unknown) => {
     // The next invocation tries again instead of keeping a failed start for the container's life.
     served = undefined;

@@ -103,6 +103,15 @@ export class ApiFunction extends Construct {
         sourceMap: true,
         // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
         externalModules: [],
+        // The portal the API serves at / is built beside the handler (api/lambda.ts looks there),
+        // with the same esbuild, so the page and the API in one deployment always match.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `"${process.execPath}" "${path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')}" "${path.join(inputDir, 'portal', 'build.ts')}" "${path.join(outputDir, 'portal')}"`,
+          ],
+        },
       },
       ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
     });

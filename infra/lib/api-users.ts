@@ -1,8 +1,15 @@
+import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROLES } from '../../auth/caller';
 import { acknowledge } from './acknowledge';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface ApiUsersProps {
   /** Where the portal is served (the HTTP API's URL, no trailing slash): sign-in returns there. */
@@ -11,7 +18,10 @@ export interface ApiUsersProps {
   domainPrefix: string;
 }
 
-/** The claim the API reads the tenant from (REELSCOPE_AUTH_TENANT_CLAIM's default). */
+/** What the portal asks for at sign-in (REELSCOPE_AUTH_SCOPES), and all the app client allows. */
+export const PORTAL_SCOPES = ['openid', 'email', 'profile'] as const;
+
+/** The custom attribute holding the user's tenant (`custom:tenant` in tokens and the CLI). */
 export const TENANT_ATTRIBUTE = 'tenant';
 
 /**
@@ -55,6 +65,9 @@ export class ApiUsers extends Construct {
       reason: 'Essentials, not Plus: Plus adds threat protection at a per-user monthly price; here every user is created by an operator (no self sign-up) and must pass TOTP MFA, which is what threat protection would otherwise compensate for.',
     });
 
+    // Access tokens carry no custom attributes: the trigger copies the tenant in (Essentials and Plus allow it).
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, tenantClaimTrigger(this), cognito.LambdaVersion.V2_0);
+
     for (const role of ROLES) {
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description: `reelscope API role ${role}` });
     }
@@ -66,7 +79,7 @@ export class ApiUsers extends Construct {
       authFlows: { user: false, userPassword: false, userSrp: false, adminUserPassword: false, custom: false },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        scopes: PORTAL_SCOPES.map((scope) => cognito.OAuthScope.custom(scope)),
         callbackUrls: [portalUrl],
         logoutUrls: [portalUrl],
       },
@@ -88,4 +101,25 @@ export class ApiUsers extends Construct {
   get issuer(): string {
     return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
+}
+
+/** infra/functions/pre-token-generation.ts with a role that may only write its own logs. */
+function tenantClaimTrigger(scope: Construct): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, 'TenantClaimLogs', { retention: logs.RetentionDays.ONE_MONTH });
+  const role = new iam.Role(scope, 'TenantClaimRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  return new NodejsFunction(scope, 'TenantClaim', {
+    entry: path.join(REPO_ROOT, 'infra', 'functions', 'pre-token-generation.ts'),
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    // Cognito waits 5 s for a trigger before failing the sign-in.
+    timeout: Duration.seconds(5),
+    role,
+    logGroup,
+    bundling: { format: OutputFormat.CJS, target: 'node24', minify: true, externalModules: [] },
+  });
 }

@@ -13,7 +13,7 @@ export interface MediaHttpApiProps {
 }
 
 /** Routes anyone may call: the contract, its docs, the health check and the portal's files. */
-export const PUBLIC_ROUTES = ['/openapi.json', '/docs', '/healthz', '/', '/assets/{proxy+}', '/portal/config.json'] as const;
+export const PUBLIC_ROUTES = ['/openapi.json', '/docs', '/healthz', '/', '/portal/assets/{name}', '/portal/config.json', '/favicon.ico'] as const;
 /** Every API route: the gateway's JWT authorizer guards them, and the app verifies the token again. */
 export const PROTECTED_ROUTE = '/v1/{proxy+}';
 

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { RESULTS_PREFIX } from '../../common/s3-uri';
 import { storeEnvShape } from '../../common/store-env';
 import { ApiFunction } from './api-function';
-import { ApiUsers } from './api-users';
+import { TENANT_CLAIM } from '../functions/pre-token-generation';
+import { ApiUsers, PORTAL_SCOPES } from './api-users';
 import { CompletionEvents } from './completion-events';
 import type { InfraConfig } from './infra-config';
 import { MediaBucket } from './media-bucket';
@@ -116,6 +117,8 @@ export class ReelscopeStack extends Stack {
         REELSCOPE_AUTH_ISSUER: users.issuer,
         REELSCOPE_AUTH_CLIENT_ID: users.client.userPoolClientId,
         REELSCOPE_AUTH_DOMAIN: users.domain.baseUrl(),
+        REELSCOPE_AUTH_TENANT_CLAIM: TENANT_CLAIM,
+        REELSCOPE_AUTH_SCOPES: PORTAL_SCOPES.join(' '),
         REELSCOPE_BUCKET: media.bucket.bucketName,
         REELSCOPE_RECORDS_TABLE: tables.records.tableName,
         REELSCOPE_FAILURES_TABLE: tables.failures.tableName,

@@ -81,7 +81,7 @@ describe('HTTP API', () => {
   it('leaves only the contract, docs, health check and portal files unauthenticated, and GET only', () => {
     const open = routes.filter((r) => r['AuthorizationType'] === 'NONE').map((r) => r['RouteKey']).sort();
     expect(open).toEqual(PUBLIC_ROUTES.map((p) => `GET ${p}`).sort());
-    expect(open).toEqual(['GET /', 'GET /assets/{proxy+}', 'GET /docs', 'GET /healthz', 'GET /openapi.json', 'GET /portal/config.json']);
+    expect(open).toEqual(['GET /', 'GET /docs', 'GET /favicon.ico', 'GET /healthz', 'GET /openapi.json', 'GET /portal/assets/{name}', 'GET /portal/config.json']);
     expect(routes).toHaveLength(PUBLIC_ROUTES.length + 1);
   });
 
@@ -116,6 +116,15 @@ describe('user pool', () => {
     });
     expect(pool.properties['Schema']).toContainEqual(expect.objectContaining({ Name: 'tenant', AttributeDataType: 'String', Mutable: false }));
     expect(pool.deletionPolicy).toBe('Retain');
+  });
+
+  it('copies the tenant into every token with a version 2 pre-token-generation trigger, and the API reads that claim', () => {
+    const trigger = arnOf(template, 'AWS::Lambda::Function', 'UsersTenantClaim');
+    expect(pool.properties['LambdaConfig']).toEqual({ PreTokenGenerationConfig: { LambdaArn: trigger, LambdaVersion: 'V2_0' } });
+    expect(variablesOf(template, 'ApiFunction')).toMatchObject({ REELSCOPE_AUTH_TENANT_CLAIM: 'tenant', REELSCOPE_AUTH_SCOPES: 'openid email profile' });
+    expect(statementsOf(template, 'UsersTenantClaimRoleDefaultPolicy')).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(template, 'AWS::Logs::LogGroup', 'UsersTenantClaimLogs') },
+    ]);
   });
 
   it('has one group per API role', () => {

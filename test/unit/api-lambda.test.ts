@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Context } from 'aws-lambda';
+import { build } from 'esbuild';
+import { buildPortal } from '../../portal/build';
 import type { handler as lambdaHandler, HttpApiEvent } from '../../api/lambda';
 
 /** What the Lambda's environment holds on AWS (the values are this test's own, nothing is called). */
@@ -85,5 +90,38 @@ describe('API Lambda (hono/aws-lambda, HTTP API payload 2.0)', () => {
 
   it('fails the cold start naming a missing variable', async () => {
     await expect(coldStart({ ...LAMBDA_ENV, REELSCOPE_AUTH_CLIENT_ID: undefined })).rejects.toThrow(/REELSCOPE_AUTH_CLIENT_ID/);
+  });
+});
+
+describe('API Lambda as the CDK bundles it (esbuild, with the portal beside the handler)', () => {
+  let handler: typeof lambdaHandler;
+  beforeAll(async () => {
+    // Arrange: the bundle infra/lib/api-function.ts asks for (one CJS file, nothing external) and the portal next to it.
+    const outDir = mkdtempSync(path.join(tmpdir(), 'reelscope-api-bundle-'));
+    await build({ entryPoints: [path.join(__dirname, '..', '..', 'api', 'lambda.ts')], outfile: path.join(outDir, 'index.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node24', logLevel: 'error' });
+    await buildPortal(path.join(outDir, 'portal'));
+    const saved = { ...process.env };
+    Object.assign(process.env, LAMBDA_ENV);
+    try {
+      handler = (await import(path.join(outDir, 'index.js'))).handler;
+    } finally {
+      process.env = saved;
+    }
+  }, 120_000);
+
+  it('serves the portal page at / and the assets it names, and still guards /v1', async () => {
+    // Act
+    const page = await handler(httpApiEvent('GET /', 'GET', '/'), context);
+    const script = /src="(\/portal\/assets\/app-[A-Za-z0-9]+\.js)"/.exec(page.body)?.[1];
+    const asset = await handler(httpApiEvent('GET /portal/assets/{name}', 'GET', script ?? '/portal/assets/missing.js'), context);
+    const media = await handler(httpApiEvent('ANY /v1/{proxy+}', 'GET', '/v1/media'), context);
+
+    // Assert
+    expect(page.statusCode).toBe(200);
+    expect(page.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8' });
+    expect(script).toBeDefined();
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8' });
+    expect(media.statusCode).toBe(401);
   });
 });
