@@ -79,13 +79,15 @@ export class MediaService {
     return (await this.deps.store.getBytes(this.reportOf(await this.record(caller, mediaId)).htmlRef)).toString('utf8');
   }
 
-  /** Short-lived GET links to what the record references: the source, outputs, spine, report, thumbnails. */
+  /** Short-lived GET links to what the record references: the source, its playback proxy, outputs, spine, report, thumbnails. */
   async artefacts(caller: Caller, mediaId: string): Promise<{ expiresInSeconds: number; artefacts: Artefact[] }> {
     const record = await this.record(caller, mediaId);
     const refs: { name: string; ref: string; versionId?: string }[] = [];
     // The uploaded file itself, for the portal's player; the record says which object version was analysed.
     const source = record['source'] as MediaSource | undefined;
     if (source?.bucket && source.key) refs.push({ name: 'source', ref: `s3://${source.bucket}/${source.key}`, ...(source.versionId ? { versionId: source.versionId } : {}) });
+    // Uploads no browser plays as they are get an H.264/AAC proxy; the portal plays that instead.
+    if (typeof record['playbackRef'] === 'string') refs.push({ name: 'playback', ref: record['playbackRef'] });
     const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as AnalysisOutcome[]) : [];
     for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref });
     const spine = record['spine'] as SpineSummary | undefined;

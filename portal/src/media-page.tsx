@@ -115,6 +115,7 @@ async function loadResults(token: string, mediaId: string): Promise<Results> {
       throw err;
     }),
   ]);
-  const sourceUrl = link('source');
+  // The proxy exists only for uploads a browser cannot play as they are.
+  const sourceUrl = link('playback') ?? link('source');
   return { ...(sourceUrl ? { sourceUrl } : {}), ...(spine ? { spine } : {}), ...(report ? { report } : {}) };
 }
