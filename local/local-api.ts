@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { buildApiDeps } from '../api/api-deps';
@@ -7,6 +8,14 @@ import { loadApiConfig } from '../api/config';
 import type { PortalAssets } from '../api/portal-routes';
 import { loadStarterConfig } from '../starter/config';
 import { DEV_TOKEN_CLAIMS, startDevIssuer, type DevIssuer } from './dev-issuer';
+
+/** A port the API or its issuer was asked to listen on is held by another process. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number, options?: { cause?: unknown }) {
+    super(`port ${port} on 127.0.0.1 is in use`, options);
+  }
+}
 
 export interface LocalApi {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
@@ -31,6 +40,9 @@ export async function startLocalApi(options: {
   /** The built web portal, served at `/` when given. */
   portal?: PortalAssets;
 }): Promise<LocalApi> {
+  // The issuer's own listen has no error path (a taken port would crash the process past every
+  // cleanup), so its port is tried first.
+  if (options.issuerPort !== 0) await ensureFree(options.issuerPort);
   const issuer = await startDevIssuer(options.issuerPort);
   try {
     const config = loadApiConfig({
@@ -72,11 +84,21 @@ export async function startLocalApi(options: {
 /** Resolves once the socket listens; a port already taken rejects instead of crashing later. */
 function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: err }) : err);
     const server = serve({ fetch, hostname, port }, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve(server);
     });
-    server.once('error', reject);
+    server.once('error', failed);
+  });
+}
+
+/** Rejects with PortInUseError when the loopback port cannot be listened on now. */
+function ensureFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: err }) : err));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
 

@@ -22,7 +22,7 @@ import { report } from '../cli/commands/report';
 import { dataConverterFor } from '../codec/codec-config';
 import { errorText } from '../common/error-text';
 import { printable } from '../common/printable-text';
-import { startLocalApi, type LocalApi } from '../local/local-api';
+import { PortInUseError, startLocalApi, type LocalApi } from '../local/local-api';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack, type LocalStack } from '../local/local-stack';
 import { demoDataDir, removeStackConnection, writeStackConnection } from '../local/stack-connection';
@@ -154,7 +154,13 @@ function keptStackHelp(stack: LocalStack, tenant: string): string {
 async function startDemoApi(temporal: Client, logger: Logger, ports: { api: number; issuer: number }): Promise<LocalApi> {
   const assetsDir = join(__dirname, '..', 'portal', 'dist');
   await buildPortal(assetsDir);
-  return startLocalApi({ env: process.env, temporal, logger, apiPort: ports.api, issuerPort: ports.issuer, portal: { assetsDir } });
+  try {
+    return await startLocalApi({ env: process.env, temporal, logger, apiPort: ports.api, issuerPort: ports.issuer, portal: { assetsDir } });
+  } catch (err) {
+    if (!(err instanceof PortInUseError)) throw err;
+    const variable = err.port === ports.api ? 'REELSCOPE_DEMO_API_PORT' : 'REELSCOPE_DEMO_ISSUER_PORT';
+    throw new Error(`${err.message}: stop what holds it, or set ${variable} to another port`, { cause: err });
+  }
 }
 
 /** The API's address, its docs and a token for the tenant, with a curl line that lists its media. */
