@@ -5,12 +5,8 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OUTCOME_DETAIL_TYPES, OUTCOME_EVENT_SOURCE } from '../../common/outcome-event';
 import { acknowledge } from './acknowledge';
-
-/** The `source` of every event the worker publishes. */
-export const COMPLETION_EVENT_SOURCE = 'reelscope';
-/** How a media's analysis can end, one detail type each: the contract downstream rules match on. */
-export const COMPLETION_DETAIL_TYPES = ['Media Analysis Completed', 'Media Analysis Rejected', 'Media Analysis Failed', 'Media Review Decided'] as const;
 
 export interface CompletionEventsProps {
   /** The custom bus's name. */
@@ -55,7 +51,8 @@ export class CompletionEvents extends Construct {
     this.completedRule = new events.Rule(this, 'CompletedToQueue', {
       eventBus: this.bus,
       description: 'Example subscriber: completed analyses into an SQS queue',
-      eventPattern: { source: [COMPLETION_EVENT_SOURCE], detailType: ['Media Analysis Completed'] },
+      // The names the worker publishes with (common/outcome-event.ts), so the rule cannot drift from them.
+      eventPattern: { source: [OUTCOME_EVENT_SOURCE], detailType: [OUTCOME_DETAIL_TYPES.completed] },
       // The target adds the queue policy: events.amazonaws.com may send, for this rule's ARN only.
       targets: [new targets.SqsQueue(this.completedQueue, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: this.deadLetters })],
     });

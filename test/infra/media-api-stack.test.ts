@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROLES } from '../../auth/caller';
-import { COMPLETION_DETAIL_TYPES } from '../../infra/lib/completion-events';
+import { OUTCOME_DETAIL_TYPES, OUTCOME_EVENT_SOURCE } from '../../common/outcome-event';
 import { parseInfraConfig } from '../../infra/lib/infra-config';
 import { PUBLIC_ROUTES } from '../../infra/lib/media-http-api';
 import { ReelscopeStack } from '../../infra/lib/reelscope-stack';
@@ -292,7 +292,9 @@ describe('completion events', () => {
   it('go to a custom bus named reelscope unless configured otherwise', () => {
     expect(bus.properties['Name']).toBe('reelscope');
     expect(resourceOf(selfHosted.template, 'AWS::Events::EventBus', 'CompletionsBus').properties['Name']).toBe('media-outcomes');
-    expect(COMPLETION_DETAIL_TYPES).toEqual(['Media Analysis Completed', 'Media Analysis Rejected', 'Media Analysis Failed', 'Media Review Decided']);
+    // The contract the other side of the bus relies on, spelled out here so a rename is a visible change.
+    expect(OUTCOME_EVENT_SOURCE).toBe('reelscope');
+    expect(Object.values(OUTCOME_DETAIL_TYPES).sort()).toEqual(['Media Analysis Completed', 'Media Analysis Failed', 'Media Analysis Rejected', 'Media Review Decided']);
   });
 
   it('have an example rule on that bus: completed analyses into an encrypted queue with a dead-letter queue', () => {
