@@ -2,6 +2,7 @@
  * AWS service cost per video at list prices (cost/price-table.ts), for 1, 10 and
  * 60 minutes of media, next to the seed moderation design's table. The same functions price
  * every real run into its record, so these figures are what the records would show.
+ * Writes docs/benchmarks/cost.json.
  *   npm run bench:cost
  */
 import {
@@ -14,6 +15,8 @@ import {
   type RekognitionFeature,
 } from '../../cost/price-table';
 import { DEFAULT_BEDROCK_MODEL_ID } from '../../common/constants';
+import { benchOutput } from './bench-output';
+import { runBench } from './bench-stack';
 import { TEMPORAL_USD_PER_ACTION, heartbeatsReachingServer } from './step-functions-model';
 
 const SEED_TABLE: Record<number, number> = { 1: 0.33, 10: 3.24, 60: 19.44 };
@@ -68,9 +71,27 @@ function temporalCost(minutes: number): number {
   return (50 + 6 * heartbeatsReachingServer(minutes * 60, 30)) * TEMPORAL_USD_PER_ACTION;
 }
 
-console.log(`| media | seed design | reelscope, all analyses | selective (seed set) | selective + keyframe sampling (${SAMPLING_SECONDS} s) | Temporal Cloud actions |`);
-console.log('|---|---|---|---|---|---|');
-for (const minutes of [1, 10, 60]) {
+async function main(): Promise<void> {
+  const output = benchOutput('cost');
+  const rows = [1, 10, 60].map((minutes) => ({
+    mediaMinutes: minutes,
+    seedDesignUsd: SEED_TABLE[minutes]!,
+    allAnalysesUsd: videoCost(minutes, ALL),
+    selectiveUsd: videoCost(minutes, SELECTIVE),
+    selectiveKeyframeSamplingUsd: keyframeCost(minutes),
+    temporalCloudActionsUsd: temporalCost(minutes),
+  }));
+  console.log(`| media | seed design | reelscope, all analyses | selective (seed set) | selective + keyframe sampling (${SAMPLING_SECONDS} s) | Temporal Cloud actions |`);
+  console.log('|---|---|---|---|---|---|');
   const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 4 : 2)}`;
-  console.log(`| ${minutes} min | ${usd(SEED_TABLE[minutes]!)} | ${usd(videoCost(minutes, ALL))} | ${usd(videoCost(minutes, SELECTIVE))} | ${usd(keyframeCost(minutes))} | ${usd(temporalCost(minutes))} |`);
+  for (const r of rows) {
+    console.log(`| ${r.mediaMinutes} min | ${usd(r.seedDesignUsd)} | ${usd(r.allAnalysesUsd)} | ${usd(r.selectiveUsd)} | ${usd(r.selectiveKeyframeSamplingUsd)} | ${usd(r.temporalCloudActionsUsd)} |`);
+  }
+  await output.write({
+    assumptions: { samplingSeconds: SAMPLING_SECONDS, samplingMaxFrames: SAMPLING_MAX_FRAMES, bedrockModelId: DEFAULT_BEDROCK_MODEL_ID, reportTokens: 'input 3,000 + 400 per minute (x1.1 over 24,000), output 1,500 (3,000 over 24,000)' },
+    prices: DEFAULT_PRICES,
+    perVideo: rows,
+  });
 }
+
+runBench(main);

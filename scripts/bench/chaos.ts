@@ -5,6 +5,7 @@
  *            and starting a new one: every video completes, one job per analysis, records complete.
  *   restart  several videos in flight while the Temporal dev server (SQLite-backed) is stopped
  *            and started again on the same port: every video completes.
+ * Writes docs/benchmarks/chaos.json.
  *   npm run chaos -- [--scenario kill|restart|all] [--runs 20] [--seed 7]
  */
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../../test/support/test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../../test/support/worker-process';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
+import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 
 const RESULT_TIMEOUT_MS = 180_000;
@@ -46,7 +48,25 @@ function jobsOf(fake: FakeAws, key: string): { jobsPerFamily: number[]; startReq
   };
 }
 
-async function killRuns(runs: number, random: () => number, ctx: { fake: FakeAws; uploader: TestWorker; env: Record<string, string>; clip: string }): Promise<boolean> {
+interface KillRun {
+  run: number;
+  killedAfterSeconds: number;
+  status: string;
+  jobsPerAnalysis: number[];
+  startRequests: number;
+  recordStatus: string;
+  recordOutcomes: number;
+  wallSeconds: number;
+}
+
+interface RestartVideo {
+  video: number;
+  status: string;
+  jobsPerAnalysis: number[];
+  wallSinceRestartSeconds: number;
+}
+
+async function killRuns(runs: number, random: () => number, ctx: { fake: FakeAws; uploader: TestWorker; env: Record<string, string>; clip: string }, rows: KillRun[]): Promise<boolean> {
   console.log(`\n### ${runs} worker SIGKILLs at random moments\n`);
   console.log('| run | killed after | status | jobs per analysis | Start requests | record | wall |');
   console.log('|---|---|---|---|---|---|---|');
@@ -71,13 +91,24 @@ async function killRuns(runs: number, random: () => number, ctx: { fake: FakeAws
     const record = await new MediaRecords(ctx.uploader.clients.doc, ctx.uploader.config.tables).get(input.mediaId);
     const good = status === 'COMPLETED' && jobsPerFamily.every((n) => n === 1) && record?.status === 'COMPLETED' && Object.keys(record.outcomes ?? {}).length > 0;
     allGood &&= good;
-    console.log(`| ${run} | ${(killAfterMs / 1000).toFixed(1)} s | ${status} | ${jobsPerFamily.join(' ')} | ${startRequests} | ${record ? String(record.status) : 'missing'} (${Object.keys(record?.outcomes ?? {}).length} outcomes) | ${((Date.now() - started) / 1000).toFixed(1)} s |`);
+    const row: KillRun = {
+      run,
+      killedAfterSeconds: killAfterMs / 1000,
+      status,
+      jobsPerAnalysis: jobsPerFamily,
+      startRequests,
+      recordStatus: record ? String(record.status) : 'missing',
+      recordOutcomes: Object.keys(record?.outcomes ?? {}).length,
+      wallSeconds: (Date.now() - started) / 1000,
+    };
+    rows.push(row);
+    console.log(`| ${run} | ${row.killedAfterSeconds.toFixed(1)} s | ${status} | ${jobsPerFamily.join(' ')} | ${startRequests} | ${row.recordStatus} (${row.recordOutcomes} outcomes) | ${row.wallSeconds.toFixed(1)} s |`);
     for (const worker of workers) await worker.kill().catch(() => {});
   }
   return allGood;
 }
 
-async function restartRun(ctx: { fake: FakeAws; uploader: TestWorker; env: Record<string, string>; clip: string; dataDir: string }): Promise<boolean> {
+async function restartRun(ctx: { fake: FakeAws; uploader: TestWorker; env: Record<string, string>; clip: string; dataDir: string }, figures: { downSeconds?: number; videos: RestartVideo[] }): Promise<boolean> {
   const videos = 5;
   console.log(`\n### Temporal dev server stopped and restarted with ${videos} videos in flight\n`);
   const port = await freePort();
@@ -96,7 +127,8 @@ async function restartRun(ctx: { fake: FakeAws; uploader: TestWorker; env: Recor
     await server.stop();
     await sleep(5_000);
     server = await startTemporalDevServer({ port, dbFile });
-    console.log(`server down for ${((Date.now() - down) / 1000).toFixed(1)} s (stopped 4 s into the run)\n`);
+    figures.downSeconds = (Date.now() - down) / 1000;
+    console.log(`server down for ${figures.downSeconds.toFixed(1)} s (stopped 4 s into the run)\n`);
     console.log('| video | status | jobs per analysis | wall since start |');
     console.log('|---|---|---|---|');
     const started = Date.now();
@@ -110,7 +142,9 @@ async function restartRun(ctx: { fake: FakeAws; uploader: TestWorker; env: Recor
       }
       const { jobsPerFamily } = jobsOf(ctx.fake, inputs[i]!.source.key);
       allGood &&= status === 'COMPLETED' && jobsPerFamily.every((n) => n === 1);
-      console.log(`| ${i + 1} | ${status} | ${jobsPerFamily.join(' ')} | ${((Date.now() - started) / 1000).toFixed(1)} s |`);
+      const row: RestartVideo = { video: i + 1, status, jobsPerAnalysis: jobsPerFamily, wallSinceRestartSeconds: (Date.now() - started) / 1000 };
+      figures.videos.push(row);
+      console.log(`| ${row.video} | ${status} | ${jobsPerFamily.join(' ')} | ${row.wallSinceRestartSeconds.toFixed(1)} s |`);
     }
     return allGood;
   } finally {
@@ -128,6 +162,7 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the kill moments', '7')
     .parse()
     .opts<{ scenario: string; runs: string; seed: string }>();
+  const output = benchOutput('chaos');
   const bench = await startBenchStack('chaos');
   const { fake, dataDir } = bench;
   for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = 8_000;
@@ -142,14 +177,22 @@ async function main(): Promise<void> {
   const uploader = await startTestWorker(await bundleWorkflows());
   const clip = await ensureSampleClip(join(dataDir, 'sample.mp4'));
   let ok = true;
+  const kills: KillRun[] = [];
+  const restart = { videos: [] as RestartVideo[] } as { downSeconds?: number; videos: RestartVideo[] };
   try {
-    if (opts.scenario !== 'restart') ok &&= await killRuns(Number(opts.runs), seededRandom(Number(opts.seed)), { fake, uploader, env, clip });
-    if (opts.scenario !== 'kill') ok &&= await restartRun({ fake, uploader, env, clip, dataDir });
+    if (opts.scenario !== 'restart') ok &&= await killRuns(Number(opts.runs), seededRandom(Number(opts.seed)), { fake, uploader, env, clip }, kills);
+    if (opts.scenario !== 'kill') ok &&= await restartRun({ fake, uploader, env, clip, dataDir }, restart);
   } finally {
     await uploader.stop();
     await bench.stop();
   }
   console.log(ok ? '\nall runs completed with one job per analysis' : '\nSOME RUNS FAILED');
+  await output.write({
+    settings: { scenario: opts.scenario, runs: Number(opts.runs), seed: Number(opts.seed), jobSeconds: 8 },
+    allCompletedWithOneJobPerAnalysis: ok,
+    ...(opts.scenario !== 'restart' ? { kills } : {}),
+    ...(opts.scenario !== 'kill' ? { restart } : {}),
+  });
   process.exit(ok ? 0 : 1);
 }
 

@@ -1,7 +1,8 @@
 /**
  * How much of a large upload probe reads: a ~500 MB MP4 (index first, and index last) is put
  * in the local S3 server, probed through a presigned URL exactly as the probe activity does,
- * and the bytes the server sends are counted by a TCP proxy in front of it.
+ * and the bytes the server sends are counted by a TCP proxy in front of it. Writes
+ * docs/benchmarks/probe.json.
  *   npm run bench:probe [-- --megabytes 500]
  */
 import { execFile } from 'node:child_process';
@@ -17,6 +18,7 @@ import { ffprobe } from '../../media/ffprobe';
 import { ObjectStore } from '../../storage/object-store';
 import { freePort } from '../../local/free-port';
 import { startObjectStoreServer } from '../../local/object-store-server';
+import { benchOutput } from './bench-output';
 import { runBench } from './bench-stack';
 
 const run = promisify(execFile);
@@ -58,6 +60,8 @@ async function countingProxy(target: URL): Promise<{ endpoint: string; bytes: ()
 
 async function main(): Promise<void> {
   const { megabytes } = new Command().option('--megabytes <n>', 'size of the test files', '500').parse().opts<{ megabytes: string }>();
+  const output = benchOutput('probe');
+  const rows: { file: string; sizeBytes: number; bytesRead: number; shareOfFilePercent: number; connections: number; probeSeconds: number }[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'reelscope-probe-bench-'));
   const s3server = await startObjectStoreServer({ directory: join(dir, 's3'), port: await freePort(), buckets: [BUCKET] });
   const proxy = await countingProxy(new URL(s3server.endpoint));
@@ -79,8 +83,11 @@ async function main(): Promise<void> {
       const seconds = (Date.now() - started) / 1000;
       if (!data.format.duration) throw new Error(`ffprobe found no duration in ${key}`);
       const read = proxy.bytes();
-      console.log(`| ${faststart ? 'faststart (index first)' : 'index at the end'} | ${(size / 1e6).toFixed(0)} MB | ${(read / 1e6).toFixed(2)} MB | ${((100 * read) / size).toFixed(2)}% | ${proxy.connections()} | ${seconds.toFixed(2)} s |`);
+      const file = faststart ? 'faststart (index first)' : 'index at the end';
+      rows.push({ file, sizeBytes: size, bytesRead: read, shareOfFilePercent: (100 * read) / size, connections: proxy.connections(), probeSeconds: seconds });
+      console.log(`| ${file} | ${(size / 1e6).toFixed(0)} MB | ${(read / 1e6).toFixed(2)} MB | ${((100 * read) / size).toFixed(2)}% | ${proxy.connections()} | ${seconds.toFixed(2)} s |`);
     }
+    await output.write({ settings: { megabytes: Number(megabytes) }, files: rows });
   } finally {
     await proxy.close();
     await s3server.stop();

@@ -3,7 +3,7 @@
  * machine: the aws backend against the fake AWS (jobs of a fixed time, account quotas raised
  * so the orchestration, not AWS, is what is measured), N videos started at once. Prints RSS
  * and CPU of the worker, throughput, and workflow/activity task schedule-to-start
- * percentiles from the worker's own Prometheus histograms.
+ * percentiles from the worker's own Prometheus histograms, and writes docs/benchmarks/scale.json.
  *   npm run bench:scale -- [--levels 10,100,500] [--job-seconds 20]
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
 import { startWorkerProcess } from '../../test/support/worker-process';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
+import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 
 const run = promisify(execFile);
@@ -55,6 +56,8 @@ function histogramPercentile(metrics: string, name: string, p: number): string {
 
 async function main(): Promise<void> {
   const opts = new Command().option('--levels <list>', 'videos in flight', '10,100,500').option('--job-seconds <n>', 'fake job time', '20').parse().opts<{ levels: string; jobSeconds: string }>();
+  const output = benchOutput('scale');
+  const rows: Record<string, unknown>[] = [];
   const bench = await startBenchStack('scale');
   const { fake, dataDir } = bench;
   for (const family of JOB_FAMILIES) fake.config.jobDurationMs[family] = Number(opts.jobSeconds) * 1000;
@@ -95,8 +98,14 @@ async function main(): Promise<void> {
         const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
         const completed = results.filter((s) => s === 'COMPLETED').length;
         const cpu = after.cpuSeconds - before.cpuSeconds;
+        const percentiles = {
+          workflowTaskScheduleToStartP50: histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.5),
+          workflowTaskScheduleToStartP95: histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.95),
+          activityScheduleToStartP95: histogramPercentile(metrics, 'temporal_activity_schedule_to_start_latency', 0.95),
+        };
+        rows.push({ videosInFlight: level, wallSeconds, videosPerMinute: (completed / wallSeconds) * 60, workerRssPeakMb: peakRss, workerCpuSeconds: cpu, shareOfOneCorePercent: (100 * cpu) / wallSeconds, ...percentiles, completed });
         console.log(
-          `| ${level} | ${wallSeconds.toFixed(1)} s | ${((completed / wallSeconds) * 60).toFixed(1)} videos/min | ${peakRss.toFixed(0)} MB | ${cpu.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)}% of one core) | ${histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.5)} / ${histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.95)} | ${histogramPercentile(metrics, 'temporal_activity_schedule_to_start_latency', 0.95)} | ${completed}/${level} |`,
+          `| ${level} | ${wallSeconds.toFixed(1)} s | ${((completed / wallSeconds) * 60).toFixed(1)} videos/min | ${peakRss.toFixed(0)} MB | ${cpu.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)}% of one core) | ${percentiles.workflowTaskScheduleToStartP50} / ${percentiles.workflowTaskScheduleToStartP95} | ${percentiles.activityScheduleToStartP95} | ${completed}/${level} |`,
         );
       } finally {
         await worker.kill();
@@ -106,6 +115,7 @@ async function main(): Promise<void> {
     await uploader.stop();
     await bench.stop();
   }
+  await output.write({ settings: { levels: opts.levels.split(',').map(Number), jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200 }, levels: rows });
 }
 
 runBench(main);
