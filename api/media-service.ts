@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { Caller } from '../auth/caller';
+import { mediaTypeOf, PLAYBACK_PROXY_MEDIA_TYPE } from '../common/browser-playback';
 import { parseS3Uri } from '../common/s3-uri';
-import type { AnalysisOutcome, MediaSource, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
+import type { AnalysisOutcome, MediaFacts, MediaSource, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
 import { InvalidCursorError, type MediaRecords } from '../storage/media-records';
-import type { ObjectStore } from '../storage/object-store';
+import type { ObjectStore, ServeAs } from '../storage/object-store';
 import { progressQuery } from '../workflows/messages';
 import { notFound, ProblemError } from './problem';
 
@@ -82,28 +83,37 @@ export class MediaService {
   /** Short-lived GET links to what the record references: the source, its playback proxy, outputs, spine, report, thumbnails. */
   async artefacts(caller: Caller, mediaId: string): Promise<{ expiresInSeconds: number; artefacts: Artefact[] }> {
     const record = await this.record(caller, mediaId);
-    const refs: { name: string; ref: string; versionId?: string }[] = [];
+    // Every link says how S3 serves the object: the stored type of an upload is the uploader's word.
+    const refs: { name: string; ref: string; versionId?: string; serveAs: ServeAs }[] = [];
+    const json: ServeAs = { contentType: 'application/json' };
     // The uploaded file itself, for the portal's player; the record says which object version was analysed.
     const source = record['source'] as MediaSource | undefined;
-    if (source?.bucket && source.key) refs.push({ name: 'source', ref: `s3://${source.bucket}/${source.key}`, ...(source.versionId ? { versionId: source.versionId } : {}) });
+    const media = record['media'] as MediaFacts | undefined;
+    if (source?.bucket && source.key) {
+      refs.push({ name: 'source', ref: `s3://${source.bucket}/${source.key}`, ...(source.versionId ? { versionId: source.versionId } : {}), serveAs: { contentType: mediaTypeOf(media) } });
+    }
     // Uploads no browser plays as they are get an H.264/AAC proxy; the portal plays that instead.
-    if (typeof record['playbackRef'] === 'string') refs.push({ name: 'playback', ref: record['playbackRef'] });
+    if (typeof record['playbackRef'] === 'string') refs.push({ name: 'playback', ref: record['playbackRef'], serveAs: { contentType: PLAYBACK_PROXY_MEDIA_TYPE } });
     const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as AnalysisOutcome[]) : [];
-    for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref });
+    for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref, serveAs: json });
     const spine = record['spine'] as SpineSummary | undefined;
-    if (spine?.ref) refs.push({ name: 'spine', ref: spine.ref });
+    if (spine?.ref) refs.push({ name: 'spine', ref: spine.ref, serveAs: json });
     const report = record['report'] as ReportSummary | undefined;
-    if (report) refs.push({ name: 'report.json', ref: report.jsonRef }, { name: 'report.html', ref: report.htmlRef });
+    if (report) {
+      // The page renders at /v1/media/{id}/report.html under its CSP; from the bucket it is a download.
+      refs.push({ name: 'report.json', ref: report.jsonRef, serveAs: json }, { name: 'report.html', ref: report.htmlRef, serveAs: { contentType: 'text/html; charset=utf-8', disposition: 'attachment' } });
+    }
     const thumbnails = outcomes.find((o) => o.kind === 'thumbnails' && o.status === 'succeeded' && o.ref);
     if (thumbnails?.ref) {
       const manifest = await this.deps.store.getJson<ThumbnailsManifest>(thumbnails.ref);
-      if (manifest.poster) refs.push({ name: 'thumbnails/poster', ref: manifest.poster.ref });
-      (manifest.keyframes ?? []).forEach((k, i) => refs.push({ name: `thumbnails/keyframe-${i + 1}`, ref: k.ref }));
+      const jpeg: ServeAs = { contentType: 'image/jpeg' };
+      if (manifest.poster) refs.push({ name: 'thumbnails/poster', ref: manifest.poster.ref, serveAs: jpeg });
+      (manifest.keyframes ?? []).forEach((k, i) => refs.push({ name: `thumbnails/keyframe-${i + 1}`, ref: k.ref, serveAs: jpeg }));
     }
     const artefacts = await Promise.all(
-      refs.map(async ({ name, ref, versionId }) => {
+      refs.map(async ({ name, ref, versionId, serveAs }) => {
         const { bucket, key } = parseS3Uri(ref);
-        return { name, url: await this.deps.store.presignGet(bucket, key, versionId, ARTEFACT_LINK_SECONDS) };
+        return { name, url: await this.deps.store.presignGet(bucket, key, versionId, ARTEFACT_LINK_SECONDS, serveAs) };
       }),
     );
     return { expiresInSeconds: ARTEFACT_LINK_SECONDS, artefacts };

@@ -29,3 +29,29 @@ export function playsInBrowsers(media: Pick<MediaFacts, 'kind' | 'formatName' | 
 
 /** The proxy rendition's name under the media's results prefix. */
 export const PLAYBACK_PROXY_NAME = 'playback.mp4';
+
+/** The proxy is always this. */
+export const PLAYBACK_PROXY_MEDIA_TYPE = 'video/mp4';
+
+// Container families (as ffprobe names them) and the media type a browser expects for each.
+const MEDIA_TYPES: { format: RegExp; video: string; audio: string }[] = [
+  { format: /^mov,mp4/, video: 'video/mp4', audio: 'audio/mp4' },
+  { format: /^matroska,webm$/, video: 'video/webm', audio: 'audio/webm' },
+  { format: /^ogg$/, video: 'video/ogg', audio: 'audio/ogg' },
+  { format: /^mp3$/, video: 'audio/mpeg', audio: 'audio/mpeg' },
+  { format: /^wav$/, video: 'audio/wav', audio: 'audio/wav' },
+  { format: /^flac$/, video: 'audio/flac', audio: 'audio/flac' },
+  { format: /^aac$/, video: 'audio/aac', audio: 'audio/aac' },
+  { format: /^(image2|jpeg_pipe|mjpeg)$/, video: 'image/jpeg', audio: 'image/jpeg' },
+  { format: /^png_pipe$/, video: 'image/png', audio: 'image/png' },
+];
+
+/**
+ * The media type to serve an upload as, from what the probe found (never from what the
+ * uploader declared); anything unrecognised is served as bytes, which no browser runs.
+ */
+export function mediaTypeOf(media: Pick<MediaFacts, 'formatName' | 'video'> | undefined): string {
+  const family = media && MEDIA_TYPES.find((m) => m.format.test(media.formatName));
+  if (!family) return 'application/octet-stream';
+  return media.video ? family.video : family.audio;
+}

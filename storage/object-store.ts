@@ -21,6 +21,16 @@ export interface ObjectHead {
   contentType?: string;
 }
 
+/**
+ * How a link handed to a browser makes S3 serve the object, whatever content type the object
+ * was stored with: an uploader declares the type of its own upload, so a link trusting the
+ * stored one would let a file declared text/html run as a page on the bucket's origin.
+ */
+export interface ServeAs {
+  contentType: string;
+  disposition?: 'inline' | 'attachment';
+}
+
 /** The object store as reelscope uses it: JSON and binary artefacts, presigned reads. */
 export class ObjectStore {
   constructor(
@@ -96,8 +106,14 @@ export class ObjectStore {
    * is how long the reader may need it (an analysis' whole attempt), up to SigV4's 7 days;
    * a URL signed with temporary credentials still ends when they do.
    */
-  async presignGet(bucket: string, key: string, versionId?: string, forSeconds?: number): Promise<string> {
+  async presignGet(bucket: string, key: string, versionId?: string, forSeconds?: number, serveAs?: ServeAs): Promise<string> {
     const expiresIn = Math.min(MAX_PRESIGN_SECONDS, Math.ceil(forSeconds ?? this.options.presignSeconds ?? 900));
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { expiresIn });
+    const command = new GetObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      VersionId: versionId,
+      ...(serveAs ? { ResponseContentType: serveAs.contentType, ResponseContentDisposition: serveAs.disposition ?? 'inline' } : {}),
+    });
+    return getSignedUrl(this.s3, command, { expiresIn });
   }
 }

@@ -21,7 +21,8 @@ describe('API media routes and tenant isolation', () => {
 
   async function uploadThroughApi(token: string, bytes: Buffer, fileName: string): Promise<{ mediaId: string; workflowId: string }> {
     const init = (await (await api.call('/v1/uploads', { token, json: { fileName, sizeBytes: bytes.length, contentType: 'video/mp4' } })).json()) as { uploadId: string; upload: { url: string } };
-    await fetch(init.upload.url, { method: 'PUT', body: new Uint8Array(bytes) });
+    // The uploader's PUT names its own content type; a hostile one says text/html.
+    await fetch(init.upload.url, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': 'text/html' } });
     return (await (await api.call(`/v1/uploads/${init.uploadId}/complete`, { token, method: 'POST' })).json()) as { mediaId: string; workflowId: string };
   }
 
@@ -111,6 +112,21 @@ describe('API media routes and tenant isolation', () => {
     expect(body.artefacts.map((a) => a.name)).toEqual(expect.arrayContaining(['transcript', 'spine', 'report.json', 'report.html', 'thumbnails/poster']));
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('serves every link as what reelscope found it to be, never as the uploader declared it', async () => {
+    // Arrange: the upload above was PUT as text/html.
+    const { artefacts } = (await (await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer })).json()) as { artefacts: { name: string; url: string }[] };
+    const link = (name: string) => artefacts.find((a) => a.name === name)?.url ?? '';
+
+    // Act
+    const [source, reportHtml, spine] = await Promise.all([fetch(link('source')), fetch(link('report.html')), fetch(link('spine'))]);
+
+    // Assert
+    expect(source.status).toBe(200);
+    expect(source.headers.get('content-type')).toBe('video/mp4');
+    expect(reportHtml.headers.get('content-disposition')).toBe('attachment');
+    expect(spine.headers.get('content-type')).toBe('application/json');
   });
 
   it("walks every route with another tenant's token: 404 everywhere, an empty list", async () => {
