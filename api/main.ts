@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
@@ -9,6 +11,9 @@ import { buildApiDeps } from './api-deps';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
 
+/** Where `npm run build:portal` writes; `npm run api` builds it first. */
+const PORTAL_DIR = join(__dirname, '..', 'portal', 'dist');
+
 /** Serves the API locally (and in a container) with @hono/node-server. */
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -17,9 +22,11 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(process.env, secretsManagerReader());
   const connection = await Connection.connect(connectionOptions);
   const { deps, destroy } = buildApiDeps({ config, starter, logger, temporal: new Client({ connection, namespace, dataConverter }) });
-  const app = createApp(deps);
+  const portal = existsSync(join(PORTAL_DIR, 'index.html')) ? { assetsDir: PORTAL_DIR } : undefined;
+  if (!portal) logger.warn('no built portal: the API serves no web pages (npm run build:portal builds it)');
+  const app = createApp({ ...deps, ...(portal ? { portal } : {}) });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-    logger.info({ url: `http://${config.host}:${info.port}`, docs: `http://${config.host}:${info.port}/docs` }, 'api listening');
+    logger.info({ url: `http://${config.host}:${info.port}`, docs: `http://${config.host}:${info.port}/docs`, portal: !!portal }, 'api listening');
   });
   const stop = () => {
     logger.info('api stopping');
