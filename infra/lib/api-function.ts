@@ -57,8 +57,9 @@ export class ApiFunction extends Construct {
     }));
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'CheckUploadsReadResults',
-      // HeadObject is authorised as GetObject: complete checks the upload; reports and artefact links read results.
-      actions: ['s3:GetObject'],
+      // HeadObject is authorised as GetObject: complete checks the upload; reports and artefact links read
+      // results; the source link names the object version that was analysed, which needs GetObjectVersion.
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
       resources: [incoming, results],
     }));
     role.addToPolicy(new iam.PolicyStatement({

@@ -259,7 +259,7 @@ describe('API function', () => {
     expect(statements).toEqual([
       { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(template, 'AWS::Logs::LogGroup', 'ApiFunctionLogs') },
       { Sid: 'SignAndFinishUploads', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('incoming/') },
-      { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: 's3:GetObject', Resource: [objects('incoming/'), objects('results/')] },
+      { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('incoming/'), objects('results/')] },
       { Sid: 'ListOwnPrefixes', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*'] } } },
       { Sid: 'ReadMediaRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [records, index('byTenantUpdatedAt'), index('byTenantStatus')] },
       { Sid: 'UploadSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: arnOf(template, 'AWS::DynamoDB::Table', 'UploadSessionsTable') },
