@@ -12,9 +12,11 @@ import { eventFixture } from '../support/event-fixtures';
 import { matchesPattern } from '../support/event-pattern';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
+// The assertions read templates; cdk-synth.test.ts and api-lambda.test.ts build the real bundles.
+const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 function synth(context: unknown) {
-  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')) });
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')), context: SKIP_BUNDLING });
   const stack = new ReelscopeStack(app, 'Reelscope', parseInfraConfig(context), { env: ENV });
   const nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
   return { stack, template: Template.fromStack(stack), nag };
@@ -384,7 +386,7 @@ describe('Bedrock model, region and grant', () => {
 
   /** A stack in `region` (undefined: env-agnostic), its worker's policy and environment. */
   function synthIn(region: string | undefined, context: Record<string, unknown> = {}) {
-    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')) });
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'reelscope-cdk-')), context: SKIP_BUNDLING });
     const stack = new ReelscopeStack(app, 'Reelscope', parseInfraConfig({ temporal, ...context }), region ? { env: { account: '111122223333', region } } : {});
     const nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
     const template = Template.fromStack(stack);
