@@ -7,6 +7,7 @@ import { analyze } from './commands/analyze';
 import { list } from './commands/list';
 import { replay } from './commands/replay';
 import { report } from './commands/report';
+import { cancel } from './commands/cancel';
 import { retry } from './commands/retry';
 import { review } from './commands/review';
 import { status } from './commands/status';
@@ -98,6 +99,12 @@ export function createProgram(cli: CliEnvironment): Command {
     .argument('<media-id>')
     .option('--force', 'also re-run a media that completed', false)
     .action(async (mediaId: string, opts: { force: boolean }) => emit(await retry(await cli.context(), mediaId, opts, output())));
+
+  program
+    .command('cancel')
+    .description('stop a running analysis; the record says which step it was in')
+    .argument('<media-id>')
+    .action(async (mediaId: string) => emit(await cancel(await cli.context(), mediaId, output())));
 
   return program;
 }

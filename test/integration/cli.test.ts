@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { openCliContext, type CliContext } from '../../cli/cli-context';
 import { createProgram } from '../../cli/program';
+import { startAnalysis } from '../../starter/start-analysis';
 import { launchBrowser } from '../support/headless-browser';
 import { makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
@@ -136,5 +137,22 @@ describe('reelscope CLI', () => {
     const retried = await json<{ workflowId: string; runId: string }>('retry', started.mediaId);
     const result = await harness.client.workflow.getHandle(retried.workflowId, retried.runId).result();
     expect(result).toMatchObject({ status: 'COMPLETED', mediaId: started.mediaId });
+  });
+
+  it('cancel sends a cancellation to a running analysis, and refuses one that ended', async () => {
+    // Arrange: a run on a queue no worker polls stays RUNNING, so the cancel cannot race its end.
+    const input = await harness.upload(await makeVideoClip(dir, { seconds: 2, name: 'queued.mp4' }), { tenant: 'cli' });
+    const { workflowId } = await startAnalysis(harness.client, `${harness.taskQueue}-unpolled`, input);
+    const handle = harness.client.workflow.getHandle(workflowId);
+
+    // Act
+    const sent = await json<{ workflowId: string; runId: string }>('cancel', input.mediaId);
+
+    // Assert
+    expect(sent).toEqual({ workflowId, runId: (await handle.describe()).runId });
+    const history = await handle.fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
+    await expect(cli('cancel', mediaId)).rejects.toThrow(/is not running \(it ended COMPLETED\)/);
+    await handle.terminate('test cleanup');
   });
 });
