@@ -19,6 +19,8 @@ export interface LocalStackOptions {
   ports?: { temporal?: number; ui?: number; s3?: number; dynamoDb?: number };
   /** With the Web UI on: serve this codec to it, so encrypted payloads show decrypted. */
   uiCodec?: PayloadCodec;
+  /** Origins of the portal pages that use the bucket through presigned URLs; none, no CORS. */
+  browserOrigins?: string[];
 }
 
 export interface LocalStack {
@@ -45,7 +47,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const tables = { ...options.tables, uploads: options.tables.uploads ?? 'reelscope-uploads' };
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const objects = await startObjectStoreServer({ directory: join(options.dataDir, 's3'), port: ports.s3, buckets: [options.bucket] });
+    const objects = await startObjectStoreServer({
+      directory: join(options.dataDir, 's3'),
+      port: ports.s3,
+      buckets: [options.bucket],
+      ...(options.browserOrigins ? { corsOrigins: options.browserOrigins } : {}),
+    });
     started.push(objects);
     const metadata = await startMetadataStoreServer({ directory: join(options.dataDir, 'dynamodb'), port: ports.dynamoDb });
     started.push(metadata);
