@@ -93,8 +93,18 @@ function contentSecurityPolicy(config: ApiConfig): string {
   ].join('; ');
 }
 
-/** Where presigned URLs point: the configured endpoint (s3rver), else the bucket's S3 hosts. */
+/**
+ * A bucket name the SDK addresses as a host of its own over https: DNS-safe and without dots
+ * (a dotted name would not match S3's wildcard certificate).
+ */
+const VIRTUAL_HOSTABLE_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/**
+ * Where presigned URLs point: the configured endpoint (s3rver), else the hosts the SDK signs
+ * for: the bucket's own virtual host, or for any other name the regional host, path-style.
+ */
 function storageOrigins(config: ApiConfig): string[] {
   if (config.aws.s3Endpoint) return [new URL(config.aws.s3Endpoint).origin];
+  if (!VIRTUAL_HOSTABLE_BUCKET.test(config.bucket)) return [`https://s3.${config.aws.region}.amazonaws.com`];
   return [`https://${config.bucket}.s3.${config.aws.region}.amazonaws.com`, `https://${config.bucket}.s3.amazonaws.com`];
 }
