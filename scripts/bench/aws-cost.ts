@@ -66,9 +66,9 @@ function keyframeCost(minutes: number): number {
   ]);
 }
 
-/** Temporal Cloud actions per video: 50 in the history (bench:pipeline) plus heartbeats of six 1x-real-time jobs. */
+/** Temporal Cloud actions per video: 54 in the history (bench:pipeline, 2026-12-01) plus heartbeats of six 1x-real-time jobs. */
 function temporalCost(minutes: number): number {
-  return (50 + 6 * heartbeatsReachingServer(minutes * 60, 30)) * TEMPORAL_USD_PER_ACTION;
+  return (54 + 6 * heartbeatsReachingServer(minutes * 60, 30)) * TEMPORAL_USD_PER_ACTION;
 }
 
 async function main(): Promise<void> {
