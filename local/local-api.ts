@@ -43,7 +43,7 @@ export async function startLocalApi(options: {
   // The issuer's own listen has no error path (a taken port would crash the process past every
   // cleanup), so its port is tried first.
   if (options.issuerPort !== 0) await ensureFree(options.issuerPort);
-  const issuer = await startDevIssuer(options.issuerPort);
+  const issuer = await startDevIssuer({ port: options.issuerPort });
   try {
     const config = loadApiConfig({
       ...options.env,
@@ -66,6 +66,15 @@ export async function startLocalApi(options: {
       throw err;
     }
     const port = (server.address() as { port: number }).port;
+    // The portal's callback is its own origin's `/`, as the page is opened by either name.
+    try {
+      for (const host of [config.host, 'localhost']) issuer.allowRedirect(`http://${host}:${port}/`);
+      if (config.portalAuth.redirectUrl) issuer.allowRedirect(config.portalAuth.redirectUrl);
+    } catch (err) {
+      await close(server);
+      destroy();
+      throw err;
+    }
     return {
       url: `http://${config.host}:${port}`,
       issuer,

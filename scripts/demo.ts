@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     tables: { records: 'reelscope-media', failures: 'reelscope-failures' },
     persistent: true,
     ports,
+    // The portal, served by the demo's API, PUTs and GETs the bucket from its page.
+    browserOrigins: [`http://127.0.0.1:${apiPorts.api}`, `http://localhost:${apiPorts.api}`],
     // REELSCOPE_CODEC_KEYS set: history is encrypted, and the Web UI decrypts through a local codec server.
     uiCodec: dataConverterFor(process.env).payloadCodecs?.[0],
   });

@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -21,12 +20,16 @@ export interface PortalServer {
 
 /**
  * The API with the freshly built portal, served on a real loopback socket as api/main.ts
- * serves it, a real dev issuer for sign-in, and the suite's s3rver and dynalite.
+ * serves it, a real dev issuer for sign-in, and the suite's s3rver and dynalite. It listens on
+ * the port global setup reserved, the one origin the suite's bucket allows in its CORS rule.
  */
 export async function startPortalServer(options: { temporal: Client; taskQueue: string; env?: Record<string, string> }): Promise<PortalServer> {
+  const port = Number(process.env['REELSCOPE_TEST_PORTAL_PORT']);
+  if (!Number.isInteger(port) || port <= 0) throw new Error('REELSCOPE_TEST_PORTAL_PORT is not set: the suite\'s global setup reserves the portal\'s port');
+  const url = `http://127.0.0.1:${port}`;
   const assetsDir = await mkdtemp(join(tmpdir(), 'reelscope-portal-'));
   await buildPortal(assetsDir);
-  const issuer = await startDevIssuer();
+  const issuer = await startDevIssuer({ redirectUris: [`${url}/`] });
   const env = {
     ...process.env,
     REELSCOPE_BUCKET: 'reelscope-test',
@@ -43,10 +46,13 @@ export async function startPortalServer(options: { temporal: Client; taskQueue: 
     logger: pino({ level: 'silent' }),
   });
   const app = createApp({ ...wired.deps, portal: { assetsDir } });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     issuer,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
