@@ -57,7 +57,9 @@ export async function beginSignIn(config: PortalConfig): Promise<void> {
 
 /**
  * Finishes a sign-in when the page was opened by the issuer's redirect: checks the state,
- * exchanges the code with the verifier, and takes the code out of the address bar.
+ * exchanges the code with the verifier, and takes the code out of the address bar. An answer
+ * whose state is not the one this tab sent (a crafted link, another tab's) is dropped unread:
+ * its error text is not shown and the sign-in this tab has in progress is kept.
  */
 export async function completeSignIn(config: PortalConfig): Promise<Session | undefined> {
   const params = new URLSearchParams(location.search);
@@ -65,10 +67,13 @@ export async function completeSignIn(config: PortalConfig): Promise<Session | un
   const error = params.get('error');
   if (!code && !error) return undefined;
   const pending = readPending();
+  if (!pending || params.get('state') !== pending.state) {
+    history.replaceState(null, '', `${location.pathname}${location.hash}`);
+    return undefined;
+  }
   sessionStorage.removeItem(PENDING_KEY);
-  history.replaceState(null, '', `${location.pathname}${pending?.returnTo ?? ''}`);
+  history.replaceState(null, '', `${location.pathname}${pending.returnTo}`);
   if (error) throw new Error(`sign-in was refused: ${params.get('error_description') ?? error}`);
-  if (!pending || params.get('state') !== pending.state) throw new Error('sign-in answer does not match a sign-in this tab started; sign in again');
   const response = await fetch(config.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -97,7 +102,9 @@ export function signOut(): void {
 
 function readPending(): PendingSignIn | undefined {
   try {
-    return JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingSignIn | undefined;
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as Partial<PendingSignIn> | null;
+    const fields = [pending?.verifier, pending?.state, pending?.redirectUri, pending?.returnTo];
+    return fields.every((field) => typeof field === 'string') ? (pending as PendingSignIn) : undefined;
   } catch {
     return undefined;
   }

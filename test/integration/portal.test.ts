@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { launchBrowser } from '../support/headless-browser';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
@@ -31,6 +31,17 @@ describe('the portal, end to end in headless Chromium', () => {
   const pageErrors: string[] = [];
   let reachedTheEnd = false;
 
+  /**
+   * A CSP violation or a script error in any of the test's pages must fail the test, not pass
+   * unseen; `expected` names the one console error a page is meant to cause, if any.
+   */
+  function watchForErrors(on: Page, name: string, expected: (message: ConsoleMessage) => boolean = () => false): void {
+    on.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
+    on.on('console', (message) => {
+      if (message.type() === 'error' && !expected(message)) pageErrors.push(`${name}: ${message.text()}`);
+    });
+  }
+
   beforeAll(async () => {
     fake = await startFakeAws({ s3Endpoint: process.env['REELSCOPE_S3_ENDPOINT'] as string });
     fake.config.mediaDurationSeconds = () => CLIP_SECONDS;
@@ -57,11 +68,7 @@ describe('the portal, end to end in headless Chromium', () => {
     clip = await makeVideoClip(await mkdtemp(join(tmpdir(), 'reelscope-portal-clip-')), { seconds: CLIP_SECONDS, name: 'portal-clip.mp4' });
     browser = await launchBrowser();
     page = await browser.newPage();
-    // A CSP violation or a script error must fail the test, not pass unseen.
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    watchForErrors(page, 'uploader');
   });
   afterAll(async () => {
     await browser?.close();
@@ -138,6 +145,8 @@ describe('the portal, end to end in headless Chromium', () => {
     // A viewer of the same tenant sees the queue, and is told plainly why deciding fails.
     const viewerContext = await browser.newContext();
     const viewer = await viewerContext.newPage();
+    // The refused decision is the viewer's one expected failure: Chromium logs the 403 it got.
+    watchForErrors(viewer, 'viewer', (message) => message.text().includes('status of 403') && message.location().url === `${portal.url}/v1/media/${mediaId}/review`);
     await signIn(viewer, 'vic', []);
     await viewer.getByRole('link', { name: 'Review queue' }).click();
     await viewer.locator(`li[data-media-id="${mediaId}"]`).getByRole('button', { name: 'Approve' }).click();
@@ -165,17 +174,74 @@ describe('the portal, end to end in headless Chromium', () => {
     const secondHalf = page.locator('button.chapter', { hasText: 'Second half' });
     await secondHalf.waitFor({ timeout: STEP_MS });
     const before = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
+    // currentTime reads back what was set at once; only `seeked` plus data at the new position
+    // show the player really fetched it (a range GET through the presigned URL).
+    await page.evaluate(() => {
+      const video = document.querySelector('video');
+      video?.addEventListener('seeked', () => (video.dataset['seekedTo'] = String(video.currentTime)), { once: true });
+    });
     await secondHalf.click();
-    const currentTime = await page.evaluate(() => document.querySelector('video')?.currentTime ?? -1);
+    await page.waitForFunction(
+      () => {
+        const video = document.querySelector('video');
+        return video?.dataset['seekedTo'] !== undefined && !video.seeking && video.readyState >= 2;
+      },
+      undefined,
+      { timeout: STEP_MS },
+    );
+    const seeked = await page.evaluate(() => {
+      const video = document.querySelector('video');
+      return { to: Number(video?.dataset['seekedTo']), currentTime: video?.currentTime ?? -1, error: video?.error?.code ?? null };
+    });
     const spoken = await page.locator('.transcript li.current').count();
     const lanes = await page.locator('.lane').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-lane')));
 
     expect(before).toBe(0);
-    expect(currentTime).toBe(4);
+    expect(seeked).toEqual({ to: 4, currentTime: expect.closeTo(4, 0) as number, error: null });
     expect(spoken).toBe(1);
     expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'flags']);
     expect(await page.locator('.lane-flags .mark').count()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
     reachedTheEnd = true;
+  });
+
+  it('ignores a sign-in answer this tab did not ask for, and keeps the sign-in it has in progress', async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    watchForErrors(tab, 'crafted link');
+    try {
+      await tab.goto(portal.url);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.waitForURL(`${portal.issuer.issuer}/oauth2/authorize?**`);
+
+      // A link someone sent: an error answer with their text and a state this tab never made.
+      const crafted = new URL(portal.url);
+      crafted.search = new URLSearchParams({ error: 'access_denied', error_description: 'Your account is locked. Call +1 555 0100.', state: 'forged' }).toString();
+      await tab.goto(crafted.toString());
+      // The page takes the answer out of the address bar once it has read it.
+      await tab.waitForFunction(() => location.search === '', undefined, { timeout: STEP_MS });
+      await tab.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: STEP_MS });
+      const shown = await tab.locator('body').innerText();
+      const alerts = await tab.getByRole('alert').count();
+      const address = tab.url();
+      const pendingKept = await tab.evaluate(() => sessionStorage.getItem('reelscope.signin') !== null);
+
+      // The sign-in that was in progress still finishes.
+      await tab.goBack();
+      await tab.waitForURL(`${portal.issuer.issuer}/oauth2/authorize?**`);
+      await tab.fill('input[name="username"]', 'rita');
+      await tab.fill('input[name="tenant"]', 'umbrella');
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await tab.getByTestId('who').waitFor({ timeout: STEP_MS });
+
+      expect(shown).not.toContain('locked');
+      expect(alerts).toBe(0);
+      expect(address).toBe(`${portal.url}/`);
+      expect(pendingKept).toBe(true);
+      expect(await tab.getByTestId('who').textContent()).toContain('rita · umbrella');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
