@@ -1,4 +1,4 @@
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { MediaOutcomeEvent } from '../common/outcome-event';
 import type { OutcomePublisher } from '../notifications/outcome-publisher';
 import { deliverWebhook, type DeliveryOptions } from '../notifications/webhook-delivery';
@@ -29,7 +29,7 @@ export function createAnnounceActivities({ publisher, webhooks, delivery }: Anno
       return withFailureMapping(async () => {
         const endpoint = await webhooks.lookup(event.tenant);
         if (!endpoint) return { delivered: false, reason: 'no webhook for this tenant' };
-        const { status } = await deliverWebhook(event, endpoint, delivery);
+        const { status } = await deliverWebhook(event, endpoint, { ...delivery, signal: Context.current().cancellationSignal });
         log.info('webhook delivered', { mediaId: event.mediaId, tenant: event.tenant, eventId: event.eventId, status });
         return { delivered: true, status };
       });

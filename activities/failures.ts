@@ -44,7 +44,8 @@ export function toActivityFailure(err: unknown): unknown {
       type: err.retryable ? 'WebhookUnavailable' : 'WebhookRejected',
       message: err.message,
       nonRetryable: !err.retryable,
-      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+      // A receiver's Retry-After may lengthen the wait, never shorten it below the backoff (0 would retry at once).
+      ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(err.retryAfterMs, webhookBackoffMs()) } : {}),
     });
   }
   if (err instanceof WebhookTargetRefused) return ApplicationFailure.create({ type: 'WebhookTargetRefused', message: err.message, nonRetryable: true });
@@ -111,6 +112,11 @@ function redacted(failure: unknown, original: unknown): unknown {
   const stack = original instanceof Error && original.stack ? original.stack : clean.stack;
   if (stack) clean.stack = redactSecrets(stack);
   return clean;
+}
+
+/** The delivery policy's own backoff for this attempt (2 s doubling, 5 min at most: workflows/policies.ts). */
+function webhookBackoffMs(): number {
+  return Math.min(5 * 60_000, 2_000 * 2 ** (Context.current().info.attempt - 1));
 }
 
 /** Full jitter over an exponential ceiling that grows with the attempt number. */

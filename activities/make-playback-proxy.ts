@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { PLAYBACK_PROXY_NAME } from '../common/browser-playback';
+import { PLAYBACK_PROXY_MEDIA_TYPE, PLAYBACK_PROXY_NAME } from '../common/browser-playback';
 import { resultsPrefix } from '../common/s3-uri';
 import type { MediaFacts, MediaSource } from '../common/types';
 import { streamPlaybackProxy } from '../media/playback-proxy';
@@ -24,8 +24,12 @@ export function createPlaybackProxyActivity({ store }: ActivityDeps) {
       const mediaUrl = await store.presignGet(source.bucket, source.key, source.versionId, context.info.startToCloseTimeoutMs / 1000 + 60);
       const keepAlive = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       try {
-        const { stream, done } = streamPlaybackProxy(mediaUrl, { video: !!media.video, audio: !!media.audio }, context.cancellationSignal);
-        const [ref] = await Promise.all([store.putStream(`${resultsPrefix(tenant, mediaId)}${PLAYBACK_PROXY_NAME}`, stream, 'video/mp4', context.cancellationSignal), done]);
+        // An encode that fails aborts the upload too, or its truncated output would land at the final key.
+        const encodeFailed = new AbortController();
+        const signal = AbortSignal.any([context.cancellationSignal, encodeFailed.signal]);
+        const { stream, done } = streamPlaybackProxy(mediaUrl, { video: !!media.video, audio: !!media.audio }, signal);
+        done.catch(() => encodeFailed.abort());
+        const [ref] = await Promise.all([store.putStream(`${resultsPrefix(tenant, mediaId)}${PLAYBACK_PROXY_NAME}`, stream, PLAYBACK_PROXY_MEDIA_TYPE, signal), done]);
         context.log.info('playback proxy written', { mediaId, formatName: media.formatName });
         return { ref };
       } finally {

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { playsInBrowsers } from '../common/browser-playback';
 import type { MediaSource, ProbeResult } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
@@ -26,7 +27,7 @@ export function createProbeActivity({ store, backend, settings }: ActivityDeps) 
       const url = await store.presignGet(source.bucket, source.key, source.versionId);
       const media = mediaFactsFromProbe(await ffprobe(url, Context.current().cancellationSignal), head.sizeBytes);
       checkAdmission(media, tier, settings);
-      return { media, capabilities: backend.capabilities };
+      return { media, capabilities: backend.capabilities, needsPlaybackProxy: !playsInBrowsers(media) };
     });
   };
 }

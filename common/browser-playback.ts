@@ -1,21 +1,23 @@
 import type { MediaFacts } from './types';
 
-// Pure: the workflow decides from the probe's facts whether a proxy rendition is needed.
+// Pure: the probe decides from its facts whether a proxy rendition is needed; the API names the type to serve.
 
 /**
- * Containers and codecs every current browser's <video>/<audio> plays (Chrome, Firefox,
- * Safari, Edge). ffprobe names a container family, not a file type: "mov,mp4,…" is MP4 and
- * QuickTime alike, "matroska,webm" is MKV and WebM alike, so the codecs decide between them.
+ * Containers and codecs every current browser's <video>/<audio> plays, Safari included, so
+ * the rule is the narrow common ground: WebM, Ogg, AV1 and Vorbis get a proxy, since Safari
+ * plays them only on some versions and devices. ffprobe names a container family, not a file
+ * type ("mov,mp4,…" is MP4 and QuickTime alike), so the codecs decide.
  */
 const PLAYABLE: { format: RegExp; video: readonly string[]; audio: readonly string[] }[] = [
-  { format: /^mov,mp4/, video: ['h264', 'av1'], audio: ['aac', 'mp3', 'opus', 'flac'] },
-  { format: /^matroska,webm$/, video: ['vp8', 'vp9', 'av1'], audio: ['opus', 'vorbis'] },
-  { format: /^ogg$/, video: [], audio: ['opus', 'vorbis', 'flac'] },
+  { format: /^mov,mp4/, video: ['h264'], audio: ['aac', 'mp3'] },
   { format: /^mp3$/, video: [], audio: ['mp3'] },
-  { format: /^wav$/, video: [], audio: ['pcm_s16le', 'pcm_u8', 'pcm_f32le'] },
+  { format: /^wav$/, video: [], audio: ['pcm_s16le', 'pcm_u8'] },
   { format: /^flac$/, video: [], audio: ['flac'] },
   { format: /^aac$/, video: [], audio: ['aac'] },
 ];
+
+/** H.264 browsers decode: 8-bit 4:2:0 only (High 10 and 4:2:2/4:4:4 profiles play nowhere). */
+const PLAYABLE_PIXEL_FORMATS: readonly string[] = ['yuv420p', 'yuvj420p'];
 
 /** Whether a browser plays the upload as it is; images are shown, never played, so they never need a proxy. */
 export function playsInBrowsers(media: Pick<MediaFacts, 'kind' | 'formatName' | 'video' | 'audio'>): boolean {
@@ -23,6 +25,7 @@ export function playsInBrowsers(media: Pick<MediaFacts, 'kind' | 'formatName' | 
   const family = PLAYABLE.find((p) => p.format.test(media.formatName));
   if (!family) return false;
   if (media.video && !family.video.includes(media.video.codec)) return false;
+  if (media.video?.pixelFormat && !PLAYABLE_PIXEL_FORMATS.includes(media.video.pixelFormat)) return false;
   if (media.audio && !family.audio.includes(media.audio.codec)) return false;
   return true;
 }

@@ -76,3 +76,8 @@ function bounded(text: string): string {
 export function webhookEventType(detailType: OutcomeDetailType): string {
   return detailType.toLowerCase().replace(/ /g, '.');
 }
+
+/** The id of the workflow that announces an event: `announce/<media id>/<run id>/<status>`. */
+export function announcementWorkflowId(mediaId: string, eventId: string): string {
+  return `announce/${mediaId}/${eventId}`;
+}

@@ -55,6 +55,8 @@ export interface GeoLocation {
 
 export interface VideoStreamInfo {
   codec: string;
+  /** ffprobe's pix_fmt (yuv420p, yuv420p10le, ...): 10-bit or 4:2:2 H.264 is MP4 no browser decodes. */
+  pixelFormat?: string;
   width: number;
   height: number;
   framesPerSecond: number;
@@ -99,6 +101,12 @@ export interface BackendCapabilities {
 export interface ProbeResult {
   media: MediaFacts;
   capabilities: BackendCapabilities;
+  /**
+   * Whether the upload needs a proxy rendition to play in browsers, decided here so the
+   * decision is recorded in history and the rule can change without a workflow patch. Absent
+   * in probes from before the playback proxy.
+   */
+  needsPlaybackProxy?: boolean;
 }
 
 export type PlannedAnalysis =

@@ -16,7 +16,7 @@ export class FfprobeError extends Error {
 }
 
 /** Only what the pipeline plans from: any other tag an upload carries is never read. */
-const STREAM_ENTRIES = 'index,codec_type,codec_name,codec_tag_string,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration,bit_rate,sample_rate,channels';
+const STREAM_ENTRIES = 'index,codec_type,codec_name,codec_tag_string,pix_fmt,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration,bit_rate,sample_rate,channels';
 const FORMAT_ENTRIES = 'format_name,duration,bit_rate,size,nb_streams';
 const FORMAT_TAGS = 'title,location,com.apple.quicktime.location.ISO6709';
 /** ffprobe's answer is bounded: a tag of megabytes fails this, and the probe runs again without tags. */

@@ -65,6 +65,7 @@ export function mediaFactsFromProbe(data: FfprobeData, sizeBytes: number): Media
       ? {
           video: {
             codec: video.codec_name ?? 'unknown',
+            ...(video.pix_fmt ? { pixelFormat: String(video.pix_fmt) } : {}),
             width: video.width ?? 0,
             height: video.height ?? 0,
             framesPerSecond: round3(frameRate(video.avg_frame_rate ?? video.r_frame_rate)),

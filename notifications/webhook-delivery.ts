@@ -23,6 +23,8 @@ export interface DeliveryOptions extends TargetPolicy {
   timeoutMs: number;
   /** A clock for the signature's timestamp (tests). */
   now?: () => Date;
+  /** Ends the attempt early (the activity's cancellation). */
+  signal?: AbortSignal;
 }
 
 const USER_AGENT = 'reelscope-webhooks/1';
@@ -64,7 +66,7 @@ export async function deliverWebhook(event: MediaOutcomeEvent, endpoint: Webhook
 function send(url: URL, headers: Record<string, string>, body: string, options: DeliveryOptions): Promise<{ status: number; retryAfterMs?: number }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers, lookup: guardedLookup(options), timeout: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs) }, (res: IncomingMessage) => {
+    const req = request(url, { method: 'POST', headers, lookup: guardedLookup(options), timeout: options.timeoutMs, signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])]) }, (res: IncomingMessage) => {
       let read = 0;
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;

@@ -26,12 +26,16 @@ for (const [network, prefix] of [
   PRIVATE.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
+  // IPv4-compatible (::a.b.c.d, deprecated) and IPv4-translated forms: no receiver lives there.
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],
+  // 6to4 (deprecated) wraps an IPv4 address a relay would reach on our behalf.
+  ['2002::', 16],
   ['fc00::', 7],
+  ['fec0::', 10],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
@@ -43,13 +47,31 @@ export class WebhookTargetRefused extends Error {
   override readonly name = 'WebhookTargetRefused';
 }
 
-/** Whether an address is one a production webhook may not reach (IPv4-mapped IPv6 is judged as IPv4). */
+/** NAT64's well-known prefix: a DNS64 network reaches every IPv4 receiver through it, so it is judged by the IPv4 inside. */
+const NAT64 = new BlockList();
+NAT64.addSubnet('64:ff9b::', 96, 'ipv6');
+
+/**
+ * Whether an address is one a production webhook may not reach. IPv4-mapped and NAT64
+ * addresses are judged by the IPv4 address they carry, in any notation (BlockList compares
+ * mapped forms with the IPv4 ranges itself).
+ */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1] as string, 'ipv4');
   const family = isIP(address);
   if (family === 0) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  if (NAT64.check(address, 'ipv6')) return PRIVATE.check(embeddedIpv4(address), 'ipv4');
+  return PRIVATE.check(address, 'ipv6');
+}
+
+/** The IPv4 address in the last 32 bits of an IPv6 address. */
+function embeddedIpv4(address: string): string {
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (dotted) return dotted[1] as string;
+  const groups = address.split(':');
+  const low = parseInt(groups.at(-1) || '0', 16);
+  const high = parseInt(groups.at(-2) || '0', 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 export interface TargetPolicy {

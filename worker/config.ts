@@ -94,7 +94,8 @@ const workerEnv = z.object({
   REELSCOPE_WEBHOOKS: z.string().min(2).max(4 * 1024 * 1024).optional(),
   REELSCOPE_WEBHOOKS_SECRET_ID: z.string().min(1).max(2048).optional(),
   REELSCOPE_WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
-  REELSCOPE_WEBHOOK_TIMEOUT_MS: milliseconds.max(60_000).default(10_000),
+  // Below the delivery activity's 30 s start-to-close, so an attempt ends by its own timeout, not Temporal's.
+  REELSCOPE_WEBHOOK_TIMEOUT_MS: milliseconds.max(25_000).default(10_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 })
   .refine((e) => !(e.REELSCOPE_WEBHOOKS && e.REELSCOPE_WEBHOOKS_SECRET_ID), {

@@ -8,7 +8,9 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
+  ParentClosePolicy,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,9 +18,8 @@ import type { ReelscopeActivities } from '../activities/create-activities';
 import type { AnalysedRecord } from '../activities/record-status';
 import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
-import { playsInBrowsers } from '../common/browser-playback';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
-import { outcomeEvent, type OutcomeFacts } from '../common/outcome-event';
+import { announcementWorkflowId, outcomeEvent, type OutcomeFacts } from '../common/outcome-event';
 import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
 import type {
   AnalysisInput,
@@ -35,14 +36,13 @@ import type {
   SpineSummary,
   Stage,
 } from '../common/types';
+import { announceOutcome } from './announce-outcome';
 import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
 import {
   analysisOptions,
-  deliverWebhookOptions,
   permitOptions,
   playbackProxyOptions,
-  publishOutcomeOptions,
   persistOptions,
   probeOptions,
   quotaRequestOptions,
@@ -57,8 +57,6 @@ const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions)
 const { requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(quotaRequestOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
-const { publishOutcome } = proxyActivities<ReelscopeActivities>(publishOutcomeOptions);
-const { deliverOutcomeWebhook } = proxyActivities<ReelscopeActivities>(deliverWebhookOptions);
 
 type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'persist';
 
@@ -86,6 +84,7 @@ export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMed
   try {
     return await pipeline.run();
   } catch (err) {
+    pipeline.stopPlaybackProxy();
     const failure = pipeline.describeFailure(err);
     if (isRejectionType(failure.type) && !isCancellation(err)) return await rejectOrFail(pipeline, failure);
     return await failRecorded(pipeline, failure, err);
@@ -121,6 +120,8 @@ class MediaPipeline {
    * own start, not the chain's, so a reset or a retried run is newer than the run it replaces.
    */
   private readonly runStartedAt = workflowInfo().runStartTime.getTime();
+  /** The playback proxy's own scope: a run that ends without a record to name it stops the encode. */
+  private readonly proxyScope = new CancellationScope();
 
   constructor(
     private readonly input: AnalyzeMediaInput,
@@ -147,7 +148,7 @@ class MediaPipeline {
 
     this.step = 'analyse';
     await this.enter('ANALYZING');
-    const playback = this.playbackProxy(media);
+    const playback = this.proxyScope.run(() => this.playbackProxy(media, probe.needsPlaybackProxy === true));
     // Awaited after the analyses; a cancellation that ends the run first must not leave it unobserved.
     playback.catch(() => undefined);
     this.outcomes = await this.runAnalyses(plan, media);
@@ -188,8 +189,8 @@ class MediaPipeline {
    * Starts the browser proxy of a media no browser plays as uploaded, beside the analyses.
    * Optional like an analysis: a failed proxy is logged and the media is recorded without one.
    */
-  private async playbackProxy(media: MediaFacts): Promise<string | undefined> {
-    if (playsInBrowsers(media) || !patched(PLAYBACK_PROXY)) return undefined;
+  private async playbackProxy(media: MediaFacts, needed: boolean): Promise<string | undefined> {
+    if (!needed || !patched(PLAYBACK_PROXY)) return undefined;
     const { mediaId, tenant, source } = this.input;
     const { makePlaybackProxy } = proxyActivities<ReelscopeActivities>({ ...playbackProxyOptions(media.durationSeconds), summary: `playback proxy of ${mediaId}` });
     try {
@@ -303,21 +304,33 @@ class MediaPipeline {
   }
 
   /**
-   * Tells downstream systems how the media ended, after its record is written: the bus and
-   * the tenant's webhook at once, each retried on its own. Not cancellable (a cancelled run
-   * announces its FAILED too), and never fails the run: an announcement that gives up is
-   * logged, and the record stays the truth.
+   * Tells downstream systems how the media ended, after its record is written: starts the
+   * announcement as a workflow of its own and leaves it (ParentClosePolicy ABANDON), so its
+   * retries never hold this run open. Not cancellable (a cancelled run announces its FAILED
+   * too), and never fails the run: an announcement that cannot start is logged, and the
+   * record stays the truth.
    */
   private async announce(facts: OutcomeFacts): Promise<void> {
     if (!patched(ANNOUNCE_OUTCOMES)) return;
     const event = outcomeEvent(workflowInfo().runId, new Date(), facts);
-    const channels = ['event bus', 'webhook'] as const;
-    const results = await CancellationScope.nonCancellable(() => Promise.allSettled([publishOutcome(event), deliverOutcomeWebhook(event)]));
-    results.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        log.warn('outcome not announced', { mediaId: facts.mediaId, channel: channels[i], eventId: event.eventId, ...failureCause(result.reason) });
-      }
-    });
+    try {
+      await CancellationScope.nonCancellable(() =>
+        startChild(announceOutcome, {
+          args: [event],
+          // One announcement per outcome of a run: the id says which, and cannot repeat. Built from
+          // the input and the run id, which a history replayed under another workflow id keeps.
+          workflowId: announcementWorkflowId(facts.mediaId, event.eventId),
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          staticSummary: `${event.detailType}: ${facts.mediaId}`,
+        }),
+      );
+    } catch (err) {
+      log.warn('outcome not announced', { mediaId: facts.mediaId, eventId: event.eventId, ...failureCause(err) });
+    }
+  }
+
+  stopPlaybackProxy(): void {
+    this.proxyScope.cancel();
   }
 
   describeFailure(err: unknown): FailureInfo {

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { analyzeMedia } from './analyze-media';
+export { announceOutcome } from './announce-outcome';
 export { jobQuotaWorkflow } from './quota-semaphore';

@@ -1,3 +1,4 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,8 @@ describe('API media routes and tenant isolation', () => {
   async function uploadThroughApi(token: string, bytes: Buffer, fileName: string): Promise<{ mediaId: string; workflowId: string }> {
     const init = (await (await api.call('/v1/uploads', { token, json: { fileName, sizeBytes: bytes.length, contentType: 'video/mp4' } })).json()) as { uploadId: string; upload: { url: string } };
     // The uploader's PUT names its own content type; a hostile one says text/html.
-    await fetch(init.upload.url, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': 'text/html' } });
+    const put = await fetch(init.upload.url, { method: 'PUT', body: new Uint8Array(bytes), headers: { 'content-type': 'text/html' } });
+    if (!put.ok) throw new Error(`the upload PUT answered ${put.status}`);
     return (await (await api.call(`/v1/uploads/${init.uploadId}/complete`, { token, method: 'POST' })).json()) as { mediaId: string; workflowId: string };
   }
 
@@ -115,16 +117,20 @@ describe('API media routes and tenant isolation', () => {
   });
 
   it('serves every link as what reelscope found it to be, never as the uploader declared it', async () => {
-    // Arrange: the upload above was PUT as text/html.
+    // Arrange: the upload above was PUT, and is stored, as text/html.
+    const record = await api.call(`/v1/media/${mediaId}`, { token: viewer });
+    const { source } = (await record.json()) as { source: { bucket: string; key: string } };
+    const stored = await api.clients.s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
+    expect(stored.ContentType).toBe('text/html');
     const { artefacts } = (await (await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer })).json()) as { artefacts: { name: string; url: string }[] };
     const link = (name: string) => artefacts.find((a) => a.name === name)?.url ?? '';
 
     // Act
-    const [source, reportHtml, spine] = await Promise.all([fetch(link('source')), fetch(link('report.html')), fetch(link('spine'))]);
+    const [media, reportHtml, spine] = await Promise.all([fetch(link('source')), fetch(link('report.html')), fetch(link('spine'))]);
 
     // Assert
-    expect(source.status).toBe(200);
-    expect(source.headers.get('content-type')).toBe('video/mp4');
+    expect(media.status).toBe(200);
+    expect(media.headers.get('content-type')).toBe('video/mp4');
     expect(reportHtml.headers.get('content-disposition')).toBe('attachment');
     expect(spine.headers.get('content-type')).toBe('application/json');
   });

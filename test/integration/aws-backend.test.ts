@@ -10,6 +10,7 @@ import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startAnalysis } from '../../starter/start-analysis';
 import { progressQuery } from '../../workflows/messages';
+import { announcementOf } from '../support/announcements';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { makeImage } from '../support/media-fixtures';
@@ -110,6 +111,7 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     expect(record).toMatchObject({ status: 'COMPLETED', cost: { totalUsd: report.cost?.totalUsd } });
     // Announced once on the deployment's bus, after the record was written, keyed by the run.
     const { runId } = await harness.client.workflow.getHandle(workflowId).describe();
+    expect(await announcementOf(harness.client, { mediaId, runId }, 'completed')).toMatchObject({ published: true });
     expect(fake.events()).toEqual([
       expect.objectContaining({
         eventBusName: 'reelscope',
@@ -132,14 +134,16 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     fake.config.throttleRate = 0.5;
 
     // Act
-    const { result, byKind } = await analyse('throttled.mp4');
+    const { result, byKind, workflowId, mediaId } = await analyse('throttled.mp4');
 
     // Assert
     expect(result.status).toBe('COMPLETED');
     expect(Object.values(byKind).filter((o) => o.status !== 'succeeded')).toEqual([]);
     expect(fake.counters.injectedErrors('throttling')).toBeGreaterThan(5);
     for (const operation of REKOGNITION_STARTS) expect(fake.counters.jobsStarted(operation)).toBe(1);
-    // A throttled PutEvents is retried until the bus takes it.
+    // A throttled PutEvents is retried until the bus takes it (the fake refuses before accepting, so once).
+    const { runId } = await harness.client.workflow.getHandle(workflowId).describe();
+    expect(await announcementOf(harness.client, { mediaId, runId }, 'completed')).toMatchObject({ published: true });
     expect(fake.events().map((e) => e.detailType)).toEqual(['Media Analysis Completed']);
   });
 

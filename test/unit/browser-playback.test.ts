@@ -13,7 +13,7 @@ const facts = (formatName: string, v?: string, a?: string, kind: MediaFacts['kin
 describe('playsInBrowsers', () => {
   it.each([
     ['MP4 H.264/AAC', facts('mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'aac')],
-    ['WebM VP9/Opus', facts('matroska,webm', 'vp9', 'opus')],
+    ['MP4 H.264 4:2:0 8-bit', { ...facts('mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'aac'), video: { ...video('h264'), pixelFormat: 'yuv420p' } }],
     ['MP3', facts('mp3', undefined, 'mp3')],
     ['WAV', facts('wav', undefined, 'pcm_s16le')],
     ['a still image', facts('image2', 'mjpeg', undefined, 'image')],
@@ -23,6 +23,10 @@ describe('playsInBrowsers', () => {
 
   it.each([
     ['MKV with H.264', facts('matroska,webm', 'h264', 'aac')],
+    ['WebM VP9/Opus (Safari plays it only on some versions)', facts('matroska,webm', 'vp9', 'opus')],
+    ['Ogg Vorbis (Safari does not play it)', facts('ogg', undefined, 'vorbis')],
+    ['H.264 High 10', { ...facts('mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'aac'), video: { ...video('h264'), pixelFormat: 'yuv420p10le' } }],
+    ['H.264 4:2:2', { ...facts('mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'aac'), video: { ...video('h264'), pixelFormat: 'yuv422p' } }],
     ['AVI', facts('avi', 'mpeg4', 'mp3')],
     ['MP4 with HEVC', facts('mov,mp4,m4a,3gp,3g2,mj2', 'hevc', 'aac')],
     ['MP4 with AC-3 audio', facts('mov,mp4,m4a,3gp,3g2,mj2', 'h264', 'ac3')],
