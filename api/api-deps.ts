@@ -28,7 +28,7 @@ export function buildApiDeps(options: {
     ...options,
     verify: createJwtVerifier(config.auth),
     sessions: new UploadSessions(clients.doc, config.tables.uploads),
-    urls: new UploadUrls(clients.s3),
+    urls: new UploadUrls(clients.s3, clients.s3Presigner),
     records: new MediaRecords(clients.doc, config.tables),
     store: new ObjectStore(clients.s3, config.bucket),
   };

@@ -7,8 +7,21 @@ const GIB = 1024 * MIB;
 /** S3's smallest part (every part but the last) and most parts per upload. */
 export const S3_MIN_PART_BYTES = 5 * MIB;
 export const S3_MAX_PARTS = 10_000;
-/** A SigV4 presigned URL lives at most 7 days, so a session cannot outlive that. */
-const MAX_SESSION_SECONDS = 7 * 24 * 3600;
+/** S3's largest part and largest object. */
+export const S3_MAX_PART_BYTES = 5 * GIB;
+export const S3_MAX_OBJECT_BYTES = 5 * 1024 * GIB;
+/**
+ * The most part URLs one init answers: each is ~1.8 KB with a Lambda role's session token, so
+ * 1,000 keep the response near 2 MB, well under Lambda's 6 MB response limit.
+ */
+export const MAX_SIGNED_PARTS = 1000;
+/**
+ * Presigned URLs die with the credentials that signed them (on Lambda, the role's temporary
+ * ones, which may be hours from expiry when signing), whatever their X-Amz-Expires says, and
+ * the bucket aborts incomplete multipart uploads after a day: a session longer than a few
+ * hours would promise URLs that stop working.
+ */
+const MAX_SESSION_SECONDS = 6 * 3600;
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -28,10 +41,12 @@ const apiEnv = z.object({
   // The worker's own store and kind settings, so the API refuses up front what the probe would reject.
   ...storeEnvShape,
   REELSCOPE_UPLOADS_TABLE: z.string().min(3).default('reelscope-uploads'),
-  REELSCOPE_UPLOAD_SESSION_SECONDS: positiveInt.max(MAX_SESSION_SECONDS).default(3600),
+  REELSCOPE_UPLOAD_SESSION_SECONDS: positiveInt
+    .max(MAX_SESSION_SECONDS, `at most ${MAX_SESSION_SECONDS} (6 hours): presigned URLs die with the signing role's temporary credentials, and the bucket aborts unfinished multipart uploads after a day`)
+    .default(3600),
   REELSCOPE_MULTIPART_THRESHOLD_BYTES: positiveInt.default(64 * MIB),
-  REELSCOPE_MULTIPART_PART_BYTES: positiveInt.min(S3_MIN_PART_BYTES, `at least ${S3_MIN_PART_BYTES} (S3's smallest part)`).default(16 * MIB),
-  REELSCOPE_TIER_MAX_BYTES: keyValueList(positiveInt).default({ free: 2 * GIB, standard: 100 * GIB }),
+  REELSCOPE_MULTIPART_PART_BYTES: positiveInt.min(S3_MIN_PART_BYTES, `at least ${S3_MIN_PART_BYTES} (S3's smallest part)`).max(S3_MAX_PART_BYTES, `at most ${S3_MAX_PART_BYTES} (S3's largest part)`).default(16 * MIB),
+  REELSCOPE_TIER_MAX_BYTES: keyValueList(positiveInt.max(S3_MAX_OBJECT_BYTES, `at most ${S3_MAX_OBJECT_BYTES} (S3's largest object)`)).default({ free: 2 * GIB, standard: 100 * GIB }),
   REELSCOPE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   REELSCOPE_RATE_LIMIT_BURST: positiveInt.default(40),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),

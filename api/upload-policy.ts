@@ -1,4 +1,4 @@
-import type { ApiConfig, MediaKind } from './config';
+import { S3_MAX_PART_BYTES, S3_MAX_PARTS, type ApiConfig, type MediaKind } from './config';
 
 /** Content types whose kind is known; the probe still decides what the bytes really are. */
 export function kindOfContentType(contentType: string): MediaKind | undefined {
@@ -24,9 +24,27 @@ export function safeFileName(declared: string): string {
   return name.slice(0, 120 - ending.length) + ending;
 }
 
-/** How a declared size is uploaded: one PUT, or parts of `partBytes` (S3 allows 10,000 parts). */
+const MIB = 1024 * 1024;
+
+/**
+ * How a declared size is uploaded: one PUT, or parts of `partBytes` (a whole MiB). The
+ * configured part size grows until the upload fits in `maxParts`, since every part's URL is in
+ * the init response; S3's own bounds (5 MiB..5 GiB a part, 10,000 parts) hold for any size the
+ * config admits.
+ */
 export function partLayout(sizeBytes: number, uploads: ApiConfig['uploads'], maxParts: number): { partBytes: number; partCount: number } | undefined {
   if (sizeBytes <= uploads.multipartThresholdBytes) return undefined;
-  const partBytes = Math.max(uploads.partBytes, Math.ceil(sizeBytes / maxParts));
-  return { partBytes, partCount: Math.ceil(sizeBytes / partBytes) };
+  const spread = Math.ceil(Math.ceil(sizeBytes / maxParts) / MIB) * MIB;
+  const partBytes = Math.min(S3_MAX_PART_BYTES, Math.max(uploads.partBytes, spread));
+  const partCount = Math.ceil(sizeBytes / partBytes);
+  if (partCount > S3_MAX_PARTS) throw new RangeError(`${sizeBytes} bytes needs ${partCount} parts of ${partBytes}, over S3's ${S3_MAX_PARTS}`);
+  return { partBytes, partCount };
+}
+
+/** Each part's number and exact size: all `partBytes` but the last, which holds the rest. */
+export function partSizes(sizeBytes: number, layout: { partBytes: number; partCount: number }): { partNumber: number; sizeBytes: number }[] {
+  return Array.from({ length: layout.partCount }, (_, i) => ({
+    partNumber: i + 1,
+    sizeBytes: Math.min(layout.partBytes, sizeBytes - i * layout.partBytes),
+  }));
 }

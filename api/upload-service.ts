@@ -8,9 +8,9 @@ import { startAnalysis } from '../starter/start-analysis';
 import { admitUpload } from '../starter/upload-filter';
 import type { UploadSession, UploadSessions } from '../storage/upload-sessions';
 import type { UploadUrls } from '../storage/upload-urls';
-import { S3_MAX_PARTS, type ApiConfig } from './config';
+import { MAX_SIGNED_PARTS, type ApiConfig } from './config';
 import { notFound, ProblemError } from './problem';
-import { kindOfContentType, partLayout, safeFileName } from './upload-policy';
+import { kindOfContentType, partLayout, partSizes, safeFileName } from './upload-policy';
 
 export interface UploadDeclaration {
   fileName: string;
@@ -71,15 +71,19 @@ export class UploadService {
     const now = this.deps.now();
     const expiresAt = Math.floor(now.getTime() / 1000) + config.uploads.sessionSeconds;
     const expiresIn = config.uploads.sessionSeconds;
-    const layout = partLayout(declared.sizeBytes, config.uploads, S3_MAX_PARTS);
+    const layout = partLayout(declared.sizeBytes, config.uploads, MAX_SIGNED_PARTS);
     let upload: UploadTarget;
     let multipart: UploadSession['multipart'];
     if (layout) {
-      const signed = await this.deps.urls.presignMultipart(config.bucket, key, declared.contentType, layout.partCount, expiresIn);
-      multipart = { s3UploadId: signed.s3UploadId, ...layout };
-      upload = { method: 'MULTIPART', partBytes: layout.partBytes, parts: signed.urls.map((url, i) => ({ partNumber: i + 1, url })) };
+      const s3UploadId = await this.deps.urls.createMultipart(config.bucket, key, declared.contentType);
+      const { urls } = this.deps;
+      const parts = await Promise.all(
+        partSizes(declared.sizeBytes, layout).map(async (part) => ({ partNumber: part.partNumber, url: await urls.presignPart(config.bucket, key, s3UploadId, part, expiresIn) })),
+      );
+      multipart = { s3UploadId, ...layout };
+      upload = { method: 'MULTIPART', partBytes: layout.partBytes, parts };
     } else {
-      upload = { method: 'PUT', url: await this.deps.urls.presignPut(config.bucket, key, expiresIn) };
+      upload = { method: 'PUT', url: await this.deps.urls.presignPut(config.bucket, key, declared.sizeBytes, expiresIn) };
     }
     await this.deps.sessions.create({
       uploadId,

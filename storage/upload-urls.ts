@@ -18,24 +18,36 @@ export interface UploadedObject {
 /**
  * The S3 side of client uploads: presigned PUT and UploadPart URLs, so bytes go straight from
  * the client to storage and never through the API, and the calls that finish and check them.
+ *
+ * Every URL signs the exact Content-Length it may carry: S3 then refuses any other body, so
+ * the size checked against the tier at init is the size stored. `presigner` must add no
+ * flexible checksum (createAwsClients' `s3Presigner`): a checksum signed into a URL is the
+ * checksum of the empty body the signer saw, and S3 would refuse every real one.
  */
 export class UploadUrls {
-  constructor(private readonly s3: S3Client) {}
+  constructor(
+    private readonly s3: S3Client,
+    private readonly presigner: S3Client,
+  ) {}
 
-  presignPut(bucket: string, key: string, expiresIn: number): Promise<string> {
-    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  presignPut(bucket: string, key: string, sizeBytes: number, expiresIn: number): Promise<string> {
+    return getSignedUrl(this.presigner, new PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: sizeBytes }), { expiresIn });
   }
 
-  /** Opens a multipart upload and signs one URL per part (1-based part numbers). */
-  async presignMultipart(bucket: string, key: string, contentType: string, partCount: number, expiresIn: number): Promise<{ s3UploadId: string; urls: string[] }> {
+  /** Opens a multipart upload; its parts are signed by {@link presignPart}. */
+  async createMultipart(bucket: string, key: string, contentType: string): Promise<string> {
     const { UploadId } = await this.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
     if (!UploadId) throw new Error(`CreateMultipartUpload for ${key} returned no upload id`);
-    const urls = await Promise.all(
-      Array.from({ length: partCount }, (_, i) =>
-        getSignedUrl(this.s3, new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: i + 1 }), { expiresIn }),
-      ),
+    return UploadId;
+  }
+
+  /** One part's URL (1-based part number), valid only for a body of exactly `sizeBytes`. */
+  presignPart(bucket: string, key: string, s3UploadId: string, part: { partNumber: number; sizeBytes: number }, expiresIn: number): Promise<string> {
+    return getSignedUrl(
+      this.presigner,
+      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: s3UploadId, PartNumber: part.partNumber, ContentLength: part.sizeBytes }),
+      { expiresIn },
     );
-    return { s3UploadId: UploadId, urls };
   }
 
   async completeMultipart(bucket: string, key: string, s3UploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void> {

@@ -46,6 +46,15 @@ export function createAwsClients(settings: AwsClientSettings) {
       ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
   });
+  // Presigned upload URLs must carry no flexible checksum: the signer sees no body, so the SDK's
+  // default (WHEN_SUPPORTED) signs the CRC32 of an empty one and S3 refuses every real body
+  // (aws-sdk-js-v3#6994). The worker's own uploads keep the default on `s3`.
+  const s3Presigner = new S3Client({
+    ...common(settings.s3Endpoint, 2),
+    ...(settings.s3Endpoint ? { forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const dynamoDb = new DynamoDBClient(common(settings.dynamoDbEndpoint, 2));
   const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const rekognition = new RekognitionClient(common(settings.rekognitionEndpoint, 4));
@@ -57,6 +66,7 @@ export function createAwsClients(settings: AwsClientSettings) {
   const eventBridge = new EventBridgeClient(common(settings.eventBridgeEndpoint, 3));
   return {
     s3,
+    s3Presigner,
     dynamoDb,
     doc,
     rekognition,
@@ -64,7 +74,7 @@ export function createAwsClients(settings: AwsClientSettings) {
     bedrock,
     eventBridge,
     destroy() {
-      for (const client of [s3, dynamoDb, rekognition, transcribe, bedrock, eventBridge]) client.destroy();
+      for (const client of [s3, s3Presigner, dynamoDb, rekognition, transcribe, bedrock, eventBridge]) client.destroy();
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { AnalyzeMediaResult } from '../../common/types';
@@ -93,7 +94,7 @@ describe('API uploads', () => {
     await putWhole(session, clip);
     const first = (await (await complete(session.uploadId)).json()) as { mediaId: string; workflowId: string };
     const firstRun = (await worker.client.workflow.getHandle(first.workflowId).describe()).runId;
-    const head = await new UploadUrls(api.clients.s3).head(api.config.bucket, session.key);
+    const head = await new UploadUrls(api.clients.s3, api.clients.s3Presigner).head(api.config.bucket, session.key);
 
     // Act
     const again = await complete(session.uploadId);
@@ -131,15 +132,57 @@ describe('API uploads', () => {
     // Assert
     expect(parts).toHaveLength(2);
     expect(response.status).toBe(200);
-    expect((await new UploadUrls(api.clients.s3).head(api.config.bucket, session.key))?.sizeBytes).toBe(bytes.length);
+    expect((await new UploadUrls(api.clients.s3, api.clients.s3Presigner).head(api.config.bucket, session.key))?.sizeBytes).toBe(bytes.length);
     expect(media.workflowId).toBe(`media-${media.mediaId}`);
     await worker.client.workflow.getHandle(media.workflowId).result();
   });
 
+  it('answers a 100 GiB declaration with at most 1,000 parts that add up to it, in a body under 1 MB', async () => {
+    // Arrange: the largest standard-tier upload; 16 MiB parts would take 6,400 URLs, over Lambda's 6 MB response.
+    const sizeBytes = 100 * 1024 * MIB;
+
+    // Act
+    const response = await init({ fileName: 'archive.mp4', sizeBytes, contentType: 'video/mp4' });
+    const body = await response.text();
+    const session = JSON.parse(body) as UploadSessionBody;
+
+    // Assert
+    expect(response.status).toBe(201);
+    if (session.upload.method !== 'MULTIPART') throw new Error('expected a multipart upload');
+    const { partBytes, parts } = session.upload;
+    expect(parts.length).toBeLessThanOrEqual(1000);
+    expect(parts.map((part) => part.partNumber)).toEqual(parts.map((_, i) => i + 1));
+    expect(partBytes % MIB).toBe(0);
+    expect(partBytes * (parts.length - 1)).toBeLessThan(sizeBytes);
+    expect(partBytes * parts.length).toBeGreaterThanOrEqual(sizeBytes);
+    expect(Buffer.byteLength(body)).toBeLessThan(1024 * 1024);
+  });
+
+  it('refuses a PUT or a part of another size than declared: the URLs sign Content-Length, and complete finds nothing', async () => {
+    // Arrange: the local bucket checks SigV4 as S3 does (local/sigv4-check.ts), signed headers included.
+    const single = await openSession({ fileName: 'short.mp4', sizeBytes: clip.length + 1, contentType: 'video/mp4' });
+    const multi = await openSession({ fileName: 'short-parts.mp4', sizeBytes: 11 * MIB, contentType: 'video/mp4' });
+    if (multi.upload.method !== 'MULTIPART') throw new Error('expected a multipart upload');
+    const [firstPart] = multi.upload.parts;
+
+    // Act
+    const put = await putWhole(single, clip);
+    const part = await fetch(firstPart!.url, { method: 'PUT', body: new Uint8Array(randomBytes(multi.upload.partBytes + 1)) });
+    const response = await complete(single.uploadId);
+
+    // Assert
+    expect(multi.upload.parts).toHaveLength(3);
+    expect(put.status).toBe(403);
+    expect(part.status).toBe(403);
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ type: 'urn:reelscope:problem:upload-missing' });
+    expect(await new UploadUrls(api.clients.s3, api.clients.s3Presigner).head(api.config.bucket, single.key)).toBeUndefined();
+  });
+
   it('refuses at complete an object whose size does not match the declaration, and starts nothing', async () => {
-    // Arrange
+    // Arrange: written with the API's own credentials, around the URL, so only complete's check stands.
     const session = await openSession({ fileName: 'short.mp4', sizeBytes: clip.length + 1, contentType: 'video/mp4' });
-    await putWhole(session, clip);
+    await api.clients.s3.send(new PutObjectCommand({ Bucket: api.config.bucket, Key: session.key, Body: clip }));
 
     // Act
     const response = await complete(session.uploadId);
@@ -147,7 +190,7 @@ describe('API uploads', () => {
     // Assert
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ type: 'urn:reelscope:problem:size-mismatch', detail: `declared ${clip.length + 1} bytes, stored ${clip.length}` });
-    const head = await new UploadUrls(api.clients.s3).head(api.config.bucket, session.key);
+    const head = await new UploadUrls(api.clients.s3, api.clients.s3Presigner).head(api.config.bucket, session.key);
     const mediaId = mediaIdFor({ bucket: api.config.bucket, key: session.key, ...(head?.etag ? { etag: head.etag } : {}) });
     await expect(worker.client.workflow.getHandle(workflowIdFor(mediaId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
