@@ -10,6 +10,7 @@ import { loadStarterConfig } from '../starter/config';
 import { buildApiDeps } from './api-deps';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
+import { deferredTemporalClient } from './deferred-temporal-client';
 
 // Module scope lives as long as the Lambda container: a bad variable fails the cold start with
 // a message naming it, and the app, its AWS clients and its Temporal connection are reused.
@@ -22,44 +23,47 @@ const logger = pino({ level: config.logLevel, base: { service: 'reelscope-api' }
 const PORTAL_DIR = join(__dirname, 'portal');
 const portal = existsSync(join(PORTAL_DIR, 'index.html')) ? { assetsDir: PORTAL_DIR } : undefined;
 
-type ServeRequest = ReturnType<typeof handle>;
+const readSecret = secretsManagerReader();
+
 /** API Gateway HTTP API payload format 2.0, as the adapter types it. */
 export type HttpApiEvent = Extract<LambdaEvent, { routeKey: string }>;
-let served: Promise<ServeRequest> | undefined;
 
-function servedApp(): Promise<ServeRequest> {
-  served ??= (async () => {
-    const readSecret = secretsManagerReader();
+/**
+ * The Temporal client, made on the first Temporal call: its settings come from secrets that a
+ * fresh deployment has not filled yet, and health, docs, the portal and record reads must work
+ * meanwhile. A failed attempt answers that call 503 and the next call tries again.
+ */
+async function connectTemporal(): Promise<Client> {
+  try {
     const settings = await loadTemporalSettings(process.env, readSecret);
-    // Lazy: health, docs and refused tokens never wait on Temporal; the first route that needs
-    // it connects, and the connection then lives as long as the container.
+    // The connection itself is lazy too: it is opened by the first call that uses it, then
+    // lives as long as the container.
     const connection = Connection.lazy(settings.connectionOptions);
     // A warm container outlives a key rotation: re-read on schedule, and at once on Unauthenticated.
     const apiKeys = keepApiKeyFresh(settings, readSecret, [connection], {
       onRotated: (secretId) => logger.info({ secretId }, 'Temporal API key rotated'),
       onError: (err) => logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'Temporal API key refresh failed; the current key stays'),
     });
-    const temporal = new Client({
+    logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace }, 'Temporal settings loaded');
+    return new Client({
       connection,
       namespace: settings.namespace,
       dataConverter: settings.dataConverter,
       interceptors: { workflow: [retryOnceWithFreshKey(apiKeys)] },
     });
-    const { deps } = buildApiDeps({ config, starter, logger, temporal });
-    logger.info({ address: settings.connectionOptions.address, namespace: settings.namespace }, 'api ready');
-    return handle(createApp({ ...deps, ...(portal ? { portal } : {}) }));
-  })().catch((err: unknown) => {
-    // The next invocation tries again instead of keeping a failed start for the container's life.
-    served = undefined;
+  } catch (err) {
+    logger.error({ err }, 'Temporal settings could not be loaded; Temporal routes answer 503 until they can');
     throw err;
-  });
-  return served;
+  }
 }
 
 /**
- * Each Temporal call, retried once with a re-read key when Temporal answers Unauthenticated.
- * Per call rather than per request: an HTTP request cannot be replayed (its body is read), and
- * an Unauthenticated call was refused before it did anything, so repeating it is safe.
+ * The workflow client's own calls, each retried once with a re-read key when Temporal answers
+ * Unauthenticated. Per call rather than per request: an HTTP request cannot be replayed (its
+ * body is read), and an Unauthenticated call was refused before it did anything, so repeating
+ * it is safe. Calls the handle makes on its own (fetchHistory, the polls for an update's
+ * result) go through no interceptor: they fail on a revoked key, and the refresh on schedule
+ * and the next intercepted call pick up the new one.
  */
 function retryOnceWithFreshKey(apiKeys: ApiKeyRefresh): WorkflowClientInterceptor {
   return {
@@ -75,12 +79,14 @@ function retryOnceWithFreshKey(apiKeys: ApiKeyRefresh): WorkflowClientIntercepto
   };
 }
 
+const { deps } = buildApiDeps({ config, starter, logger, temporal: deferredTemporalClient(connectTemporal) });
+const serve = handle(createApp({ ...deps, ...(portal ? { portal } : {}) }));
+
 /**
  * Lambda entry behind the API Gateway HTTP API (payload format 2.0). API Gateway's JWT
  * authorizer already refused bad tokens on /v1; the app verifies every token again itself, so
  * no route depends on the gateway being configured right.
  */
 export async function handler(event: HttpApiEvent, context: Context): Promise<APIGatewayProxyResult> {
-  const serve = await servedApp();
   return serve(event, context);
 }

@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
+import { startDevIssuer, DEV_TOKEN_CLAIMS, type DevIssuer } from '../../local/dev-issuer';
 import { buildPortal } from '../../portal/build';
 import type { handler as lambdaHandler, HttpApiEvent } from '../../api/lambda';
 
@@ -90,6 +92,77 @@ describe('API Lambda (hono/aws-lambda, HTTP API payload 2.0)', () => {
 
   it('fails the cold start naming a missing variable', async () => {
     await expect(coldStart({ ...LAMBDA_ENV, REELSCOPE_AUTH_CLIENT_ID: undefined })).rejects.toThrow(/REELSCOPE_AUTH_CLIENT_ID/);
+  });
+});
+
+/** A loopback port nothing listens on: a client sent there is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('API Lambda on a fresh deploy, before the Temporal secrets can be read', () => {
+  const saved = { ...process.env };
+  let handler: typeof lambdaHandler;
+  let issuer: DevIssuer;
+  beforeAll(async () => {
+    // Arrange: the secret ids the stack sets, and a Secrets Manager that refuses every read;
+    // tokens from the dev issuer and records in the suite's dynalite, so a /v1 route gets as far as Temporal.
+    issuer = await startDevIssuer();
+    Object.assign(process.env, {
+      ...LAMBDA_ENV,
+      REELSCOPE_AUTH_ISSUER: issuer.issuer,
+      REELSCOPE_AUTH_CLIENT_ID: issuer.clientId,
+      REELSCOPE_AUTH_TENANT_CLAIM: DEV_TOKEN_CLAIMS.tenantClaim,
+      REELSCOPE_AUTH_ROLES_CLAIM: DEV_TOKEN_CLAIMS.rolesClaim,
+      REELSCOPE_TEMPORAL_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:reelscope-temporal-AbCdEf',
+      REELSCOPE_CODEC_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:reelscope-codec-AbCdEf',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}`,
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    handler = await coldStart({});
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await issuer?.stop();
+  });
+
+  it('answers /healthz, never waiting on the secrets', async () => {
+    // Act
+    const response = await handler(httpApiEvent('GET /healthz', 'GET', '/healthz'), context);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ ok: true });
+  });
+
+  it('answers a route that needs Temporal with a 503 problem carrying the request id, and again on the next call', async () => {
+    // Arrange: no record for this id, so cancel asks Temporal whose queued run it might be.
+    const token = await issuer.mint({ subject: 'acme-user', tenant: 'acme', roles: ['uploader'] });
+    const cancel = () =>
+      handler(httpApiEvent('ANY /v1/{proxy+}', 'POST', '/v1/media/0123456789abcdef01234567/cancel', { authorization: `Bearer ${token}`, 'x-request-id': 'req-fresh-deploy-1' }), context);
+
+    // Act
+    const first = await cancel();
+    const second = await cancel();
+
+    // Assert
+    for (const response of [first, second]) {
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '30' });
+      expect(JSON.parse(response.body)).toEqual({
+        type: 'urn:reelscope:problem:temporal-unavailable',
+        title: 'Analysis service unavailable',
+        status: 503,
+        detail: 'the analysis service cannot be reached yet; try again later',
+        instance: 'urn:reelscope:request:req-fresh-deploy-1',
+      });
+    }
   });
 });
 
