@@ -4,13 +4,13 @@ import { runFfmpeg, showinfoTime } from './run-ffmpeg';
 
 /**
  * Input options that decode keyframes only: 10 minutes of 720p with a 2 s GOP is 300 decodes,
- * not 15,000. `-discard nokey` has demuxers that know their keyframes from the index (MP4,
- * MKV) skip the other video packets without handing them on; `-skip_frame nokey` has the
- * decoder drop whatever still reaches it (MPEG-TS, AVI). One decoder thread: with one frame
- * per GOP there is nothing for frame threads to overlap, and each costs CPU to keep in step
- * (about 40% more for the same frames here).
+ * not 15,000. The decoder still sees every packet: dropping the non-key ones in the demuxer
+ * (`-discard nokey`) saves a little more CPU but, in streams with B-frames, shifts the
+ * keyframes' timestamps by a frame. One decoder thread: with one frame per GOP there is
+ * nothing for frame threads to overlap, and each costs CPU to keep in step (about 40% more
+ * for the same frames here).
  */
-export const KEYFRAMES_ONLY: readonly string[] = ['-threads', '1', '-discard:v', 'nokey', '-skip_frame', 'nokey'];
+export const KEYFRAMES_ONLY: readonly string[] = ['-threads', '1', '-skip_frame', 'nokey'];
 
 export interface FrameJpegJob {
   input: string;

@@ -11,12 +11,13 @@ const OPTIONS: ThumbnailOptions = { sceneThreshold: 0.3, maxKeyframes: 24, width
 /**
  * Solid colours back to back (seconds each), H.264 at 25 fps with a keyframe every `gopSeconds`
  * and none at scene changes (`-sc_threshold 0`): where the keyframes fall is known exactly.
+ * B-frames (x264 veryfast), as most encoders write them: frame times must survive reordering.
  */
 async function colourClip(dir: string, name: string, scenes: [string, number][], gopSeconds: number): Promise<string> {
   const path = join(dir, name);
   const sources = scenes.map(([colour, seconds], i) => `color=${colour}:s=640x360:r=25:d=${seconds}[s${i}]`).join(';');
   const inputs = scenes.map((_, i) => `[s${i}]`).join('');
-  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${sources};${inputs}concat=n=${scenes.length}:v=1:a=0`, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(gopSeconds * 25), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', path]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${sources};${inputs}concat=n=${scenes.length}:v=1:a=0`, '-c:v', 'libx264', '-preset', 'veryfast', '-g', String(gopSeconds * 25), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', path]);
   return path;
 }
 
