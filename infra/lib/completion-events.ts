@@ -14,8 +14,9 @@ export interface CompletionEventsProps {
 }
 
 /**
- * Where the worker says a media is done: a custom EventBridge bus (rules of other teams and
- * accounts subscribe there, away from the account's AWS events), an example subscriber (a
+ * Where the worker says a media is done: a custom EventBridge bus (other teams' rules in this
+ * account subscribe there, away from the account's AWS events; another account's rules need
+ * a bus policy that grants it, which this construct does not add), an example subscriber (a
  * rule for completed analyses into a queue), and the per-tenant webhook table the worker
  * reads from Secrets Manager, `{"<tenant>": {"url": "https://...", "secret": "..."}}`. The
  * secret is created as `{}` (no webhooks) and filled by operators: URLs and signing secrets
