@@ -9,9 +9,7 @@
  *   npm run bench:api [-- --records 200 --connections 1,10 --seconds 10 --limit 25]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
@@ -20,10 +18,10 @@ import pino from 'pino';
 import { startLocalApi } from '../../local/local-api';
 import { MediaRecords } from '../../storage/media-records';
 import { createAwsClients } from '../../worker/aws-clients';
+import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 
 const TENANT = 'bench';
-const OUTPUT = join(__dirname, '..', '..', 'docs', 'benchmarks', 'api.json');
 
 /** A whole number within bounds, or commander's own usage error naming the option. */
 const bounded = (min: number, max: number) => (value: string) => {
@@ -78,6 +76,7 @@ async function main(): Promise<void> {
       console.log('Media detail reads the record only: it queries Temporal for live progress while a run is in flight, and every seeded record is completed.');
       // The machine is shared (other test runs, other benches): its load says how much to trust a run.
       const loadBefore = loadavg()[0]!;
+      const output = benchOutput('api');
       const routes: RouteFigures[] = [];
       for (const connections of opts.connections) {
         const load = { connections, seconds: opts.seconds };
@@ -90,17 +89,11 @@ async function main(): Promise<void> {
       for (const r of routes) {
         console.log(`| \`${r.route}\` | ${r.connections} | ${r.requests} | ${r.requestsPerSecond.toFixed(0)} | ${r.latencyMs.p50} ms | ${r.latencyMs.p97_5} ms | ${r.latencyMs.p99} ms | ${r.latencyMs.max} ms | ${r.errors} (${r.timeouts} timeouts) | ${r.non2xx} |`);
       }
-      await mkdir(join(OUTPUT, '..'), { recursive: true });
-      const figures = {
-        command: 'npm run bench:api',
-        date: new Date().toISOString(),
-        machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
+      await output.write({
         seeded: { tenant: TENANT, records: opts.records, status: 'COMPLETED' },
         load: { connections: opts.connections, secondsPerRoute: opts.seconds, listLimit: opts.limit },
         routes,
-      };
-      await writeFile(OUTPUT, `${JSON.stringify(figures, null, 2)}\n`);
-      console.log(`\nwritten to docs/benchmarks/api.json`);
+      });
       // autocannon drops the requests in flight at its deadline; their handlers are still reading
       // the store, and would log refused connections if the stores stopped under them.
       await setTimeout(1000);
