@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createJwtVerifier } from '../auth/jwt-verifier';
-import type { StarterConfig } from '../starter/config';
+import type { IntakeConfig } from '../intake/config';
 import { MediaRecords } from '../storage/media-records';
 import { ObjectStore } from '../storage/object-store';
 import { UploadSessions } from '../storage/upload-sessions';
 import { UploadUrls } from '../storage/upload-urls';
 // The one place the s3rver/dynalite client quirks live; shared with the CLI in the same way.
-import { createAwsClients } from '../worker/aws-clients';
+import { createAwsClients } from '../common/aws-clients';
 import type { ApiDeps } from './app';
 import type { ApiConfig } from './config';
 
@@ -17,7 +17,7 @@ import type { ApiConfig } from './config';
  */
 export function buildApiDeps(options: {
   config: ApiConfig;
-  starter: StarterConfig;
+  starter: IntakeConfig;
   temporal: Client;
   logger: Logger;
   now?: () => Date;

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { ForbiddenError, UnauthenticatedError, type Caller } from '../auth/caller';
-import type { StarterConfig } from '../starter/config';
+import type { IntakeConfig } from '../intake/config';
 import type { MediaRecords } from '../storage/media-records';
 import type { ObjectStore } from '../storage/object-store';
 import type { UploadSessions } from '../storage/upload-sessions';
@@ -27,7 +27,7 @@ import { UploadService } from './upload-service';
 /** What the app is built from: the same wiring locally (api/main.ts) and on AWS. */
 export interface ApiDeps {
   config: ApiConfig;
-  starter: StarterConfig;
+  starter: IntakeConfig;
   verify: (authorization: string | undefined) => Promise<Caller>;
   temporal: Client;
   sessions: UploadSessions;

@@ -5,7 +5,7 @@ import { TENANT } from '../common/search-attributes';
 import { cancelMedia, NotCancellableError } from '../operations/cancel-media';
 import { NotRetryableError, retryMedia } from '../operations/retry-media';
 import { InvalidReviewError, reviewMedia, ReviewRefusedError } from '../operations/review-media';
-import { workflowIdFor } from '../starter/media-identity';
+import { workflowIdFor } from '../intake/media-identity';
 import type { MediaService } from './media-service';
 import { ProblemError } from './problem';
 

@@ -6,7 +6,7 @@ import { handle, type APIGatewayProxyResult, type LambdaEvent } from 'hono/aws-l
 import pino from 'pino';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { keepApiKeyFresh, loadTemporalSettings, type ApiKeyRefresh } from '../common/temporal-connection';
-import { loadStarterConfig } from '../starter/config';
+import { loadIntakeConfig } from '../intake/config';
 import { buildApiDeps } from './api-deps';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
@@ -15,7 +15,7 @@ import { deferredTemporalClient } from './deferred-temporal-client';
 // Module scope lives as long as the Lambda container: a bad variable fails the cold start with
 // a message naming it, and the app, its AWS clients and its Temporal connection are reused.
 const config = loadApiConfig();
-const starter = loadStarterConfig();
+const starter = loadIntakeConfig();
 // Lambda captures stdout line by line into the function's log group; pino writes JSON lines.
 const logger = pino({ level: config.logLevel, base: { service: 'reelscope-api' } });
 

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { loadTemporalSettings } from '../common/temporal-connection';
-import { loadStarterConfig } from '../starter/config';
+import { loadIntakeConfig } from '../intake/config';
 import { buildApiDeps } from './api-deps';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
@@ -17,7 +17,7 @@ const PORTAL_DIR = join(__dirname, '..', 'portal', 'dist');
 /** Serves the API locally (and in a container) with @hono/node-server. */
 async function main(): Promise<void> {
   const config = loadApiConfig();
-  const starter = loadStarterConfig();
+  const starter = loadIntakeConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'reelscope-api' } });
   const { connectionOptions, namespace, dataConverter } = await loadTemporalSettings(process.env, secretsManagerReader());
   const connection = await Connection.connect(connectionOptions);

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Caller } from '../auth/caller';
 import type { MediaSource } from '../common/types';
-import { reviewPolicyFor, type StarterConfig } from '../starter/config';
-import { mediaIdFor } from '../starter/media-identity';
-import { startAnalysis } from '../starter/start-analysis';
-import { admitUpload } from '../starter/upload-filter';
+import { reviewPolicyFor, type IntakeConfig } from '../intake/config';
+import { mediaIdFor } from '../intake/media-identity';
+import { startAnalysis } from '../intake/start-analysis';
+import { admitUpload } from '../intake/upload-filter';
 import type { UploadSession, UploadSessions } from '../storage/upload-sessions';
 import type { UploadUrls } from '../storage/upload-urls';
 import { MAX_SIGNED_PARTS, type ApiConfig } from './config';
@@ -37,7 +37,7 @@ export interface UploadCompleted {
 
 export interface UploadServiceDeps {
   config: ApiConfig;
-  starter: StarterConfig;
+  starter: IntakeConfig;
   sessions: UploadSessions;
   urls: UploadUrls;
   temporal: Client;

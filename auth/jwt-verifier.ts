@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { canonicalTenant } from '../starter/media-identity';
+import { canonicalTenant } from '../intake/media-identity';
 import { ROLES, UnauthenticatedError, type Caller, type Role } from './caller';
 
 export interface JwtVerifierSettings {

@@ -3,15 +3,15 @@ import { MediaRecords } from '../storage/media-records';
 import { ObjectStore } from '../storage/object-store';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { loadTemporalSettings } from '../common/temporal-connection';
-import { loadStarterConfig, type StarterConfig } from '../starter/config';
-import { createAwsClients, type AwsClients } from '../worker/aws-clients';
+import { loadIntakeConfig, type IntakeConfig } from '../intake/config';
+import { createAwsClients, type AwsClients } from '../common/aws-clients';
 import { loadWorkerConfig, type WorkerConfig } from '../worker/config';
 
 /** What every command works with: the Temporal client, the records table and the bucket. */
 export interface CliContext {
   client: Client;
   config: WorkerConfig;
-  starter: StarterConfig;
+  starter: IntakeConfig;
   clients: AwsClients;
   records: MediaRecords;
   store: ObjectStore;
@@ -42,7 +42,7 @@ export async function openCliContext(env: NodeJS.ProcessEnv = process.env): Prom
   return {
     client: new Client({ connection, namespace, dataConverter }),
     config,
-    starter: loadStarterConfig(env),
+    starter: loadIntakeConfig(env),
     clients,
     records: new MediaRecords(clients.doc, config.tables),
     store: new ObjectStore(clients.s3, config.bucket),

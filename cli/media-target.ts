@@ -4,7 +4,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { parseS3Uri } from '../common/s3-uri';
 import type { MediaSource } from '../common/types';
-import { admitUpload } from '../starter/upload-filter';
+import { admitUpload } from '../intake/upload-filter';
 import type { CliContext } from './cli-context';
 
 /**

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataConverterFor } from '../codec/codec-config';
 import type { MediaStatus } from '../common/types';
-import { canonicalTenant } from '../starter/media-identity';
+import { canonicalTenant } from '../intake/media-identity';
 import type { CliContext, CliOutput } from './cli-context';
 import { analyze } from './commands/analyze';
 import { list } from './commands/list';

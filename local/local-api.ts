@@ -6,7 +6,7 @@ import { buildApiDeps } from '../api/api-deps';
 import { createApp } from '../api/app';
 import { loadApiConfig } from '../api/config';
 import type { PortalAssets } from '../api/portal-routes';
-import { loadStarterConfig } from '../starter/config';
+import { loadIntakeConfig } from '../intake/config';
 import { DEV_TOKEN_CLAIMS, startDevIssuer, type DevIssuer } from './dev-issuer';
 
 /** A port the API or its issuer was asked to listen on is held by another process. */
@@ -56,7 +56,7 @@ export async function startLocalApi(options: {
       REELSCOPE_AUTH_TENANT_CLAIM: DEV_TOKEN_CLAIMS.tenantClaim,
       REELSCOPE_AUTH_ROLES_CLAIM: DEV_TOKEN_CLAIMS.rolesClaim,
     });
-    const { deps, destroy } = buildApiDeps({ config, starter: loadStarterConfig(options.env), temporal: options.temporal, logger: options.logger });
+    const { deps, destroy } = buildApiDeps({ config, starter: loadIntakeConfig(options.env), temporal: options.temporal, logger: options.logger });
     const app = createApp({ ...deps, ...(options.portal ? { portal: options.portal } : {}) });
     let server: ServerType;
     try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { startCodecServer } from '../codec/codec-server';
-import { createAwsClients } from '../worker/aws-clients';
+import { createAwsClients } from '../common/aws-clients';
 import { freePort } from './free-port';
 import { startMetadataStoreServer } from './metadata-store-server';
 import { startObjectStoreServer } from './object-store-server';

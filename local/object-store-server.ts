@@ -20,7 +20,7 @@ export interface ObjectStoreOptions {
   corsOrigins?: string[];
 }
 
-/** s3rver's one built-in account; every local client signs with it (worker/aws-clients.ts). */
+/** s3rver's one built-in account; every local client signs with it (common/aws-clients.ts). */
 const LOCAL_CREDENTIALS: SigningCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /**

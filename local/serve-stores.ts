@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commaList, parseEnv } from '../common/env-schema';
-import { createAwsClients } from '../worker/aws-clients';
+import { createAwsClients } from '../common/aws-clients';
 import { startMetadataStoreServer } from './metadata-store-server';
 import { startObjectStoreServer } from './object-store-server';
 import { ensureRecordTables } from './record-tables';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { workflowIdFor } from '../starter/media-identity';
+import { workflowIdFor } from '../intake/media-identity';
 
 /** Only a running analysis can be cancelled. */
 export class NotCancellableError extends Error {

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { AnalyzeMediaInput } from '../common/types';
-import { workflowIdFor } from '../starter/media-identity';
-import { startAnalysis } from '../starter/start-analysis';
+import { workflowIdFor } from '../intake/media-identity';
+import { startAnalysis } from '../intake/start-analysis';
 
 /** Statuses after which a media may simply run again; a COMPLETED one needs `force`. */
 const RETRYABLE = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { reviewRequest, type ReviewDecision } from '../common/review';
-import { workflowIdFor } from '../starter/media-identity';
+import { workflowIdFor } from '../intake/media-identity';
 import { reviewUpdate } from '../workflows/messages';
 
 /** A decision that is not a valid review (a rejection with no reason, no reviewer). */

@@ -28,7 +28,7 @@ import { startLocalStack, type LocalStack } from '../local/local-stack';
 import { demoDataDir, removeStackConnection, writeStackConnection } from '../local/stack-connection';
 import { buildPortal } from '../portal/build';
 import { createActivityDeps } from '../worker/activity-deps';
-import { createAwsClients, type AwsClients } from '../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../common/aws-clients';
 import { loadWorkerConfig } from '../worker/config';
 import { createReelscopeWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/logger';

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack } from '../local/local-stack';
 import { TEMPORAL_CLI } from '../local/temporal-dev-server';
-import { startAnalysis } from '../starter/start-analysis';
+import { startAnalysis } from '../intake/start-analysis';
 import { makeVideoClip, makeZeroByte } from '../test/support/media-fixtures';
 import { startFakeAws } from '../test/support/fake-aws';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../test/support/test-worker';

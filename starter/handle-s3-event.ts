@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { reviewPolicyFor, type StarterConfig } from './config';
-import { mediaIdFor } from './media-identity';
+import { reviewPolicyFor, type IntakeConfig } from '../intake/config';
+import { mediaIdFor } from '../intake/media-identity';
 import { parseS3Event } from './s3-events';
-import { startAnalysis, type StartOutcome } from './start-analysis';
+import { startAnalysis, type StartOutcome } from '../intake/start-analysis';
 import type { StarterLog } from './starter-log';
-import { admitUpload } from './upload-filter';
+import { admitUpload } from '../intake/upload-filter';
 
 export interface HandledEvent {
   started: StartOutcome[];
@@ -22,7 +22,7 @@ export interface HandledEvent {
  * media. A failed start throws (after the starts before it, which are idempotent), so the
  * delivery is retried as a whole.
  */
-export async function handleS3Event(event: unknown, client: Client, config: StarterConfig, log: StarterLog): Promise<HandledEvent> {
+export async function handleS3Event(event: unknown, client: Client, config: IntakeConfig, log: StarterLog): Promise<HandledEvent> {
   const parsed = parseS3Event(event);
   if (parsed.shape === 'unsupported') {
     log.warn('unsupported event ignored', { reason: parsed.reason });

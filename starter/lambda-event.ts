@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
-import type { StarterConfig } from './config';
+import type { IntakeConfig } from '../intake/config';
 import { boundedMap } from '../common/bounded-map';
 import { handleS3Event, type HandledEvent } from './handle-s3-event';
 import type { StarterLog } from './starter-log';
@@ -36,7 +36,7 @@ export type StarterResult = HandledEvent | SqsBatchOutcome;
  * the rest of its batch is deleted. A direct EventBridge or S3 invocation throws on failure,
  * so Lambda's async retries and its dead-letter queue take over.
  */
-export async function handleLambdaEvent(event: unknown, client: Client, config: StarterConfig, log: StarterLog): Promise<StarterResult> {
+export async function handleLambdaEvent(event: unknown, client: Client, config: IntakeConfig, log: StarterLog): Promise<StarterResult> {
   const batch = sqsEvent.safeParse(event);
   if (!batch.success) return handleS3Event(event, client, config, log);
 
@@ -53,7 +53,7 @@ export async function handleLambdaEvent(event: unknown, client: Client, config: 
   return { batchItemFailures: messages.filter((m) => m.error !== undefined).map((m) => ({ itemIdentifier: m.messageId })), messages };
 }
 
-async function handleMessageBody(body: string, client: Client, config: StarterConfig, log: StarterLog): Promise<HandledEvent> {
+async function handleMessageBody(body: string, client: Client, config: IntakeConfig, log: StarterLog): Promise<HandledEvent> {
   let payload = parseJson(body);
   const sns = snsEnvelope.safeParse(payload);
   if (sns.success) payload = parseJson(sns.data.Message);

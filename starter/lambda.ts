@@ -3,14 +3,14 @@ import { Client, Connection } from '@temporalio/client';
 import type { Context } from 'aws-lambda';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { keepApiKeyFresh, loadTemporalSettings, type ApiKeyRefresh } from '../common/temporal-connection';
-import { loadStarterConfig } from './config';
+import { loadIntakeConfig } from '../intake/config';
 import { handleLambdaEvent, type StarterResult } from './lambda-event';
 import { powertoolsStarterLog } from './starter-log';
 
 // Module scope lives as long as the Lambda container: config is validated once (a bad
 // variable fails the cold start with a readable error) and the connection is reused.
 const logger = new Logger({ serviceName: 'reelscope-starter' });
-const config = loadStarterConfig();
+const config = loadIntakeConfig();
 let client: Promise<{ client: Client; apiKeys: ApiKeyRefresh }> | undefined;
 
 function temporalClient(): Promise<{ client: Client; apiKeys: ApiKeyRefresh }> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MediaSource } from '../common/types';
-import { decodeEventKey } from './media-identity';
+import { decodeEventKey } from '../intake/media-identity';
 
 const eventBridgeObjectCreated = z.object({
   source: z.literal('aws.s3'),

@@ -10,7 +10,7 @@ import { createBedrockReportWriter } from '../report/bedrock/bedrock-report-writ
 import { extractiveReportWriter, withExtractiveFallback } from '../report/report-writer';
 import { MediaRecords } from '../storage/media-records';
 import { ObjectStore } from '../storage/object-store';
-import type { AwsClients } from './aws-clients';
+import type { AwsClients } from '../common/aws-clients';
 import type { WorkerConfig } from './config';
 
 /** Wires the activities' dependencies from configuration and the process' shared clients. */

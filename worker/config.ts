@@ -7,7 +7,7 @@ import { DEFAULT_PRICES, type PriceTable } from '../cost/price-table';
 import type { BedrockSettings } from '../report/bedrock/bedrock-report-writer';
 import type { JobQuota } from '../common/types';
 import { parseWebhookTable, type WebhookEndpoint } from '../notifications/webhook-registry';
-import type { AwsClientSettings } from './aws-clients';
+import type { AwsClientSettings } from '../common/aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 import { storeEnvShape } from '../common/store-env';

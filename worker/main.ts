@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { keepApiKeyFresh, loadTemporalSettings } from '../common/temporal-connection';
 import { createActivityDeps } from './activity-deps';
-import { createAwsClients } from './aws-clients';
+import { createAwsClients } from '../common/aws-clients';
 import { loadWorkerConfig } from './config';
 import { createReelscopeWorker } from './create-worker';
 import { startHealthServer } from './health-server';

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { STAGE } from '../../common/search-attributes';
 import type { Progress } from '../../common/types';
-import { workflowIdFor } from '../../starter/media-identity';
+import { workflowIdFor } from '../../intake/media-identity';
 import { progressQuery } from '../../workflows/messages';
 import type { CliContext, CliOutput } from '../cli-context';
 

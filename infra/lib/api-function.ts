@@ -22,7 +22,7 @@ export interface ApiFunctionProps {
   uploads: dynamodb.ITable;
   secrets: TemporalSecrets;
   memoryMiB: number;
-  /** Everything api/config.ts and starter/config.ts read (no secret values). */
+  /** Everything api/config.ts and intake/config.ts read (no secret values). */
   environment: Record<string, string>;
   /** Set for a self-hosted cluster reachable only from inside the VPC. */
   vpc?: ec2.IVpc;

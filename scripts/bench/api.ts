@@ -17,7 +17,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 import { startLocalApi } from '../../local/local-api';
 import { MediaRecords } from '../../storage/media-records';
-import { createAwsClients } from '../../worker/aws-clients';
+import { createAwsClients } from '../../common/aws-clients';
 import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 

@@ -16,7 +16,7 @@ import type { AnalyzeMediaResult } from '../../common/types';
 import { freePort } from '../../local/free-port';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { startTemporalDevServer } from '../../local/temporal-dev-server';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { JOB_FAMILIES, type FakeAws } from '../../test/support/fake-aws';
 import { seededRandom } from '../../test/support/fake-aws/random';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';

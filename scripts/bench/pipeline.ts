@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { REKOGNITION_FEATURE } from '../../cost/price-table';
 import type { AnalysisKind } from '../../common/types';
 import { TEMPORAL_CLI } from '../../local/temporal-dev-server';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { JOB_FAMILIES, type FakeAws } from '../../test/support/fake-aws';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';

@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { freePort } from '../../local/free-port';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { JOB_FAMILIES } from '../../test/support/fake-aws';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';

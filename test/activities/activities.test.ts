@@ -10,7 +10,7 @@ import type { TranscriptOutput, ShotsOutput } from '../../spine/branch-outputs';
 import type { AnalysisInput, AnalysisOutcome, MediaSource, ProbeResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
 import { createActivityDeps } from '../../worker/activity-deps';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
 import { makeTextAsMp4 } from '../support/media-fixtures';
 

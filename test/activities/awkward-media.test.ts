@@ -9,7 +9,7 @@ import type { AudioModerationOutput, ShotsOutput, ThumbnailsOutput, VisualModera
 import type { ObjectStore } from '../../storage/object-store';
 import type { AnalysisInput, AnalysisOutcome, ProbeResult } from '../../common/types';
 import { createActivityDeps } from '../../worker/activity-deps';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
 import { makeAudioOnly, makeDamagedMp4, makeImage, makeSingleFrameVideo, makeUndecodableVideo } from '../support/media-fixtures';
 

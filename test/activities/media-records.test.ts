@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MediaRecords } from '../../storage/media-records';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
 
 describe('MediaRecords on the DynamoDB API (dynalite)', () => {

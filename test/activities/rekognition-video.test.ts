@@ -9,7 +9,7 @@ import type { LabelsOutput, VisualModerationOutput } from '../../spine/branch-ou
 import { ObjectStore } from '../../storage/object-store';
 import { collectVideoJobResults, startVideoJob, videoJobState } from '../../backends/aws/rekognition-video';
 import { labelsOutput, moderationOutput } from '../../backends/aws/rekognition-outputs';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 import { loadWorkerConfig } from '../../worker/config';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 

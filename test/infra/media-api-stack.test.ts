@@ -217,7 +217,7 @@ describe('API function', () => {
     expect(fn['VpcConfig']).toBeUndefined();
   });
 
-  it('gets the settings api/config.ts and starter/config.ts read, and secret ids, never a secret value', () => {
+  it('gets the settings api/config.ts and intake/config.ts read, and secret ids, never a secret value', () => {
     const { template } = cloud;
     const variables = variablesOf(template, 'ApiFunction');
 

@@ -116,7 +116,7 @@ describe('object-created rule', () => {
     ['incoming/acme/clip.mp4', 1024, true],
     ['incoming/acme/CLIP.MOV', 1024, true],
     ['incoming/acme/deep/folder/talk.flac', 5, true],
-    // Endings are the starter's to refuse (see starter/upload-filter.ts): the rule lets them through.
+    // Endings are the starter's to refuse (see intake/upload-filter.ts): the rule lets them through.
     ['incoming/acme/notes.txt', 1024, true],
     ['incoming/acme/clip.mp4', 0, false],
     ['results/acme/clip.mp4', 1024, false],

@@ -8,7 +8,7 @@ import { MediaRecords } from '../../storage/media-records';
 import { FLAGGED, MEDIA_KIND, STAGE } from '../../common/search-attributes';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip, SAMPLE_CLIP_WORDS } from '../../local/sample-clip';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { progressQuery } from '../../workflows/messages';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 

@@ -6,9 +6,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { AnalyzeMediaResult } from '../../common/types';
-import { loadStarterConfig } from '../../starter/config';
+import { loadIntakeConfig } from '../../intake/config';
 import { handleS3Event } from '../../starter/handle-s3-event';
-import { mediaIdFor, workflowIdFor } from '../../starter/media-identity';
+import { mediaIdFor, workflowIdFor } from '../../intake/media-identity';
 import { objectCreatedEvent } from '../../starter/object-created-event';
 import type { StarterLog } from '../../starter/starter-log';
 import { MediaRecords } from '../../storage/media-records';
@@ -99,7 +99,7 @@ describe('API uploads', () => {
     // Act
     const again = await complete(session.uploadId);
     const event = objectCreatedEvent({ bucket: api.config.bucket, key: session.key, sizeBytes: head!.sizeBytes, ...(head?.etag ? { etag: head.etag } : {}) }, 'us-east-1');
-    const handled = await handleS3Event(event, worker.client, { ...loadStarterConfig(process.env), taskQueue: worker.taskQueue }, silent);
+    const handled = await handleS3Event(event, worker.client, { ...loadIntakeConfig(process.env), taskQueue: worker.taskQueue }, silent);
 
     // Assert
     expect(again.status).toBe(200);

@@ -5,7 +5,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { Report } from '../../report/report-schema';
 import { MediaRecords } from '../../storage/media-records';
 import type { AnalysisKind, AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { makeAudioOnly, makeDamagedMp4, makeImage, makeSingleFrameVideo } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 

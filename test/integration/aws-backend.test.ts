@@ -8,7 +8,7 @@ import { MediaRecords } from '../../storage/media-records';
 import { ObjectStore } from '../../storage/object-store';
 import type { AnalysisOutcome, AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { progressQuery } from '../../workflows/messages';
 import { announcementOf } from '../support/announcements';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';

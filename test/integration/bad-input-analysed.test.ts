@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { MediaRecords } from '../../storage/media-records';
 import { ANALYSIS_KINDS, type AnalysisKind, type AnalysisStatus, type AnalyzeMediaResult } from '../../common/types';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { makeCorruptAudio, makeManyStreams, makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 

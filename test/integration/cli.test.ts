@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { openCliContext, type CliContext } from '../../cli/cli-context';
 import { createProgram } from '../../cli/program';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { launchBrowser } from '../support/headless-browser';
 import { makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';

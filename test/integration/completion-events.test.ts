@@ -7,7 +7,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { announcementWorkflowId } from '../../common/outcome-event';
 import type { AnalyzeMediaResult } from '../../common/types';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { announcementOf } from '../support/announcements';
 import { makeVideoClip, makeZeroByte } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';

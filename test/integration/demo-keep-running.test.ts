@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { freePort } from '../../local/free-port';
 import { readStackConnection } from '../../local/stack-connection';
-import { createAwsClients } from '../../worker/aws-clients';
+import { createAwsClients } from '../../common/aws-clients';
 import { makeVideoClip } from '../support/media-fixtures';
 
 const ROOT = join(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import { sampleFrames } from '../../media/sampled-frames';
 import { detectTechnicalCues } from '../../media/technical-cues';
 import { MediaRecords } from '../../storage/media-records';
 import type { AnalyzeMediaResult } from '../../common/types';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 /**

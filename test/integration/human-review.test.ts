@@ -8,7 +8,7 @@ import type { ReviewPolicy } from '../../common/review';
 import { STAGE } from '../../common/search-attributes';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import type { analyzeMedia } from '../../workflows/analyze-media';
 import { progressQuery, reviewUpdate } from '../../workflows/messages';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';

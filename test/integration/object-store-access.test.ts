@@ -5,7 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { freePort } from '../../local/free-port';
 import { startObjectStoreServer, type LocalServer } from '../../local/object-store-server';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 
 const BUCKET = 'access-test';
 const PORTAL = 'http://127.0.0.1:4999';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { MEDIA_ID } from '../../common/search-attributes';
 import type { MediaSource } from '../../common/types';
-import { loadStarterConfig } from '../../starter/config';
+import { loadIntakeConfig } from '../../intake/config';
 import type { HandledEvent } from '../../starter/handle-s3-event';
 import { handleLambdaEvent } from '../../starter/lambda-event';
 import type { StarterLog } from '../../starter/starter-log';
@@ -21,7 +21,7 @@ describe('object versions against the dev server', () => {
   let connection: Connection;
   let client: Client;
   const taskQueue = `versions-test-${randomUUID()}`;
-  const config = loadStarterConfig({ REELSCOPE_TASK_QUEUE: taskQueue, REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures' });
+  const config = loadIntakeConfig({ REELSCOPE_TASK_QUEUE: taskQueue, REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures' });
   const started = new Set<string>();
 
   /** The EventBridge "Object Created" fixture for one version of a key unique to this run. */

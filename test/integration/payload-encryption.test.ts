@@ -13,7 +13,7 @@ import { dataConverterFor, loadKeyring } from '../../codec/codec-config';
 import { startCodecServer } from '../../codec/codec-server';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { startTestWorker, type TestWorker } from '../support/test-worker';
 
 /** Everything Temporal stores for an execution, as raw bytes: what an operator of the cluster can read. */

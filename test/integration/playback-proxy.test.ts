@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { AnalyzeMediaResult } from '../../common/types';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { MediaRecords } from '../../storage/media-records';
 import { makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { MEDIA_ID, STAGE, TENANT } from '../../common/search-attributes';
-import { loadStarterConfig, type StarterConfig } from '../../starter/config';
+import { loadIntakeConfig, type IntakeConfig } from '../../intake/config';
 import type { HandledEvent } from '../../starter/handle-s3-event';
 import { handleLambdaEvent, type SqsBatchOutcome, type StarterResult } from '../../starter/lambda-event';
-import { workflowIdFor } from '../../starter/media-identity';
+import { workflowIdFor } from '../../intake/media-identity';
 import { powertoolsStarterLog, type StarterLog } from '../../starter/starter-log';
 import { eventFixture as fixture } from '../support/event-fixtures';
 
@@ -21,10 +21,10 @@ describe('starter Lambda against the dev server', () => {
   const started = new Set<string>();
 
   // The fixtures' keys sit at the bucket root: a default tenant owns them, as in a single-tenant bucket.
-  const configWith = (env: Record<string, string> = {}): StarterConfig =>
-    loadStarterConfig({ REELSCOPE_TASK_QUEUE: taskQueue, REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures', ...env });
+  const configWith = (env: Record<string, string> = {}): IntakeConfig =>
+    loadIntakeConfig({ REELSCOPE_TASK_QUEUE: taskQueue, REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures', ...env });
 
-  async function deliver(event: unknown, config: StarterConfig = configWith()): Promise<StarterResult> {
+  async function deliver(event: unknown, config: IntakeConfig = configWith()): Promise<StarterResult> {
     const result = await handleLambdaEvent(event, client, config, silent);
     for (const outcome of startedBy(result)) started.add(outcome.workflowId);
     return result;
@@ -81,7 +81,7 @@ describe('starter Lambda against the dev server', () => {
     expect(sns).toEqual([expect.objectContaining({ mediaId: bridge[0]?.mediaId, workflowId: bridge[0]?.workflowId })]);
   });
 
-  it.each<[string, Partial<StarterConfig>, RegExp]>([
+  it.each<[string, Partial<IntakeConfig>, RegExp]>([
     ['eventbridge-object-created.json', { minSizeBytes: 5_000_000 }, /below the 5000000 byte minimum/],
     ['s3-object-created-put.json', { suffixes: ['.mp4'] }, /suffix not in/],
     ['s3-object-created-encoded-key.json', { incomingPrefix: 'incoming/' }, /outside the incoming\/ prefix/],
@@ -147,7 +147,7 @@ describe('starter Lambda against the dev server', () => {
     expect(result.messages[3]?.handled?.ignored).toEqual(['s3:TestEvent']);
 
     // A start the server refuses (the task queue name is too long) fails that message alone.
-    const broken = loadStarterConfig({ REELSCOPE_TASK_QUEUE: 'x'.repeat(2000), REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures' });
+    const broken = loadIntakeConfig({ REELSCOPE_TASK_QUEUE: 'x'.repeat(2000), REELSCOPE_INCOMING_PREFIX: '', REELSCOPE_DEFAULT_TENANT: 'fixtures' });
     const partial = (await handleLambdaEvent({ Records: [sqsMessage('bad', s3Notification('ok-bucket', 'clip three.mp4'))] }, client, broken, silent)) as SqsBatchOutcome;
     expect(partial.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
   });

@@ -10,7 +10,7 @@ import { parseKeyring } from '../../codec/payload-keyring';
 import { WORKFLOW_TYPE } from '../../common/constants';
 import { freePort } from '../../local/free-port';
 import { startTemporalDevServer, type DevServer } from '../../local/temporal-dev-server';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { launchBrowser } from '../support/headless-browser';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalyzeMediaResult } from '../../common/types';
 import { ensureSampleClip } from '../../local/sample-clip';
-import { startAnalysis } from '../../starter/start-analysis';
+import { startAnalysis } from '../../intake/start-analysis';
 import { JOB_FAMILIES, startFakeAws, type FakeAws } from '../support/fake-aws';
 import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';

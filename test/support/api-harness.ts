@@ -6,8 +6,8 @@ import { createApp } from '../../api/app';
 import { loadApiConfig, type ApiConfig } from '../../api/config';
 import type { Role } from '../../auth/caller';
 import { startDevIssuer, DEV_TOKEN_CLAIMS, type DevIssuer } from '../../local/dev-issuer';
-import { loadStarterConfig, type StarterConfig } from '../../starter/config';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { loadIntakeConfig, type IntakeConfig } from '../../intake/config';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 
 export interface ApiHarness {
   app: ReturnType<typeof createApp>;
@@ -39,7 +39,7 @@ export async function startApiHarness(options: { temporal: Client; taskQueue: st
     REELSCOPE_AUTH_ROLES_CLAIM: DEV_TOKEN_CLAIMS.rolesClaim,
     ...options.env,
   });
-  const starter: StarterConfig = { ...loadStarterConfig({ ...process.env, ...options.env }), taskQueue: options.taskQueue };
+  const starter: IntakeConfig = { ...loadIntakeConfig({ ...process.env, ...options.env }), taskQueue: options.taskQueue };
   const clients = createAwsClients(config.aws);
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({

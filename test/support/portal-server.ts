@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import { loadApiConfig } from '../../api/config';
 import { DEV_TOKEN_CLAIMS, startDevIssuer, type DevIssuer } from '../../local/dev-issuer';
 import { buildPortal } from '../../portal/build';
-import { loadStarterConfig } from '../../starter/config';
+import { loadIntakeConfig } from '../../intake/config';
 
 export interface PortalServer {
   /** The portal's origin, e.g. http://127.0.0.1:PORT */
@@ -41,7 +41,7 @@ export async function startPortalServer(options: { temporal: Client; taskQueue: 
   };
   const wired = buildApiDeps({
     config: loadApiConfig(env),
-    starter: { ...loadStarterConfig(env), taskQueue: options.taskQueue },
+    starter: { ...loadIntakeConfig(env), taskQueue: options.taskQueue },
     temporal: options.temporal,
     logger: pino({ level: 'silent' }),
   });

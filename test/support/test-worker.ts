@@ -7,9 +7,9 @@ import type { ActivityDeps } from '../../activities/create-activities';
 import type { AnalysisSettings } from '../../backends/analysis-settings';
 import type { AnalyzeMediaInput, MediaSource } from '../../common/types';
 import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../codec/codec-config';
-import { mediaIdFor } from '../../starter/media-identity';
+import { mediaIdFor } from '../../intake/media-identity';
 import { createActivityDeps } from '../../worker/activity-deps';
-import { createAwsClients, type AwsClients } from '../../worker/aws-clients';
+import { createAwsClients, type AwsClients } from '../../common/aws-clients';
 import { loadWorkerConfig, type WorkerConfig } from '../../worker/config';
 import { createReelscopeWorker } from '../../worker/create-worker';
 

@@ -1,4 +1,4 @@
-import { loadStarterConfig } from '../../starter/config';
+import { loadIntakeConfig } from '../../intake/config';
 import { loadWorkerConfig } from '../../worker/config';
 
 describe('configuration', () => {
@@ -6,7 +6,7 @@ describe('configuration', () => {
     const config = loadWorkerConfig({});
     expect(config.analysis.tierMaxSeconds).toEqual({ free: 600, standard: 14_400 });
     expect(config.analysis.acceptedKinds).toEqual(['video']);
-    expect(loadStarterConfig({}).incomingPrefix).toBe('incoming/');
+    expect(loadIntakeConfig({}).incomingPrefix).toBe('incoming/');
   });
 
   it('parses lists and name=value pairs', () => {
@@ -19,7 +19,7 @@ describe('configuration', () => {
     const load = () => loadWorkerConfig({ REELSCOPE_MODERATION_THRESHOLD: '7', REELSCOPE_TIER_MAX_SECONDS: 'free' });
     expect(load).toThrow(/REELSCOPE_MODERATION_THRESHOLD: Too big: expected number to be <=1/);
     expect(load).toThrow(/REELSCOPE_TIER_MAX_SECONDS: expected name=value pairs separated by commas, got "free"/);
-    expect(() => loadStarterConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
+    expect(() => loadIntakeConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
   });
 
   it('reads worker tuning and operations endpoints, leaving the SDK defaults where unset', () => {
@@ -68,14 +68,14 @@ describe('configuration', () => {
 
   it('refuses a default tenant that could not be a tenant segment of a key, such as one with a space or a slash', () => {
     // Act
-    const load = (tenant: string) => () => loadStarterConfig({ REELSCOPE_DEFAULT_TENANT: tenant });
+    const load = (tenant: string) => () => loadIntakeConfig({ REELSCOPE_DEFAULT_TENANT: tenant });
 
     // Assert
     expect(load('acme corp')).toThrow(/REELSCOPE_DEFAULT_TENANT: a tenant id: letters, digits, "-" and "_"/);
     expect(load('acme/eu')).toThrow(/REELSCOPE_DEFAULT_TENANT/);
     expect(load('-acme')).toThrow(/REELSCOPE_DEFAULT_TENANT/);
     expect(load('a'.repeat(64))).toThrow(/REELSCOPE_DEFAULT_TENANT/);
-    expect(loadStarterConfig({ REELSCOPE_DEFAULT_TENANT: 'acme_eu-1' }).defaultTenant).toBe('acme_eu-1');
+    expect(loadIntakeConfig({ REELSCOPE_DEFAULT_TENANT: 'acme_eu-1' }).defaultTenant).toBe('acme_eu-1');
   });
 
   it('refuses a Bedrock model id of no Bedrock form on the aws backend', () => {

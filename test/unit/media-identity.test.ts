@@ -1,4 +1,4 @@
-import { checkIncomingKey, decodeEventKey, mediaIdFor, workflowIdFor } from '../../starter/media-identity';
+import { checkIncomingKey, decodeEventKey, mediaIdFor, workflowIdFor } from '../../intake/media-identity';
 
 describe('checkIncomingKey', () => {
   it.each([

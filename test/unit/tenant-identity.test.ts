@@ -1,17 +1,17 @@
-import { loadStarterConfig, reviewPolicyFor } from '../../starter/config';
-import { canonicalTenant } from '../../starter/media-identity';
-import { admitUpload } from '../../starter/upload-filter';
+import { loadIntakeConfig, reviewPolicyFor } from '../../intake/config';
+import { canonicalTenant } from '../../intake/media-identity';
+import { admitUpload } from '../../intake/upload-filter';
 
 describe('tenant identity', () => {
   it('has one spelling: a key under incoming/ACME/ belongs to tenant acme', () => {
     expect(canonicalTenant('ACME')).toBe('acme');
-    expect(admitUpload({ key: 'incoming/ACME/clip.mp4', sizeBytes: 10 }, loadStarterConfig({}))).toEqual({ ok: true, tenant: 'acme' });
+    expect(admitUpload({ key: 'incoming/ACME/clip.mp4', sizeBytes: 10 }, loadIntakeConfig({}))).toEqual({ ok: true, tenant: 'acme' });
     expect(canonicalTenant('ac me')).toBeUndefined();
   });
 
   it('finds the tenant\'s tier and review policy whatever the spelling of key or setting', () => {
     // Arrange
-    const config = loadStarterConfig({ REELSCOPE_TENANT_TIERS: 'Acme=free', REELSCOPE_REVIEW_TENANTS: 'ACME', REELSCOPE_DEFAULT_TENANT: 'Solo' });
+    const config = loadIntakeConfig({ REELSCOPE_TENANT_TIERS: 'Acme=free', REELSCOPE_REVIEW_TENANTS: 'ACME', REELSCOPE_DEFAULT_TENANT: 'Solo' });
 
     // Act
     const admission = admitUpload({ key: 'incoming/AcMe/clip.mp4', sizeBytes: 10 }, config);
@@ -24,8 +24,8 @@ describe('tenant identity', () => {
   });
 
   it('fails closed at start on a tenant setting no key could match, instead of never applying it', () => {
-    expect(() => loadStarterConfig({ REELSCOPE_REVIEW_TENANTS: 'acme, acme corp' })).toThrow(/REELSCOPE_REVIEW_TENANTS[\s\S]*got "acme corp"/);
-    expect(() => loadStarterConfig({ REELSCOPE_TENANT_TIERS: 'acme/eu=free' })).toThrow(/REELSCOPE_TENANT_TIERS[\s\S]*got "acme\/eu"/);
-    expect(loadStarterConfig({ REELSCOPE_REVIEW_TENANTS: '*' }).review.tenants).toEqual(['*']);
+    expect(() => loadIntakeConfig({ REELSCOPE_REVIEW_TENANTS: 'acme, acme corp' })).toThrow(/REELSCOPE_REVIEW_TENANTS[\s\S]*got "acme corp"/);
+    expect(() => loadIntakeConfig({ REELSCOPE_TENANT_TIERS: 'acme/eu=free' })).toThrow(/REELSCOPE_TENANT_TIERS[\s\S]*got "acme\/eu"/);
+    expect(loadIntakeConfig({ REELSCOPE_REVIEW_TENANTS: '*' }).review.tenants).toEqual(['*']);
   });
 });

@@ -1,8 +1,8 @@
-import { loadStarterConfig } from '../../starter/config';
-import { admitUpload } from '../../starter/upload-filter';
+import { loadIntakeConfig } from '../../intake/config';
+import { admitUpload } from '../../intake/upload-filter';
 
 describe('admitUpload', () => {
-  const config = loadStarterConfig({});
+  const config = loadIntakeConfig({});
 
   it.each(['talk.flac', 'old.AVI', 'voice.ogg', 'radio.aac', 'camcorder.mts', 'phone.3gp', 'still.jpeg', 'clip.MP4'])(
     'accepts common media that ffmpeg reads by default: %s',
@@ -21,7 +21,7 @@ describe('admitUpload', () => {
   });
 
   it('refuses a file under the size minimum before anything else about its key is read', () => {
-    expect(admitUpload({ key: 'incoming/acme/clip.mp4', sizeBytes: 3 }, loadStarterConfig({ REELSCOPE_MIN_SIZE_BYTES: '4' }))).toEqual({
+    expect(admitUpload({ key: 'incoming/acme/clip.mp4', sizeBytes: 3 }, loadIntakeConfig({ REELSCOPE_MIN_SIZE_BYTES: '4' }))).toEqual({
       ok: false,
       reason: 'size 3 below the 4 byte minimum',
     });

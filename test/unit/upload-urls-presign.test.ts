@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { buildApiDeps } from '../../api/api-deps';
 import { loadApiConfig } from '../../api/config';
-import { loadStarterConfig } from '../../starter/config';
+import { loadIntakeConfig } from '../../intake/config';
 
 /** The API's environment on AWS: no endpoint override, so the clients are built exactly as on the Lambda. */
 const AWS_ENV = {
@@ -25,7 +25,7 @@ describe('presigned upload URLs as the Lambda signs them on AWS', () => {
     for (const name of ['REELSCOPE_S3_ENDPOINT', 'REELSCOPE_DYNAMODB_ENDPOINT', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3']) delete process.env[name];
     const config = loadApiConfig(process.env);
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
-    wired = buildApiDeps({ config, starter: loadStarterConfig(process.env), temporal, logger: pino({ level: 'silent' }) });
+    wired = buildApiDeps({ config, starter: loadIntakeConfig(process.env), temporal, logger: pino({ level: 'silent' }) });
   });
   afterAll(() => {
     wired.destroy();

@@ -31,7 +31,7 @@ export function eventBridge(context: FakeAwsContext, operation: string, body: Re
   let failed = 0;
   const results = entries.map((raw: unknown) => {
     const entry = (raw ?? {}) as Record<string, unknown>;
-    const bus = typeof entry['EventBusName'] === 'string' ? (entry['EventBusName'] as string).split('/').pop() : 'default';
+    const bus = typeof entry['EventBusName'] === 'string' ? (entry['EventBusName']).split('/').pop() : 'default';
     const refuse = (ErrorCode: string, ErrorMessage: string) => {
       failed++;
       return { ErrorCode, ErrorMessage };
@@ -41,7 +41,8 @@ export function eventBridge(context: FakeAwsContext, operation: string, body: Re
     if (typeof entry['DetailType'] !== 'string' || !entry['DetailType']) return refuse('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
     let detail: unknown;
     try {
-      detail = JSON.parse(String(entry['Detail'] ?? ''));
+      if (typeof entry['Detail'] !== 'string') return refuse('MalformedDetail', 'Detail is malformed.');
+      detail = JSON.parse(entry['Detail']);
     } catch {
       return refuse('MalformedDetail', 'Detail is malformed.');
     }
@@ -50,9 +51,9 @@ export function eventBridge(context: FakeAwsContext, operation: string, body: Re
     context.events.push({
       id,
       eventBusName: bus,
-      source: entry['Source'] as string,
-      detailType: entry['DetailType'] as string,
-      ...(typeof entry['Time'] === 'number' ? { time: new Date((entry['Time'] as number) * 1000).toISOString() } : {}),
+      source: entry['Source'],
+      detailType: entry['DetailType'],
+      ...(typeof entry['Time'] === 'number' ? { time: new Date((entry['Time']) * 1000).toISOString() } : {}),
       detail: detail as Record<string, unknown>,
     });
     return { EventId: id };

@@ -46,7 +46,7 @@ const starterEnv = z.object({
   REELSCOPE_REVIEW_DEFAULT: z.enum(['approve', 'reject']).default('reject'),
 });
 
-export interface StarterConfig {
+export interface IntakeConfig {
   taskQueue: string;
   incomingPrefix: string;
   /** Lowercase file name endings that are analysed (`*`: any, probe decides); others are ignored. */
@@ -60,8 +60,13 @@ export interface StarterConfig {
   review: { tenants: string[]; policy: ReviewPolicy };
 }
 
-/** The starter's settings from the environment (Temporal connection aside: see common/temporal-connection). */
-export function loadStarterConfig(env: NodeJS.ProcessEnv = process.env): StarterConfig {
+/**
+ * What is taken in, and how: the incoming prefix, file endings, tenants' tiers and review
+ * policies. One reading for every way media enters (the starter Lambda, the API's upload
+ * complete, the CLI), so they admit the same uploads (Temporal connection aside: see
+ * common/temporal-connection).
+ */
+export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env): IntakeConfig {
   const e = parseEnv(starterEnv, env, 'starter');
   return {
     taskQueue: e.REELSCOPE_TASK_QUEUE,
@@ -83,7 +88,7 @@ export function loadStarterConfig(env: NodeJS.ProcessEnv = process.env): Starter
 }
 
 /** The review policy for a tenant's uploads (by its canonical id), or none when its media never wait for a human. */
-export function reviewPolicyFor(config: StarterConfig, tenant: string): ReviewPolicy | undefined {
+export function reviewPolicyFor(config: IntakeConfig, tenant: string): ReviewPolicy | undefined {
   const { tenants, policy } = config.review;
   return tenants.includes('*') || tenants.includes(tenant) ? policy : undefined;
 }

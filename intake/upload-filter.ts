@@ -1,5 +1,5 @@
 import type { MediaSource } from '../common/types';
-import type { StarterConfig } from './config';
+import type { IntakeConfig } from './config';
 import { checkIncomingKey } from './media-identity';
 
 export type Admission = { ok: true; tenant: string } | { ok: false; reason: string };
@@ -9,7 +9,7 @@ export type Admission = { ok: true; tenant: string } | { ok: false; reason: stri
  * characters that could escape the prefix or rewrite a screen). The starter asks it of every
  * event; the CLI asks it before uploading, so a refused file is never left in the bucket.
  */
-export function admitUpload(source: Pick<MediaSource, 'key' | 'sizeBytes'>, config: StarterConfig): Admission {
+export function admitUpload(source: Pick<MediaSource, 'key' | 'sizeBytes'>, config: IntakeConfig): Admission {
   const lower = source.key.toLowerCase();
   if (!config.suffixes.some((suffix) => suffix === '*' || lower.endsWith(suffix))) {
     return { ok: false, reason: `suffix not in ${config.suffixes.join(' ')}` };
