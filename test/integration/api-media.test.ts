@@ -1,8 +1,9 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { MediaRecords } from '../../storage/media-records';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
@@ -118,8 +119,7 @@ describe('API media routes and tenant isolation', () => {
 
   it('serves every link as what reelscope found it to be, never as the uploader declared it', async () => {
     // Arrange: the upload above was PUT, and is stored, as text/html.
-    const record = await api.call(`/v1/media/${mediaId}`, { token: viewer });
-    const { source } = (await record.json()) as { source: { bucket: string; key: string } };
+    const source = (await new MediaRecords(api.clients.doc, api.config.tables).get(mediaId))?.['source'] as { bucket: string; key: string };
     const stored = await api.clients.s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
     expect(stored.ContentType).toBe('text/html');
     const { artefacts } = (await (await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer })).json()) as { artefacts: { name: string; url: string }[] };
