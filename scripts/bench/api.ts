@@ -8,8 +8,12 @@
  * errors and non-2xx per route, and writes docs/benchmarks/api.json.
  *   npm run bench:api [-- --records 200 --connections 1,10 --seconds 10 --limit 25]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
@@ -18,6 +22,7 @@ import pino from 'pino';
 import { startLocalApi } from '../../local/local-api';
 import { MediaRecords } from '../../storage/media-records';
 import { createAwsClients } from '../../common/aws-clients';
+import { freePort } from '../../local/free-port';
 import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 
@@ -54,17 +59,23 @@ async function main(): Promise<void> {
     .option('--connections <list>', 'concurrent connections autocannon keeps open, one run per count (1-100, at most 4)', connectionCounts, [1, 10])
     .option('--seconds <n>', 'how long each route is driven', bounded(1, 60), 10)
     .option('--limit <n>', 'page size of the list route', bounded(1, 100), 25)
+    .option('--stores-in-process', 'run dynalite in the API process (the first figures were taken so)', false)
     .parse()
-    .opts<{ records: number; connections: number[]; seconds: number; limit: number }>();
+    .opts<{ records: number; connections: number[]; seconds: number; limit: number; storesInProcess: boolean }>();
 
   const bench = await startBenchStack('api');
+  // The stores in a process of their own, as DynamoDB is on AWS: in the API's process, dynalite's
+  // work would queue behind the requests it serves, and the figure would be the stand-in's.
+  const stores = opts.storesInProcess ? undefined : await startStoresProcess();
+  const storeEnv = stores ? { REELSCOPE_S3_ENDPOINT: stores.s3, REELSCOPE_DYNAMODB_ENDPOINT: stores.dynamoDb, REELSCOPE_RECORDS_TABLE: 'bench-media', REELSCOPE_FAILURES_TABLE: 'bench-failures' } : {};
+  const tables = stores ? { records: 'bench-media', failures: 'bench-failures' } : { records: bench.stack.env['REELSCOPE_RECORDS_TABLE']!, failures: bench.stack.env['REELSCOPE_FAILURES_TABLE']! };
   const connection = await Connection.connect({ address: bench.stack.temporalAddress });
-  const clients = createAwsClients({ region: 'us-east-1', dynamoDbEndpoint: bench.stack.dynamoDbEndpoint });
+  const clients = createAwsClients({ region: 'us-east-1', dynamoDbEndpoint: stores?.dynamoDb ?? bench.stack.dynamoDbEndpoint });
   try {
-    const ids = await seedCompleted(new MediaRecords(clients.doc, { records: bench.stack.env['REELSCOPE_RECORDS_TABLE']!, failures: bench.stack.env['REELSCOPE_FAILURES_TABLE']! }), opts.records);
+    const ids = await seedCompleted(new MediaRecords(clients.doc, tables), opts.records);
     const api = await startLocalApi({
       // The per-tenant rate limit (20/s by default) would answer most of a fixed load 429: the app, not the limiter, is measured.
-      env: { ...process.env, REELSCOPE_RATE_LIMIT_PER_SECOND: '1000000', REELSCOPE_RATE_LIMIT_BURST: '1000000' },
+      env: { ...process.env, ...storeEnv, REELSCOPE_RATE_LIMIT_PER_SECOND: '1000000', REELSCOPE_RATE_LIMIT_BURST: '1000000' },
       temporal: new Client({ connection }),
       logger: pino({ level: 'warn' }),
       apiPort: 0,
@@ -72,7 +83,7 @@ async function main(): Promise<void> {
     });
     try {
       const token = await api.issuer.mint({ subject: 'bench-viewer', tenant: TENANT, roles: ['viewer'] });
-      console.log(`API bench: ${opts.records} COMPLETED records for tenant ${TENANT}, ${opts.connections.join(' and ')} connections for ${opts.seconds} s per route, autocannon in a worker thread, the app and dynalite in this process.`);
+      console.log(`API bench: ${opts.records} COMPLETED records for tenant ${TENANT}, ${opts.connections.join(' and ')} connections for ${opts.seconds} s per route, autocannon in a worker thread, dynalite ${stores ? 'in a process of its own' : 'in this process'}.`);
       console.log('Media detail reads the record only: it queries Temporal for live progress while a run is in flight, and every seeded record is completed.');
       // The machine is shared (other test runs, other benches): its load says how much to trust a run.
       const loadBefore = loadavg()[0]!;
@@ -91,7 +102,7 @@ async function main(): Promise<void> {
       }
       await output.write({
         seeded: { tenant: TENANT, records: opts.records, status: 'COMPLETED' },
-        load: { connections: opts.connections, secondsPerRoute: opts.seconds, listLimit: opts.limit },
+        load: { connections: opts.connections, secondsPerRoute: opts.seconds, listLimit: opts.limit, stores: stores ? 'separate process' : 'in process' },
         routes,
       });
       // autocannon drops the requests in flight at its deadline; their handlers are still reading
@@ -103,8 +114,34 @@ async function main(): Promise<void> {
   } finally {
     clients.destroy();
     await connection.close();
+    await stores?.stop();
     await bench.stop();
   }
+}
+
+/** local/serve-stores.ts (the compose stores service) as a child process on free loopback ports. */
+async function startStoresProcess(): Promise<{ s3: string; dynamoDb: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'reelscope-bench-stores-'));
+  const [s3Port, dynamoDbPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'local', 'serve-stores.ts')], {
+    env: { ...process.env, REELSCOPE_STORES_DIR: dir, REELSCOPE_S3_PORT: String(s3Port), REELSCOPE_DYNAMODB_PORT: String(dynamoDbPort), REELSCOPE_BUCKET: 'bench-api', REELSCOPE_RECORDS_TABLE: 'bench-media', REELSCOPE_FAILURES_TABLE: 'bench-failures' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => line.includes('stores ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`the stores process exited (${code}) before it was ready`)));
+  });
+  await ready;
+  return {
+    s3: `http://127.0.0.1:${s3Port}`,
+    dynamoDb: `http://127.0.0.1:${dynamoDbPort}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
