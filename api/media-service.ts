@@ -95,7 +95,11 @@ export class MediaService {
     // Uploads no browser plays as they are get an H.264/AAC proxy; the portal plays that instead.
     if (typeof record['playbackRef'] === 'string') refs.push({ name: 'playback', ref: record['playbackRef'], serveAs: { contentType: PLAYBACK_PROXY_MEDIA_TYPE } });
     const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as AnalysisOutcome[]) : [];
-    for (const outcome of outcomes) if (outcome.status === 'succeeded' && outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref, serveAs: json });
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'succeeded') continue;
+      if (outcome.ref) refs.push({ name: outcome.kind, ref: outcome.ref, serveAs: json });
+      for (const [file, ref] of Object.entries(outcome.files ?? {})) refs.push({ name: `${outcome.kind}/${file}`, ref, serveAs: { contentType: fileType(file) } });
+    }
     const spine = record['spine'] as SpineSummary | undefined;
     if (spine?.ref) refs.push({ name: 'spine', ref: spine.ref, serveAs: json });
     const report = record['report'] as ReportSummary | undefined;
@@ -136,4 +140,12 @@ function summaryOf(item: Record<string, unknown>): MediaSummary {
     updatedAt: typeof item['updatedAt'] === 'string' ? item['updatedAt'] : typeof item['statusUpdatedAt'] === 'string' ? (item['statusUpdatedAt'].split('#')[1] ?? '') : '',
     ...(typeof item['flagged'] === 'boolean' ? { flagged: item['flagged'] } : {}),
   };
+}
+
+/** What a further output is served as, by its ending; anything else is bytes, which no browser runs. */
+function fileType(name: string): string {
+  if (name.endsWith('.vtt')) return 'text/vtt; charset=utf-8';
+  if (name.endsWith('.srt')) return 'application/x-subrip; charset=utf-8';
+  if (name.endsWith('.json')) return 'application/json';
+  return 'application/octet-stream';
 }

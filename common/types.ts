@@ -157,6 +157,8 @@ export interface AnalysisOutcome {
   cost?: CostLine[];
   /** The service job that produced it, for the UI and for support cases. */
   jobId?: string;
+  /** Further outputs a reader may fetch beside `ref`, by file name (`subtitles.vtt`), as s3:// references. */
+  files?: Record<string, string>;
 }
 
 export interface SpineSummary {

@@ -238,6 +238,10 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
     counts: { words: transcript.wordCount, segments: transcript.segments.length, speakers, polls: job.polls },
     summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
     cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
+    // Transcribe wrote the subtitles beside its JSON; they are served as they are.
+    ...(request.subtitleFormats.length
+      ? { files: Object.fromEntries(request.subtitleFormats.map((format) => [`subtitles.${format}`, toS3Uri(store.resultsBucket, transcriptionOutputKey(request, format))])) }
+      : {}),
   };
 }
 
