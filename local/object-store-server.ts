@@ -69,7 +69,10 @@ class SignedOnlyS3rver extends S3rver {
       const refusal = req.method === 'OPTIONS' ? undefined : sigV4Refusal({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers }, LOCAL_CREDENTIALS, Date.now());
       if (refusal === undefined) return s3rver(req, res);
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${refusal}</Message></Error>`;
-      res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+      const refuse = () => res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+      // Answering before the body is read would reset the socket under a client still sending
+      // it (EPIPE), so the client would see a broken connection instead of the 403: drain first.
+      req.once('end', refuse).once('error', () => res.destroy()).resume();
     };
   }
 }
