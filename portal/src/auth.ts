@@ -1,13 +1,6 @@
-/** How to sign in, as GET /portal/config.json answers. */
-export interface PortalConfig {
-  authorizeUrl: string;
-  tokenUrl: string;
-  clientId: string;
-  scopes: string;
-  redirectUri?: string;
-  /** Which token claims hold the tenant and the roles (shown, never trusted: the API decides). */
-  claims: { tenant: string; roles: string };
-}
+/** How to sign in, as GET /portal/config.json answers: the server's own type, erased from the bundle. */
+import type { PortalConfig } from '../../api/portal-routes';
+export type { PortalConfig };
 
 /** The signed-in caller: the token, and what its claims say (for display; the API decides). */
 export interface Session {
