@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { PLAYBACK_PROXY_MEDIA_TYPE, PLAYBACK_PROXY_NAME } from '../common/browser-playback';
-import { resultsPrefix } from '../common/s3-uri';
+import { runResultsPrefix } from './run-results-prefix';
 import type { MediaFacts, MediaSource } from '../common/types';
 import { streamPlaybackProxy } from '../media/playback-proxy';
 import type { ActivityDeps } from './create-activities';
@@ -29,7 +29,7 @@ export function createPlaybackProxyActivity({ store }: ActivityDeps) {
         const signal = AbortSignal.any([context.cancellationSignal, encodeFailed.signal]);
         const { stream, done } = streamPlaybackProxy(mediaUrl, { video: !!media.video, audio: !!media.audio }, signal);
         done.catch(() => encodeFailed.abort());
-        const [ref] = await Promise.all([store.putStream(`${resultsPrefix(tenant, mediaId)}${PLAYBACK_PROXY_NAME}`, stream, PLAYBACK_PROXY_MEDIA_TYPE, signal), done]);
+        const [ref] = await Promise.all([store.putStream(`${runResultsPrefix(tenant, mediaId)}${PLAYBACK_PROXY_NAME}`, stream, PLAYBACK_PROXY_MEDIA_TYPE, signal), done]);
         context.log.info('playback proxy written', { mediaId, formatName: media.formatName });
         return { ref };
       } finally {

@@ -1,15 +1,18 @@
 import { Context } from '@temporalio/activity';
 import type {
+  AnalysisKind,
   AnalysisOutcome,
   AnalysisPlan,
+  CancellationInfo,
   FailureInfo,
+  PreviousReport,
   MediaFacts,
   ReportSummary,
   SpineSummary,
   Stage,
 } from '../common/types';
 import type { ReviewDecision } from '../common/review';
-import { mediaCost } from '../cost/price-table';
+import { mediaCost, outcomesOfRun } from '../cost/price-table';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
 import type { RecordKey, RunIdentity } from '../storage/media-records';
@@ -33,6 +36,10 @@ export interface AnalysedRecord extends RecordKey {
   report: ReportSummary;
   /** The H.264/AAC proxy of a media no browser plays as uploaded; absent when the upload plays as it is. */
   playbackRef?: string;
+  /** A re-run's: the run it re-ran, and the analyses it ran again (none for a report-only run). */
+  rerunOf?: { runId: string; analyses: AnalysisKind[] };
+  /** A re-run's: reports of earlier runs, newest first. */
+  previousReports?: PreviousReport[];
 }
 
 export type PersistInput =
@@ -44,7 +51,8 @@ export type PersistInput =
         reviewDue?: string;
         review?: ReviewDecision;
       })
-  | (RecordKey & RunStart & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] });
+  | (RecordKey & RunStart & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] })
+  | (RecordKey & RunStart & { status: 'CANCELLED'; reason: FailureInfo; cancellation: CancellationInfo; outcomes: AnalysisOutcome[] });
 
 export interface FailureInput extends RecordKey, RunStart {
   failure: FailureInfo;
@@ -71,23 +79,8 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
 
     async persistRecord(input: PersistInput): Promise<void> {
       const { mediaId, tenant, source, runStartedAt } = input;
-      const fields =
-        input.status !== 'REJECTED'
-          ? {
-              media: input.media,
-              plan: input.plan,
-              outcomes: input.outcomes,
-              spine: input.spine,
-              report: input.report,
-              flagged: input.spine.flagged,
-              cost: mediaCost(input.outcomes, input.report.cost),
-              estimatedCostUsd: input.plan.estimatedCostUsd,
-              reviewDue: input.reviewDue,
-              review: input.review,
-              playbackRef: input.playbackRef,
-            }
-          : { reason: input.reason, outcomes: input.outcomes };
-      await withFailureMapping(() => records.update({ mediaId, tenant, source }, currentRun(runStartedAt), input.status, fields));
+      const run = currentRun(runStartedAt);
+      await withFailureMapping(() => records.update({ mediaId, tenant, source }, run, input.status, recordFields(input, run.runId)));
     },
 
     async recordFailure({ failure, outcomes, runStartedAt, ...key }: FailureInput): Promise<void> {
@@ -95,9 +88,33 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
       await withFailureMapping(async () => {
         await records.addFailure(key, run, failure);
         // Jobs that ran before the failure were billed all the same.
-        await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomes) });
+        await records.update(key, run, 'FAILED', { reason: failure, outcomes, cost: mediaCost(outcomesOfRun(outcomes, run.runId)) });
       });
       await notifier.notify(key.mediaId, key.tenant, failure);
     },
   };
 }
+
+/** What the record holds for an outcome; its cost is what this run was billed for, not reused outputs. */
+function recordFields(input: PersistInput, runId: string) {
+  if (input.status === 'REJECTED') return { reason: input.reason, outcomes: input.outcomes };
+  if (input.status === 'CANCELLED') {
+    return { reason: input.reason, cancellation: input.cancellation, outcomes: input.outcomes, cost: mediaCost(outcomesOfRun(input.outcomes, runId)) };
+  }
+  return {
+    media: input.media,
+    plan: input.plan,
+    outcomes: input.outcomes,
+    spine: input.spine,
+    report: input.report,
+    flagged: input.spine.flagged,
+    cost: mediaCost(outcomesOfRun(input.outcomes, runId), input.report.cost),
+    estimatedCostUsd: input.plan.estimatedCostUsd,
+    reviewDue: input.reviewDue,
+    review: input.review,
+    playbackRef: input.playbackRef,
+    rerunOf: input.rerunOf,
+    previousReports: input.previousReports,
+  };
+}
+

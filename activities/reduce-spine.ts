@@ -1,4 +1,4 @@
-import { resultsPrefix } from '../common/s3-uri';
+import { runResultsPrefix } from './run-results-prefix';
 import type { AnalysisOutcome, MediaFacts, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
@@ -32,7 +32,7 @@ export function createReduceActivity({ store, settings }: ActivityDeps) {
       minConfidence: settings.minConfidence,
       moderation: settings.moderationThreshold,
     });
-    const ref = await store.putJson(`${resultsPrefix(tenant, mediaId)}spine.json`, spine);
+    const ref = await store.putJson(`${runResultsPrefix(tenant, mediaId)}spine.json`, spine);
     return { ref, segments: spine.segments.length, flagged: spine.moderation.flagged, maxModerationScore: spine.moderation.maxScore };
   }
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AnalysisActivity } from '../common/analysis-activities';
-import { resultsPrefix } from '../common/s3-uri';
+import { runResultsPrefix } from './run-results-prefix';
 import type { AnalysisKind } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
@@ -42,7 +42,7 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
           input,
           mediaUrl,
           store,
-          prefix: resultsPrefix(input.tenant, input.mediaId),
+          prefix: runResultsPrefix(input.tenant, input.mediaId),
           signal: context.cancellationSignal,
           heartbeat,
           resumeFrom: heartbeatDetails,

@@ -1,9 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { resultsPrefix } from '../common/s3-uri';
+import { runResultsPrefix } from './run-results-prefix';
 import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSummary, SpineSummary } from '../common/types';
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
-import { bedrockCost, mediaCost } from '../cost/price-table';
+import { bedrockCost, mediaCost, outcomesOfRun } from '../cost/price-table';
 import { renderReportHtml, type ReportImages } from '../report/render-report-html';
 import { reportSchema } from '../report/report-schema';
 import type { Spine } from '../spine/spine';
@@ -34,7 +34,9 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
     const modelCost = written.usage
       ? bedrockCost(written.usage.modelId, written.usage.inputTokens, written.usage.outputTokens, prices)
       : undefined;
-    const cost = mediaCost(input.outcomes, modelCost);
+    // What this run was billed for: a re-run's reused outcomes cost it nothing.
+    const runId = Context.current().info.workflowExecution?.runId;
+    const cost = mediaCost(runId ? outcomesOfRun(input.outcomes, runId) : input.outcomes, modelCost);
     const parsed = reportSchema.safeParse({ ...written.report, ...(cost ? { cost } : {}) });
     if (!parsed.success) {
       throw ApplicationFailure.create({
@@ -44,7 +46,7 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       });
     }
     const report = parsed.data;
-    const prefix = resultsPrefix(input.tenant, input.mediaId);
+    const prefix = runResultsPrefix(input.tenant, input.mediaId);
     const jsonRef = await store.putJson(`${prefix}report.json`, report);
     const html = renderReportHtml(report, spine, await loadImages(store, spine));
     const htmlRef = await store.putBytes(`${prefix}report.html`, html, 'text/html; charset=utf-8');

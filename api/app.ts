@@ -69,7 +69,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerUploadRoutes(app, uploads);
   const media = new MediaService(deps);
   registerMediaRoutes(app, media);
-  registerControlRoutes(app, new ControlService({ media, temporal: deps.temporal, defaultTaskQueue: deps.starter.taskQueue }));
+  registerControlRoutes(app, new ControlService({ media, temporal: deps.temporal, records: deps.records, defaultTaskQueue: deps.starter.taskQueue }));
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as Parameters<typeof renderDocsPage>[0])));

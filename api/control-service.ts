@@ -4,6 +4,8 @@ import type { ReviewDecision } from '../common/review';
 import { TENANT } from '../common/search-attributes';
 import { cancelMedia, NotCancellableError } from '../operations/cancel-media';
 import { NotRetryableError, retryMedia } from '../operations/retry-media';
+import { InvalidRerunError, rerunMedia } from '../operations/rerun-media';
+import type { MediaRecords } from '../storage/media-records';
 import { InvalidReviewError, reviewMedia, ReviewRefusedError } from '../operations/review-media';
 import { workflowIdFor } from '../intake/media-identity';
 import type { MediaService } from './media-service';
@@ -14,7 +16,7 @@ import { ProblemError } from './problem';
  * in the caller's tenant (so another tenant's media is 404 here too).
  */
 export class ControlService {
-  constructor(private readonly deps: { media: MediaService; temporal: Client; defaultTaskQueue: string }) {}
+  constructor(private readonly deps: { media: MediaService; temporal: Client; records: MediaRecords; defaultTaskQueue: string }) {}
 
   /** The reviewer is the token's subject: the body cannot name anyone. */
   async review(caller: Caller, mediaId: string, decision: { decision: 'approve' | 'reject'; reason?: string }): Promise<ReviewDecision> {
@@ -39,6 +41,18 @@ export class ControlService {
         const detail = err.status === 'RUNNING' ? `media ${mediaId} is still running` : `media ${mediaId} ended ${err.status}; send {"force": true} to analyse it again`;
         throw new ProblemError(409, 'not-retryable', 'Not retryable', detail, { cause: err });
       }
+      throw mapped(err);
+    }
+  }
+
+  async rerun(caller: Caller, mediaId: string, request: { analyses: string[]; reportOnly: boolean }): Promise<{ workflowId: string; runId?: string; analyses: string[] }> {
+    await this.deps.media.record(caller, mediaId);
+    try {
+      const outcome = await rerunMedia(this.deps.temporal, this.deps.records, mediaId, { ...request, defaultTaskQueue: this.deps.defaultTaskQueue });
+      return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}), analyses: outcome.analyses };
+    } catch (err) {
+      if (err instanceof InvalidRerunError) throw new ProblemError(422, 'invalid-rerun', 'Invalid re-run', err.message, { cause: err });
+      if (err instanceof NotRetryableError) throw new ProblemError(409, 'not-rerunnable', 'Not re-runnable', err.message, { cause: err });
       throw mapped(err);
     }
   }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Caller } from '../auth/caller';
 import { mediaTypeOf, PLAYBACK_PROXY_MEDIA_TYPE } from '../common/browser-playback';
 import { parseS3Uri } from '../common/s3-uri';
-import type { AnalysisOutcome, MediaFacts, MediaSource, MediaStatus, Progress, ReportSummary, SpineSummary } from '../common/types';
+import { TERMINAL_STATUSES, type AnalysisOutcome, type MediaFacts, type MediaSource, type MediaStatus, type PreviousReport, type Progress, type ReportSummary, type SpineSummary } from '../common/types';
 import { InvalidCursorError, type MediaRecords } from '../storage/media-records';
 import type { ObjectStore, ServeAs } from '../storage/object-store';
 import { progressQuery } from '../workflows/messages';
@@ -11,7 +11,7 @@ import { notFound, ProblemError } from './problem';
 /** How long an artefact link lives: long enough to open it, short enough not to be shared around. */
 export const ARTEFACT_LINK_SECONDS = 300;
 
-const TERMINAL = new Set<string>(['COMPLETED', 'REJECTED', 'FAILED']);
+const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 
 export interface MediaSummary {
   mediaId: string;
@@ -86,6 +86,7 @@ export class MediaService {
     // Every link says how S3 serves the object: the stored type of an upload is the uploader's word.
     const refs: { name: string; ref: string; versionId?: string; serveAs: ServeAs }[] = [];
     const json: ServeAs = { contentType: 'application/json' };
+    const reportPage: ServeAs = { contentType: 'text/html; charset=utf-8', disposition: 'attachment' };
     // The uploaded file itself, for the portal's player; the record says which object version was analysed.
     const source = record['source'] as MediaSource | undefined;
     const media = record['media'] as MediaFacts | undefined;
@@ -105,7 +106,12 @@ export class MediaService {
     const report = record['report'] as ReportSummary | undefined;
     if (report) {
       // The page renders at /v1/media/{id}/report.html under its CSP; from the bucket it is a download.
-      refs.push({ name: 'report.json', ref: report.jsonRef, serveAs: json }, { name: 'report.html', ref: report.htmlRef, serveAs: { contentType: 'text/html; charset=utf-8', disposition: 'attachment' } });
+      refs.push({ name: 'report.json', ref: report.jsonRef, serveAs: json }, { name: 'report.html', ref: report.htmlRef, serveAs: reportPage });
+    }
+    // A re-run keeps its earlier reports readable where their runs wrote them.
+    const previous = Array.isArray(record['previousReports']) ? (record['previousReports'] as PreviousReport[]) : [];
+    for (const earlier of previous) {
+      refs.push({ name: `previous/${earlier.runId}/report.json`, ref: earlier.jsonRef, serveAs: json }, { name: `previous/${earlier.runId}/report.html`, ref: earlier.htmlRef, serveAs: reportPage });
     }
     const thumbnails = outcomes.find((o) => o.kind === 'thumbnails' && o.status === 'succeeded' && o.ref);
     if (thumbnails?.ref) {

@@ -1,5 +1,5 @@
 import type { ReviewDecision } from './review';
-import type { FailureInfo, ModerationVerdict } from './types';
+import type { FailureInfo, ModerationVerdict, TerminalStatus } from './types';
 
 // Pure: built by the workflow (deterministically), published and delivered by activities.
 
@@ -11,6 +11,7 @@ export const OUTCOME_DETAIL_TYPES = {
   completed: 'Media Analysis Completed',
   rejected: 'Media Analysis Rejected',
   failed: 'Media Analysis Failed',
+  cancelled: 'Media Analysis Cancelled',
   reviewed: 'Media Review Decided',
 } as const;
 export type OutcomeDetailType = (typeof OUTCOME_DETAIL_TYPES)[keyof typeof OUTCOME_DETAIL_TYPES];
@@ -33,28 +34,28 @@ export interface MediaOutcomeEvent {
   detailType: OutcomeDetailType;
   mediaId: string;
   tenant: string;
-  status: 'COMPLETED' | 'REJECTED' | 'FAILED';
+  status: TerminalStatus;
   occurredAt: string;
   verdict?: ModerationVerdict;
   headline?: string;
   report?: { jsonRef: string; htmlRef: string };
   review?: Pick<ReviewDecision, 'decision' | 'decidedAt' | 'decidedBy'> & { reviewer: string };
-  /** REJECTED: why the media was refused; FAILED: which step failed and why. */
+  /** REJECTED: why the media was refused; FAILED: which step failed and why; CANCELLED: the step and what was stopped. */
   reason?: FailureInfo;
 }
 
 export type OutcomeFacts = Omit<MediaOutcomeEvent, 'version' | 'eventId' | 'detailType' | 'occurredAt'>;
 
+const DETAIL_TYPE_OF: Record<TerminalStatus, OutcomeDetailType> = {
+  COMPLETED: OUTCOME_DETAIL_TYPES.completed,
+  REJECTED: OUTCOME_DETAIL_TYPES.rejected,
+  FAILED: OUTCOME_DETAIL_TYPES.failed,
+  CANCELLED: OUTCOME_DETAIL_TYPES.cancelled,
+};
+
 /** The event for an outcome of run `runId`, at `occurredAt` (the workflow's clock). */
 export function outcomeEvent(runId: string, occurredAt: Date, facts: OutcomeFacts): MediaOutcomeEvent {
-  const detailType =
-    facts.status === 'COMPLETED'
-      ? facts.review
-        ? OUTCOME_DETAIL_TYPES.reviewed
-        : OUTCOME_DETAIL_TYPES.completed
-      : facts.status === 'REJECTED'
-        ? OUTCOME_DETAIL_TYPES.rejected
-        : OUTCOME_DETAIL_TYPES.failed;
+  const detailType = facts.status === 'COMPLETED' && facts.review ? OUTCOME_DETAIL_TYPES.reviewed : DETAIL_TYPE_OF[facts.status];
   return {
     version: OUTCOME_EVENT_VERSION,
     eventId: `${runId}/${facts.status.toLowerCase()}`,

@@ -13,7 +13,10 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } {
 /** The area the worker writes; the CDK app grants the worker write access to it and no other. */
 export const RESULTS_PREFIX = 'results/';
 
-/** Where every artefact of one media lives in the results area. */
-export function resultsPrefix(tenant: string, mediaId: string): string {
-  return `${RESULTS_PREFIX}${tenant}/${mediaId}/`;
+/**
+ * Where the artefacts of one media live in the results area: each run in a folder of its own,
+ * so a re-run never overwrites what an earlier run's record or report still names.
+ */
+export function resultsPrefix(tenant: string, mediaId: string, runId?: string): string {
+  return `${RESULTS_PREFIX}${tenant}/${mediaId}/${runId ? `${runId}/` : ''}`;
 }

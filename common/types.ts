@@ -22,8 +22,13 @@ export const ANALYSIS_KINDS = [
 export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
 
 export type Stage = 'RECEIVED' | 'PROBING' | 'ANALYZING' | 'REDUCING' | 'REPORTING' | 'AWAITING_REVIEW';
-export type TerminalStatus = 'COMPLETED' | 'REJECTED' | 'FAILED';
+export type TerminalStatus = 'COMPLETED' | 'REJECTED' | 'FAILED' | 'CANCELLED';
 export type MediaStatus = Stage | TerminalStatus;
+
+/** Every status a media record can hold, in pipeline order: the one list the API, CLI and portal offer. */
+export const MEDIA_STATUSES = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING', 'REPORTING', 'AWAITING_REVIEW', 'COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED'] as const satisfies readonly MediaStatus[];
+/** Statuses after which nothing more happens to a run. */
+export const TERMINAL_STATUSES: readonly TerminalStatus[] = ['COMPLETED', 'REJECTED', 'FAILED', 'CANCELLED'];
 
 /** The object that was uploaded; version id or etag pins the exact bytes. */
 export interface MediaSource {
@@ -43,6 +48,32 @@ export interface AnalyzeMediaInput {
   skip?: AnalysisKind[];
   /** Set for tenants whose flagged media wait for a human decision. */
   review?: ReviewPolicy;
+  /** Set when an operator re-runs part of an earlier, completed analysis of this media. */
+  rerun?: RerunRequest;
+}
+
+/**
+ * A partial re-run: the named analyses run again (with those that read their output), every
+ * other analysis keeps the earlier run's outcome, and reduce, report and persist run anew.
+ * No analysis named is a report-only run: the report is re-written with the current writer.
+ */
+export interface RerunRequest {
+  /** The run whose outcomes are reused. */
+  fromRunId: string;
+  analyses: AnalysisKind[];
+  /** The earlier run's outcomes, as its record holds them. */
+  reuse: AnalysisOutcome[];
+  /** Reports of earlier runs, newest first, kept readable on the record. */
+  previousReports: PreviousReport[];
+}
+
+/** A report an earlier run of the media wrote; its objects stay where that run put them. */
+export interface PreviousReport {
+  runId: string;
+  jsonRef: string;
+  htmlRef: string;
+  verdict: ModerationVerdict;
+  headline: string;
 }
 
 export interface GeoLocation {
@@ -111,7 +142,9 @@ export interface ProbeResult {
 
 export type PlannedAnalysis =
   | { kind: AnalysisKind; decision: 'run'; estimatedCostUsd: number; after?: AnalysisKind; quota?: JobQuota }
-  | { kind: AnalysisKind; decision: 'skip'; reason: string };
+  | { kind: AnalysisKind; decision: 'skip'; reason: string }
+  /** A re-run keeps this analysis' outcome from the run that produced it, at no cost. */
+  | { kind: AnalysisKind; decision: 'reuse'; fromRunId: string };
 
 export interface AnalysisPlan {
   analyses: PlannedAnalysis[];
@@ -159,6 +192,8 @@ export interface AnalysisOutcome {
   jobId?: string;
   /** Further outputs a reader may fetch beside `ref`, by file name (`subtitles.vtt`), as s3:// references. */
   files?: Record<string, string>;
+  /** The run that produced it: this run's id, or an earlier run's for an outcome a re-run reused. */
+  runId?: string;
 }
 
 export interface SpineSummary {
@@ -193,6 +228,19 @@ export interface FailureInfo {
   step: string;
   type: string;
   message: string;
+}
+
+/**
+ * What a cancelled run was doing and what became of its service jobs: Transcribe jobs and
+ * local processes are stopped; Rekognition Video has no call that stops a job, so those run
+ * to their end (and are billed).
+ */
+export interface CancellationInfo {
+  step: string;
+  stopped: AnalysisKind[];
+  runToEnd: AnalysisKind[];
+  /** One line for the record and the UI. */
+  summary: string;
 }
 
 export interface AnalyzeMediaResult {

@@ -98,3 +98,11 @@ export function mediaCost(
   const lines = [...outcomes.flatMap((o) => o.cost ?? []), ...reportCost];
   return lines.length > 0 ? { totalUsd: totalUsd(lines), lines } : undefined;
 }
+
+/**
+ * The outcomes run `runId` produced itself, which it was billed for: a re-run's reused outcomes
+ * were billed to the run that produced them. Outcomes without a run id predate re-runs.
+ */
+export function outcomesOfRun<T extends Pick<AnalysisOutcome, 'runId'>>(outcomes: readonly T[], runId: string): T[] {
+  return outcomes.filter((outcome) => outcome.runId === undefined || outcome.runId === runId);
+}

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import type { AnalyzeMediaInput } from '../common/types';
 import { workflowIdFor } from '../intake/media-identity';
 import { startAnalysis } from '../intake/start-analysis';
+import { lastRunInput } from './last-run-input';
 
 /** Statuses after which a media may simply run again; a COMPLETED one needs `force`. */
 const RETRYABLE = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
@@ -27,8 +26,8 @@ export interface RetryOutcome {
 }
 
 /**
- * Runs a media's analysis again as a new run of the same workflow id, with the original
- * input read from the last run's history (so tenant, tier and review policy are unchanged).
+ * Runs a media's whole analysis again as a new run of the same workflow id, with the input
+ * of its last run (so tenant, tier and review policy are unchanged).
  * Shared by the CLI and the API.
  */
 export async function retryMedia(client: Client, mediaId: string, options: { force: boolean; defaultTaskQueue: string }): Promise<RetryOutcome> {
@@ -39,10 +38,7 @@ export async function retryMedia(client: Client, mediaId: string, options: { for
   if (!RETRYABLE.has(status) && !options.force) {
     throw new NotRetryableError(`media ${mediaId} ended ${status}; pass --force to analyse it again anyway`, status);
   }
-  const history = await handle.fetchHistory();
-  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  if (!started) throw new Error(`the history of ${handle.workflowId} has no start event`);
-  const input = await decodeFromPayloadsAtIndex<AnalyzeMediaInput>(client.workflow.options.loadedDataConverter, 0, started.input?.payloads);
-  const outcome = await startAnalysis(client, started.taskQueue?.name ?? options.defaultTaskQueue, input, { rerun: true });
+  const { input, taskQueue } = await lastRunInput(client, handle);
+  const outcome = await startAnalysis(client, taskQueue ?? options.defaultTaskQueue, input, { rerun: true });
   return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}), previousRunId: description.runId, previousStatus: status };
 }

@@ -35,10 +35,11 @@ const STATUS_RANK: Record<MediaStatus, number> = {
   COMPLETED: 10,
   REJECTED: 10,
   FAILED: 10,
+  CANCELLED: 10,
 };
 
 /** What a run records beside its status; a newer run's record starts without the older run's. */
-const RUN_FIELDS = ['media', 'plan', 'outcomes', 'spine', 'report', 'flagged', 'cost', 'estimatedCostUsd', 'reviewDue', 'review', 'reason', 'playbackRef'] as const;
+const RUN_FIELDS = ['media', 'plan', 'outcomes', 'spine', 'report', 'flagged', 'cost', 'estimatedCostUsd', 'reviewDue', 'review', 'reason', 'playbackRef', 'cancellation', 'rerunOf', 'previousReports'] as const;
 export type RunFields = Partial<Record<(typeof RUN_FIELDS)[number], unknown>>;
 
 /** The first write of a media, or a step of the run holding the record that is not behind it. */

@@ -30,6 +30,7 @@ import type {
   JobQuota,
   AnalyzeMediaResult,
   BranchState,
+  CancellationInfo,
   FailureInfo,
   MediaFacts,
   MediaStatus,
@@ -71,6 +72,14 @@ const BEST_EFFORT_STAGE_WRITES = 'best-effort-stage-writes';
 const PLAYBACK_PROXY = 'playback-proxy';
 /** Every outcome is announced (event bus, tenant webhook) once recorded; earlier runs ended silently. */
 const ANNOUNCE_OUTCOMES = 'announce-outcomes';
+/**
+ * A cancelled run waits for its analyses to stop, records CANCELLED with the step and what was
+ * stopped, and closes cancelled; earlier runs recorded a FAILED with type Cancelled at once.
+ */
+const RECORD_CANCELLED = 'record-cancelled';
+
+/** Reports of earlier runs a record keeps readable; older ones stay in the bucket, unnamed. */
+const MAX_PREVIOUS_REPORTS = 10;
 
 /**
  * Analyses one uploaded media file: probe, plan, parallel analyses, reduce, report, persist.
@@ -85,6 +94,10 @@ export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMed
     return await pipeline.run();
   } catch (err) {
     pipeline.stopPlaybackProxy();
+    if (isCancellation(err) && patched(RECORD_CANCELLED)) {
+      await pipeline.recordCancelled();
+      throw err;
+    }
     const failure = pipeline.describeFailure(err);
     if (isRejectionType(failure.type) && !isCancellation(err)) return await rejectOrFail(pipeline, failure);
     return await failRecorded(pipeline, failure, err);
@@ -114,6 +127,7 @@ async function failRecorded(pipeline: MediaPipeline, failure: FailureInfo, err: 
 
 class MediaPipeline {
   private step: Step = 'probe';
+  private plan?: AnalysisPlan;
   private outcomes: AnalysisOutcome[] = [];
   /**
    * Orders this run's record writes after those of earlier runs of the same media: this run's
@@ -143,8 +157,9 @@ class MediaPipeline {
     ]);
 
     this.step = 'plan';
-    const plan = planAnalyses(media, probe.capabilities, this.input.skip);
-    log.info('analyses planned', { mediaId, plan: summarizePlan(plan) });
+    const plan = planAnalyses(media, probe.capabilities, this.input.skip, this.input.rerun);
+    this.plan = plan;
+    log.info('analyses planned', { mediaId, plan: summarizePlan(plan), ...(this.input.rerun ? { rerunOf: this.input.rerun.fromRunId } : {}) });
 
     this.step = 'analyse';
     await this.enter('ANALYZING');
@@ -166,7 +181,18 @@ class MediaPipeline {
     const report = await writeReport({ mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine });
 
     const playbackRef = await playback;
-    const analysed: AnalysedRecord = { mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine, report, ...(playbackRef ? { playbackRef } : {}) };
+    const analysed: AnalysedRecord = {
+      mediaId,
+      tenant,
+      source,
+      media,
+      plan,
+      outcomes: this.outcomes,
+      spine,
+      report,
+      ...(playbackRef ? { playbackRef } : {}),
+      ...this.rerunFields(),
+    };
     const reviewPolicy = this.reviewPolicyFor(spine);
     const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
 
@@ -202,6 +228,19 @@ class MediaPipeline {
     }
   }
 
+  /**
+   * What a re-run's record says of its history: which run it re-ran and what, and the earlier
+   * reports, still readable where their runs wrote them.
+   */
+  private rerunFields(): Pick<AnalysedRecord, 'rerunOf' | 'previousReports'> {
+    const rerun = this.input.rerun;
+    if (!rerun) return {};
+    return {
+      rerunOf: { runId: rerun.fromRunId, analyses: rerun.analyses },
+      previousReports: rerun.previousReports.slice(0, MAX_PREVIOUS_REPORTS),
+    };
+  }
+
   /** The tenant's review policy when this media's moderation score reaches its threshold. */
   private reviewPolicyFor(spine: SpineSummary): ReviewPolicy | undefined {
     const policy = this.input.review;
@@ -217,7 +256,10 @@ class MediaPipeline {
     return this.reviews.await(policy);
   }
 
-  /** Runs every planned analysis at once; one that waits for another starts when it is done. */
+  /**
+   * Runs every planned analysis at once; one that waits for another starts when it is done.
+   * A re-run's reused analyses resolve at once with the outcome their run recorded.
+   */
   private async runAnalyses(plan: AnalysisPlan, media: MediaFacts): Promise<AnalysisOutcome[]> {
     const { mediaId, tenant, source } = this.input;
     const base: AnalysisInput = { mediaId, tenant, source, media };
@@ -226,13 +268,32 @@ class MediaPipeline {
       if (planned.decision === 'skip') {
         this.setBranch(planned.kind, 'skipped');
         branches.set(planned.kind, Promise.resolve(skipped(planned.kind, planned.reason)));
+      } else if (planned.decision === 'reuse') {
+        const outcome = this.reused(planned.kind, planned.fromRunId);
+        this.setBranch(planned.kind, outcome.status, outcome.jobId);
+        branches.set(planned.kind, Promise.resolve(outcome));
       } else {
         this.setBranch(planned.kind, 'pending');
         const prerequisite = planned.after ? branches.get(planned.after) : undefined;
         branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite, planned.quota));
       }
     }
-    return Promise.all(branches.values());
+    const all = [...branches.values()];
+    try {
+      return await Promise.all(all);
+    } catch (err) {
+      // Only a cancellation gets here (a branch's own failure is its outcome): let every branch
+      // finish stopping its job before the run records what it stopped.
+      if (isCancellation(err) && patched(RECORD_CANCELLED)) await Promise.allSettled(all);
+      throw err;
+    }
+  }
+
+  /** The earlier run's outcome of an analysis this re-run keeps, naming the run that produced it. */
+  private reused(kind: AnalysisKind, fromRunId: string): AnalysisOutcome {
+    const earlier = this.input.rerun?.reuse.find((outcome) => outcome.kind === kind);
+    if (!earlier) return skipped(kind, 'not re-run, and the earlier run has no outcome of it');
+    return { ...earlier, runId: earlier.runId ?? fromRunId };
   }
 
   /** One optional analysis: its failure is recorded in the outcome, never fails the run. */
@@ -270,13 +331,13 @@ class MediaPipeline {
           )
         : await analyse();
       this.setBranch(kind, outcome.status, outcome.jobId);
-      return outcome;
+      return { ...outcome, runId: workflowInfo().runId };
     } catch (err) {
       if (isCancellation(err)) throw err;
       const { type, message } = failureCause(err);
       log.warn('optional analysis failed', { mediaId: base.mediaId, kind, type, message });
       this.setBranch(kind, 'failed');
-      return { kind, status: 'failed', failureType: type, summary: message };
+      return { kind, status: 'failed', failureType: type, summary: message, runId: workflowInfo().runId };
     }
   }
 
@@ -287,6 +348,44 @@ class MediaPipeline {
     this.moveTo('REJECTED', `${reason.type}: ${reason.message}`, reason);
     await this.announce({ mediaId, tenant, status: 'REJECTED', reason });
     return { mediaId, status: 'REJECTED', reason, outcomes: [] };
+  }
+
+  /**
+   * Records CANCELLED with the step the run was in and what became of its running analyses,
+   * then announces it. Runs outside the cancelled scope: the record is the one thing a
+   * cancelled run must still do. The outcomes are those finished before the cancellation.
+   */
+  async recordCancelled(): Promise<void> {
+    const { mediaId, tenant, source } = this.input;
+    const cancellation = this.describeCancellation();
+    const reason: FailureInfo = { step: this.step, type: 'Cancelled', message: cancellation.summary };
+    try {
+      await CancellationScope.nonCancellable(() =>
+        persistRecord({ mediaId, tenant, source, status: 'CANCELLED', reason, cancellation, outcomes: this.outcomes, runStartedAt: this.runStartedAt }),
+      );
+    } catch (err) {
+      log.error('could not record the cancellation', { mediaId, cancellation, error: failureCause(err).message });
+    }
+    this.moveTo('CANCELLED', cancellation.summary, reason);
+    await this.announce({ mediaId, tenant, status: 'CANCELLED', reason });
+  }
+
+  /**
+   * What the cancellation stopped: the branches that were running when it came. A Transcribe
+   * job is deleted and a local process killed; Rekognition Video has no call that stops a job.
+   */
+  private describeCancellation(): CancellationInfo {
+    const running = this.progress.runningBranches();
+    const quotaOf = (kind: AnalysisKind) => this.plan?.analyses.find((a) => a.kind === kind && a.decision === 'run');
+    const runToEnd = running.filter((kind) => {
+      const planned = quotaOf(kind);
+      return planned?.decision === 'run' && planned.quota === 'rekognition-video';
+    });
+    const stopped = running.filter((kind) => !runToEnd.includes(kind));
+    const parts = [`cancelled while ${STEP_WORDS[this.step]}`];
+    if (stopped.length > 0) parts.push(`stopped: ${stopped.join(', ')}`);
+    if (runToEnd.length > 0) parts.push(`left to finish (Rekognition Video jobs cannot be stopped, and are billed): ${runToEnd.join(', ')}`);
+    return { step: this.step, stopped, runToEnd, summary: parts.join('; ') };
   }
 
   /** Records the failure even when the workflow is being cancelled, then marks it FAILED. */
@@ -367,6 +466,16 @@ class MediaPipeline {
     setCurrentDetails(`**${status}** · ${details}`);
   }
 }
+
+const STEP_WORDS: Record<Step, string> = {
+  probe: 'probing',
+  plan: 'planning',
+  analyse: 'analysing',
+  reduce: 'reducing',
+  report: 'writing the report',
+  review: 'awaiting review',
+  persist: 'recording the outcome',
+};
 
 function skipped(kind: AnalysisKind, reason: string): AnalysisOutcome {
   return { kind, status: 'skipped', summary: reason };

@@ -1,4 +1,4 @@
-import type { AnalysisKind, AnalysisPlan, BackendCapabilities, MediaFacts, PlannedAnalysis } from '../common/types';
+import type { AnalysisKind, AnalysisPlan, BackendCapabilities, MediaFacts, PlannedAnalysis, RerunRequest } from '../common/types';
 import { ANALYSIS_KINDS } from '../common/types';
 
 /** Analyses that read another analysis' output, and the one they wait for. */
@@ -20,18 +20,39 @@ function mediaReason(kind: AnalysisKind, media: MediaFacts): string | undefined 
 }
 
 /**
+ * What a re-run runs again: the named analyses and, transitively, every analysis that reads
+ * one of their outputs (a new transcript makes the old audio moderation stale).
+ */
+export function rerunKinds(named: readonly AnalysisKind[]): Set<AnalysisKind> {
+  const kinds = new Set(named);
+  // ANALYSIS_KINDS lists a prerequisite before the analyses that read it.
+  for (const kind of ANALYSIS_KINDS) {
+    const prerequisite = DEPENDS_ON[kind];
+    if (prerequisite && kinds.has(prerequisite)) kinds.add(kind);
+  }
+  return kinds;
+}
+
+/**
  * Chooses the analyses to run for one media: a pure function of what probe found, what the
- * backend can do and what the uploader asked to skip, so it runs inside the workflow and
- * replays identically. Every analysis appears once, run or skipped with a reason.
+ * backend can do, what the uploader asked to skip and, for a re-run, which analyses run again,
+ * so it runs inside the workflow and replays identically. Every analysis appears once: run,
+ * skipped with a reason, or (in a re-run) reused from the run that produced it.
  */
 export function planAnalyses(
   media: MediaFacts,
   capabilities: BackendCapabilities,
   skip: readonly AnalysisKind[] = [],
+  rerun?: Pick<RerunRequest, 'fromRunId' | 'analyses' | 'reuse'>,
 ): AnalysisPlan {
   const minutes = media.durationSeconds / 60;
   const decided = new Map<AnalysisKind, PlannedAnalysis>();
+  const again = rerun ? rerunKinds(rerun.analyses) : undefined;
   for (const kind of ANALYSIS_KINDS) {
+    if (rerun && again && !again.has(kind)) {
+      decided.set(kind, kept(kind, rerun));
+      continue;
+    }
     const capability = capabilities.analyses[kind];
     const prerequisite = DEPENDS_ON[kind];
     const prerequisitePlan = prerequisite ? decided.get(prerequisite) : undefined;
@@ -58,6 +79,14 @@ export function planAnalyses(
     analyses.reduce((sum, a) => sum + (a.decision === 'run' ? a.estimatedCostUsd : 0), 0),
   );
   return { analyses, estimatedCostUsd };
+}
+
+/** An analysis a re-run does not run again: the earlier outcome stands, a skip with its reason. */
+function kept(kind: AnalysisKind, rerun: Pick<RerunRequest, 'fromRunId' | 'reuse'>): PlannedAnalysis {
+  const earlier = rerun.reuse.find((outcome) => outcome.kind === kind);
+  if (!earlier) return { kind, decision: 'skip', reason: 'not re-run, and the earlier run has no outcome of it' };
+  if (earlier.status === 'skipped') return { kind, decision: 'skip', reason: earlier.summary };
+  return { kind, decision: 'reuse', fromRunId: earlier.runId ?? rerun.fromRunId };
 }
 
 function roundCents(usd: number): number {

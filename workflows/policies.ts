@@ -1,4 +1,4 @@
-import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_TYPES } from '../common/failure-types';
 
 /**
@@ -48,11 +48,15 @@ const ANALYSIS_ATTEMPTS = 3;
 /**
  * Analyses scale with the media: a fixed timeout is what broke long media in the Step
  * Functions design. Heartbeats catch a dead worker long before the start-to-close does.
+ * A cancelled run waits for its analyses to stop (a Transcribe job deleted, a local process
+ * killed), so its record can say what was stopped; the heartbeat timeout bounds that wait
+ * when the worker running one is gone.
  */
 export function analysisOptions(durationSeconds: number): ActivityOptions {
   return {
     startToCloseTimeout: `${analysisBudgetSeconds(durationSeconds)} seconds`,
     heartbeatTimeout: '30 seconds',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,

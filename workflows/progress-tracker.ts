@@ -10,6 +10,7 @@ const STAGE_PERCENT: Record<MediaStatus, number> = {
   COMPLETED: 100,
   REJECTED: 100,
   FAILED: 100,
+  CANCELLED: 100,
 };
 const ANALYZING_SPAN = STAGE_PERCENT.REDUCING - STAGE_PERCENT.ANALYZING;
 
@@ -34,6 +35,11 @@ export class ProgressTracker {
   setBranch(kind: AnalysisKind, state: BranchState, jobId?: string): void {
     this.branches[kind] = state;
     if (jobId) this.jobs[kind] = jobId;
+  }
+
+  /** Branches whose analysis had started and not yet finished, in plan order. */
+  runningBranches(): AnalysisKind[] {
+    return (Object.entries(this.branches) as [AnalysisKind, BranchState][]).filter(([, state]) => state === 'running').map(([kind]) => kind);
   }
 
   /** One line per branch that runs, with its job: what the Web UI shows while analyses run. */

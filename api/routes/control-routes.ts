@@ -38,6 +38,28 @@ const retryRoute = createRoute({
   responses: { 202: { description: 'New run started', content: { 'application/json': { schema: run } } }, ...problemResponses(400, 401, 403, 404, 409, 429) },
 });
 
+// Names are checked against the known analyses by the operation, which says which are known.
+const rerunRequest = z
+  .object({
+    analyses: z.array(z.string().max(40)).max(16).default([]).openapi({ description: 'Analyses to run again (e.g. labels, transcript); the others keep their outcomes.' }),
+    reportOnly: z.boolean().default(false).openapi({ description: 'Re-write the report only, with the current writer or model.' }),
+  })
+  .strict()
+  .openapi('RerunRequest');
+
+const rerunRoute = createRoute({
+  method: 'post',
+  path: '/v1/media/{mediaId}/rerun',
+  tags: ['control'],
+  summary: 'Re-run some analyses of a completed media, or its report only, reusing the other outputs (uploader role)',
+  security,
+  request: { params, body: { required: true, content: { 'application/json': { schema: rerunRequest } } } },
+  responses: {
+    202: { description: 'New run started', content: { 'application/json': { schema: run.extend({ analyses: z.array(z.string()) }).openapi('RerunRun') } } },
+    ...problemResponses(400, 401, 403, 404, 409, 422, 429),
+  },
+});
+
 const cancelRoute = createRoute({
   method: 'post',
   path: '/v1/media/{mediaId}/cancel',
@@ -48,7 +70,7 @@ const cancelRoute = createRoute({
   responses: { 202: { description: 'Cancellation requested', content: { 'application/json': { schema: run } } }, ...problemResponses(400, 401, 403, 404, 409, 429) },
 });
 
-/** Review, retry, cancel. The role is checked first: a refusal then says nothing of which ids exist. */
+/** Review, retry, re-run, cancel. The role is checked first: a refusal then says nothing of which ids exist. */
 export function registerControlRoutes(app: OpenAPIHono<ApiEnv>, control: ControlService): void {
   app.openapi(reviewRoute, async (c) => {
     const caller = c.get('caller');
@@ -63,6 +85,12 @@ export function registerControlRoutes(app: OpenAPIHono<ApiEnv>, control: Control
     requireRole(caller, 'uploader');
     const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : { force: false };
     return c.json(await control.retry(caller, c.req.valid('param').mediaId, body.force), 202);
+  });
+
+  app.openapi(rerunRoute, async (c) => {
+    const caller = c.get('caller');
+    requireRole(caller, 'uploader');
+    return c.json(await control.rerun(caller, c.req.valid('param').mediaId, c.req.valid('json')), 202);
   });
 
   app.openapi(cancelRoute, async (c) => {

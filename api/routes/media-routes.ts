@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { MEDIA_STATUSES as STATUSES } from '../../common/types';
 import type { ApiEnv } from '../api-env';
 import type { MediaService } from '../media-service';
 import { problemResponses } from '../problem-responses';
 
-const STATUSES = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING', 'REPORTING', 'AWAITING_REVIEW', 'COMPLETED', 'REJECTED', 'FAILED'] as const;
 const mediaId = z.string().regex(/^[0-9a-f]{24}$/, 'a media id (24 hex digits)').openapi({ example: 'eee2be7b5bf6ae9c657ccc71' });
 const params = z.object({ mediaId });
 const security = [{ bearer: [] }];
@@ -25,7 +25,26 @@ const detail = z
     flagged: z.boolean().optional(),
     reason: z.object({ step: z.string(), type: z.string(), message: z.string() }).optional(),
     media: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the probe found (kind, duration, streams).' }),
-    outcomes: z.array(z.object({ kind: z.string(), status: z.string(), summary: z.string(), counts: z.record(z.string(), z.number()).optional() })).optional(),
+    outcomes: z
+      .array(
+        z.object({
+          kind: z.string(),
+          status: z.string(),
+          summary: z.string(),
+          counts: z.record(z.string(), z.number()).optional(),
+          runId: z.string().optional().openapi({ description: 'The run that produced it; an earlier run for what a re-run reused.' }),
+        }),
+      )
+      .optional(),
+    cancellation: z
+      .object({ step: z.string(), stopped: z.array(z.string()), runToEnd: z.array(z.string()), summary: z.string() })
+      .optional()
+      .openapi({ description: 'A cancelled run: the step it was in, the analyses stopped, and those left to finish (Rekognition Video jobs cannot be stopped).' }),
+    rerunOf: z.object({ runId: z.string(), analyses: z.array(z.string()) }).optional().openapi({ description: 'A re-run: the run it re-ran and the analyses it ran again (none: report only).' }),
+    previousReports: z
+      .array(z.object({ runId: z.string(), verdict: z.string(), headline: z.string() }))
+      .optional()
+      .openapi({ description: 'Reports of earlier runs, newest first; their files are among the artefacts as previous/<run id>/report.json and .html.' }),
     report: z.object({ verdict: z.string(), headline: z.string(), coverage: z.string().optional() }).optional(),
     review: z.record(z.string(), z.unknown()).optional(),
     progress: z
@@ -112,14 +131,16 @@ export function registerMediaRoutes(app: OpenAPIHono<ApiEnv>, media: MediaServic
     const { record, progress } = await media.detail(c.get('caller'), c.req.valid('param').mediaId);
     const source = record['source'] as { key?: string; sizeBytes?: number } | undefined;
     const report = record['report'] as { verdict: string; headline: string; coverage?: string } | undefined;
-    const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as { kind: string; status: string; summary: string; counts?: Record<string, number> }[]) : undefined;
+    const outcomes = Array.isArray(record['outcomes']) ? (record['outcomes'] as { kind: string; status: string; summary: string; counts?: Record<string, number>; runId?: string }[]) : undefined;
+    const previousReports = Array.isArray(record['previousReports']) ? (record['previousReports'] as { runId: string; verdict: string; headline: string }[]) : undefined;
     const body: z.infer<typeof detail> = {
       mediaId: String(record['mediaId']),
       status: record['status'] as (typeof STATUSES)[number],
       fileName: source?.key?.split('/').pop() ?? '',
       ...(source?.sizeBytes !== undefined ? { sizeBytes: source.sizeBytes } : {}),
-      ...pick(record, ['createdAt', 'updatedAt', 'flagged', 'reason', 'media', 'review']),
-      ...(outcomes ? { outcomes: outcomes.map((o) => ({ kind: o.kind, status: o.status, summary: o.summary, ...(o.counts ? { counts: o.counts } : {}) })) } : {}),
+      ...pick(record, ['createdAt', 'updatedAt', 'flagged', 'reason', 'media', 'review', 'cancellation', 'rerunOf']),
+      ...(outcomes ? { outcomes: outcomes.map((o) => ({ kind: o.kind, status: o.status, summary: o.summary, ...(o.counts ? { counts: o.counts } : {}), ...(o.runId ? { runId: o.runId } : {}) })) } : {}),
+      ...(previousReports ? { previousReports: previousReports.map((r) => ({ runId: r.runId, verdict: r.verdict, headline: r.headline })) } : {}),
       ...(report ? { report: { verdict: report.verdict, headline: report.headline, ...(report.coverage ? { coverage: report.coverage } : {}) } } : {}),
       ...(progress ? { progress: { status: progress.status, percent: progress.percent, branches: progress.branches } } : {}),
     };

@@ -1,3 +1,7 @@
+import { MEDIA_STATUSES, TERMINAL_STATUSES, type MediaStatus } from '../../common/types';
+
+export type { MediaStatus };
+
 /** A refusal from the API, with the problem detail's words. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -9,9 +13,9 @@ export class ApiError extends Error {
   }
 }
 
-export type MediaStatus = 'RECEIVED' | 'PROBING' | 'ANALYZING' | 'REDUCING' | 'REPORTING' | 'AWAITING_REVIEW' | 'COMPLETED' | 'REJECTED' | 'FAILED';
-export const STATUSES: MediaStatus[] = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING', 'REPORTING', 'AWAITING_REVIEW', 'COMPLETED', 'REJECTED', 'FAILED'];
-const TERMINAL = new Set<MediaStatus>(['COMPLETED', 'REJECTED', 'FAILED']);
+// The server's own lists: plain constants, so nothing of the server reaches the bundle.
+export const STATUSES = MEDIA_STATUSES;
+const TERMINAL = new Set<MediaStatus>(TERMINAL_STATUSES);
 export const isTerminal = (status: MediaStatus): boolean => TERMINAL.has(status);
 
 export interface MediaSummary {

@@ -296,7 +296,7 @@ describe('completion events', () => {
     expect(resourceOf(selfHosted.template, 'AWS::Events::EventBus', 'CompletionsBus').properties['Name']).toBe('media-outcomes');
     // The contract the other side of the bus relies on, spelled out here so a rename is a visible change.
     expect(OUTCOME_EVENT_SOURCE).toBe('reelscope');
-    expect(Object.values(OUTCOME_DETAIL_TYPES).sort()).toEqual(['Media Analysis Completed', 'Media Analysis Failed', 'Media Analysis Rejected', 'Media Review Decided']);
+    expect(Object.values(OUTCOME_DETAIL_TYPES).sort()).toEqual(['Media Analysis Cancelled', 'Media Analysis Completed', 'Media Analysis Failed', 'Media Analysis Rejected', 'Media Review Decided']);
   });
 
   it('have an example rule on that bus: completed analyses into an encrypted queue with a dead-letter queue', () => {

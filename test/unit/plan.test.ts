@@ -1,6 +1,6 @@
 import { LOCAL_CAPABILITIES } from '../../backends/local/local-backend';
-import type { BackendCapabilities, MediaFacts } from '../../common/types';
-import { planAnalyses } from '../../workflows/plan';
+import { ANALYSIS_KINDS, type AnalysisOutcome, type BackendCapabilities, type MediaFacts } from '../../common/types';
+import { planAnalyses, rerunKinds } from '../../workflows/plan';
 
 const video: MediaFacts = {
   kind: 'video',
@@ -55,5 +55,41 @@ describe('planAnalyses', () => {
     const plan = planAnalyses(video, priced);
     expect(plan.analyses.find((a) => a.kind === 'labels')).toMatchObject({ decision: 'run', estimatedCostUsd: 0.2 });
     expect(plan.estimatedCostUsd).toBeCloseTo(0.2 + 0.048, 6);
+  });
+
+  describe('for a re-run', () => {
+    const earlier: AnalysisOutcome[] = [
+      { kind: 'transcript', status: 'succeeded', summary: '54 words', ref: 's3://b/t.json', runId: 'run-1' },
+      { kind: 'shots', status: 'failed', summary: 'ffmpeg died', failureType: 'Error' },
+      { kind: 'thumbnails', status: 'succeeded', summary: 'poster', ref: 's3://b/th.json', runId: 'run-0' },
+      { kind: 'visualModeration', status: 'succeeded', summary: '11 frames', ref: 's3://b/vm.json' },
+      { kind: 'audioModeration', status: 'succeeded', summary: '54 words checked', ref: 's3://b/am.json', runId: 'run-1' },
+      { kind: 'labels', status: 'skipped', summary: 'no local model' },
+    ];
+
+    it('runs the named analyses, reuses every other outcome (failed ones too) from the run that produced it, at no cost', () => {
+      const plan = planAnalyses(video, LOCAL_CAPABILITIES, [], { fromRunId: 'run-1', analyses: ['visualModeration'], reuse: earlier });
+      const byKind = Object.fromEntries(plan.analyses.map((a) => [a.kind, a]));
+      expect(byKind['visualModeration']).toMatchObject({ decision: 'run' });
+      expect(byKind['transcript']).toEqual({ kind: 'transcript', decision: 'reuse', fromRunId: 'run-1' });
+      expect(byKind['shots']).toEqual({ kind: 'shots', decision: 'reuse', fromRunId: 'run-1' });
+      // An outcome that an earlier re-run reused keeps the run that produced it.
+      expect(byKind['thumbnails']).toEqual({ kind: 'thumbnails', decision: 'reuse', fromRunId: 'run-0' });
+      expect(byKind['labels']).toEqual({ kind: 'labels', decision: 'skip', reason: 'no local model' });
+      expect(byKind['celebrities']).toMatchObject({ decision: 'skip', reason: expect.stringContaining('no outcome') });
+      // Priced as if every analysis cost $0.10 a minute: only the one that runs is estimated.
+      const paid: BackendCapabilities = { backend: 'paid', analyses: Object.fromEntries(ANALYSIS_KINDS.map((kind) => [kind, { available: true, usdPerMinute: 0.1 }])) as BackendCapabilities['analyses'] };
+      expect(planAnalyses(video, paid, [], { fromRunId: 'run-1', analyses: ['visualModeration'], reuse: earlier }).estimatedCostUsd).toBe(0.2);
+    });
+
+    it('runs again what reads a re-run analysis, and a report-only re-run runs nothing', () => {
+      expect([...rerunKinds(['transcript'])].sort()).toEqual(['audioModeration', 'transcript']);
+      expect([...rerunKinds(['audioModeration'])]).toEqual(['audioModeration']);
+      const transcriptAgain = planAnalyses(video, LOCAL_CAPABILITIES, [], { fromRunId: 'run-1', analyses: ['transcript'], reuse: earlier });
+      expect(transcriptAgain.analyses.filter((a) => a.decision === 'run').map((a) => a.kind).sort()).toEqual(['audioModeration', 'transcript']);
+      const reportOnly = planAnalyses(video, LOCAL_CAPABILITIES, [], { fromRunId: 'run-1', analyses: [], reuse: earlier });
+      expect(reportOnly.analyses.filter((a) => a.decision === 'run')).toEqual([]);
+      expect(reportOnly.estimatedCostUsd).toBe(0);
+    });
   });
 });
