@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataConverterFor } from '../codec/codec-config';
-import type { MediaStatus } from '../common/types';
+import { MEDIA_STATUSES, type MediaStatus } from '../common/types';
 import { canonicalTenant } from '../intake/media-identity';
 import type { CliContext, CliOutput } from './cli-context';
 import { analyze } from './commands/analyze';
@@ -8,11 +8,11 @@ import { list } from './commands/list';
 import { replay } from './commands/replay';
 import { report } from './commands/report';
 import { cancel } from './commands/cancel';
+import { rerun } from './commands/rerun';
 import { retry } from './commands/retry';
 import { review } from './commands/review';
 import { status } from './commands/status';
 
-const STATUSES: MediaStatus[] = ['RECEIVED', 'PROBING', 'ANALYZING', 'REDUCING', 'REPORTING', 'AWAITING_REVIEW', 'COMPLETED', 'REJECTED', 'FAILED'];
 
 export interface CliEnvironment {
   /** Opens the connection and stores once, on the first command that needs them. */
@@ -56,7 +56,7 @@ export function createProgram(cli: CliEnvironment): Command {
     .command('list')
     .description("a tenant's media, newest first")
     .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
-    .addOption(new Option('--status <status>', 'only media in this status').choices(STATUSES))
+    .addOption(new Option('--status <status>', 'only media in this status').choices(MEDIA_STATUSES))
     .option('--limit <n>', 'at most this many', positiveInt, 50)
     .action(async (opts: { tenant: string; status?: MediaStatus; limit: number }) => emit(await list(await cli.context(), opts, output())));
 
@@ -101,8 +101,16 @@ export function createProgram(cli: CliEnvironment): Command {
     .action(async (mediaId: string, opts: { force: boolean }) => emit(await retry(await cli.context(), mediaId, opts, output())));
 
   program
+    .command('rerun')
+    .description('re-run some analyses of a completed media (or its report only), reusing the other outputs')
+    .argument('<media-id>')
+    .option('--analyses <kinds>', 'comma-separated analyses to run again, e.g. labels,transcript', commaList, [])
+    .option('--report-only', 're-write the report only, with the current writer or model', false)
+    .action(async (mediaId: string, opts: { analyses: string[]; reportOnly: boolean }) => emit(await rerun(await cli.context(), mediaId, opts, output())));
+
+  program
     .command('cancel')
-    .description('stop a running analysis; the record says which step it was in')
+    .description('stop a running analysis; it ends CANCELLED, and the record says which step it was in and what was stopped')
     .argument('<media-id>')
     .action(async (mediaId: string) => emit(await cancel(await cli.context(), mediaId, output())));
 
@@ -114,6 +122,13 @@ function tenantId(value: string): string {
   const tenant = canonicalTenant(value);
   if (!tenant) throw new InvalidArgumentError('expected a tenant id: letters, digits, "-" and "_", starting with a letter or digit');
   return tenant;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 function positiveInt(value: string): number {
