@@ -9,6 +9,7 @@ import type { JobQuota } from '../common/types';
 import { parseWebhookTable, type WebhookEndpoint } from '../notifications/webhook-registry';
 import type { AwsClientSettings } from '../common/aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
+import { DEFAULT_DEPLOYMENT_NAME, type WorkerDeploymentVersion } from '../common/worker-deployment';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
 import { storeEnvShape } from '../common/store-env';
 
@@ -46,9 +47,21 @@ const priceOverrides = keyValueList(z.coerce.number().nonnegative()).pipe(
   }),
 );
 
+/** Compose passes a variable the host did not set as null, a shell as ''; both mean unset. */
+const unsetWhenEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);
+/**
+ * The server's rules for a Worker Deployment name (no ".": its old version strings joined name
+ * and build id with one) and a build id (at most 255 characters, limit.workerBuildIdSize), kept
+ * to characters an image tag, a git sha or a semver can use.
+ */
+const deploymentName = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" and "-" (no "."), at most 100 characters');
+const buildId = z.string().regex(/^[A-Za-z0-9_.+-]{1,255}$/, 'letters, digits, "_", "-", "." and "+", at most 255 characters, e.g. an image tag or a git sha');
+
 const workerEnv = z.object({
   REELSCOPE_BACKEND: z.enum(['local', 'aws']).default('local'),
   REELSCOPE_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  REELSCOPE_DEPLOYMENT_NAME: z.preprocess(unsetWhenEmpty, deploymentName.default(DEFAULT_DEPLOYMENT_NAME)),
+  REELSCOPE_BUILD_ID: z.preprocess(unsetWhenEmpty, buildId.optional()),
   ...storeEnvShape,
   REELSCOPE_TIER_MAX_SECONDS: keyValueList(z.coerce.number().positive()).default({ free: 600, standard: 14_400 }),
   REELSCOPE_MIN_CONFIDENCE: fraction.default(0.2),
@@ -131,6 +144,8 @@ export interface WorkerTuning {
 export interface WorkerConfig {
   backend: 'local' | 'aws';
   taskQueue: string;
+  /** The Worker Deployment version this build polls as; unset (no build id), the worker is unversioned. */
+  deployment?: WorkerDeploymentVersion;
   bucket: string;
   tables: { records: string; failures: string };
   aws: AwsClientSettings & { bedrockRegion: string; kmsKeyId?: string };
@@ -159,6 +174,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   return {
     backend: e.REELSCOPE_BACKEND,
     taskQueue: e.REELSCOPE_TASK_QUEUE,
+    ...(e.REELSCOPE_BUILD_ID ? { deployment: { deploymentName: e.REELSCOPE_DEPLOYMENT_NAME, buildId: e.REELSCOPE_BUILD_ID } } : {}),
     bucket: e.REELSCOPE_BUCKET,
     tables: { records: e.REELSCOPE_RECORDS_TABLE, failures: e.REELSCOPE_FAILURES_TABLE },
     aws: {

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       tuning: config.tuning,
       workflowBundle: PRODUCTION_BUNDLE ? { codePath: PRODUCTION_BUNDLE } : undefined,
       dataConverter,
+      deployment: config.deployment,
     });
     if (config.healthPort) health = await startHealthServer(config.healthPort, () => worker.getState());
     logger.info(
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
         taskQueue: config.taskQueue,
         namespace,
         backend: config.backend,
+        deployment: config.deployment ?? 'unversioned',
         workflowBundle: PRODUCTION_BUNDLE ?? 'bundled at start',
         tuning: config.tuning,
         metrics: config.metricsBindAddress ?? 'off',

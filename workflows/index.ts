@@ -2,3 +2,5 @@
 export { analyzeMedia } from './analyze-media';
 export { announceOutcome } from './announce-outcome';
 export { jobQuotaWorkflow } from './quota-semaphore';
+// Each type's versioning behaviour, set on the functions above before any worker registers them.
+import './versioning-behaviors';
