@@ -40,10 +40,24 @@ export function searchAttributeFlags(): string[] {
   return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]);
 }
 
+/**
+ * Worker Deployment versioning needs no switch on this server (1.29: system.enableDeploymentVersions
+ * and frontend.workerVersioningWorkflowAPIs default on). What it does need locally is a quicker
+ * look at drainage: a build no longer current is re-checked for open pinned runs every 3 minutes
+ * by default, after a 3-minute grace for visibility to catch up, so a rollout rehearsed here would
+ * show DRAINING long after its last run closed. The local store's visibility is immediate.
+ */
+export function versioningDynamicConfigFlags(): string[] {
+  return [
+    'matching.wv.VersionDrainageStatusRefreshInterval="2s"',
+    'matching.wv.VersionDrainageStatusVisibilityGracePeriod="2s"',
+  ].flatMap((value) => ['--dynamic-config-value', value]);
+}
+
 /** Starts `temporal server start-dev` and resolves once its frontend accepts connections. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   if (!existsSync(TEMPORAL_CLI)) throw new Error(`no Temporal CLI at ${TEMPORAL_CLI}: run npm run bootstrap`);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn', ...searchAttributeFlags()];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'warn', ...searchAttributeFlags(), ...versioningDynamicConfigFlags()];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
