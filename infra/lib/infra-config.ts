@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MEDIA_SUFFIXES } from '../../common/media-suffixes';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../../common/constants';
+import { DEFAULT_DEPLOYMENT_NAME } from '../../common/worker-deployment';
 
 const secretArn = z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'a complete secret ARN (with its 6-character suffix)');
 
@@ -30,6 +31,10 @@ const temporal = z.discriminatedUnion('mode', [
 /** Fargate's valid CPU/memory pairs for the sizes a media worker uses. */
 const fargateMemoryByCpu: Record<number, [number, number]> = { 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720] };
 
+/** As the worker validates REELSCOPE_DEPLOYMENT_NAME and REELSCOPE_BUILD_ID (worker/config.ts). */
+const deploymentName = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" and "-" (no "."), at most 100 characters');
+const buildId = z.string().regex(/^[A-Za-z0-9_.+-]{1,255}$/, 'letters, digits, "_", "-", "." and "+", at most 255 characters');
+
 const worker = z
   .object({
     cpu: z.union([z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]).default(2048),
@@ -44,8 +49,25 @@ const worker = z
     shutdownGraceSeconds: z.number().int().positive().max(110).default(25),
     /** A prebuilt image in this account's ECR; unset builds ./Dockerfile at deploy time. */
     image: z.object({ repository: z.string().min(2), tag: z.string().min(1) }).optional(),
+    /** The Worker Deployment every build of the worker polls as (docs/DEPLOYING.md, "Worker versioning"). */
+    deploymentName: deploymentName.default(DEFAULT_DEPLOYMENT_NAME),
+    /**
+     * The build the service runs, as the server routes to it; unset, the image tag. Without
+     * either (an image built at deploy time) the workers are unversioned.
+     */
+    buildId: buildId.optional(),
+    /**
+     * Earlier builds kept polling beside the current one, each a service of its own from the same
+     * repository, until their pinned runs end: removing one stops its workers.
+     */
+    drainingBuilds: z.array(z.object({ buildId, tag: z.string().min(1) })).default([]),
   })
   .refine((w) => w.minTasks <= w.maxTasks, { message: 'minTasks must not exceed maxTasks' })
+  .refine((w) => w.drainingBuilds.length === 0 || w.image, { path: ['drainingBuilds'], message: 'needs worker.image: a draining build runs its tag from that repository' })
+  .refine((w) => new Set([w.buildId ?? w.image?.tag, ...w.drainingBuilds.map((b) => b.buildId)]).size === w.drainingBuilds.length + 1, {
+    path: ['drainingBuilds'],
+    message: 'every build id appears once: the current build (buildId, else image.tag) and each draining one',
+  })
   .refine((w) => {
     const [low, high] = fargateMemoryByCpu[w.cpu] ?? [0, 0];
     return w.memoryMiB >= low && w.memoryMiB <= high && w.memoryMiB % 1024 === 0;

@@ -35,31 +35,70 @@ export class WorkerService extends Construct {
   readonly taskRole: iam.Role;
   readonly logGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: WorkerServiceProps) {
+  constructor(scope: Construct, id: string, private readonly props: WorkerServiceProps) {
     super(scope, id);
     const { worker } = props;
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
 
     this.taskRole = new iam.Role(this, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const metricsLogs = new logs.LogGroup(this, 'MetricsLogs', { retention: logs.RetentionDays.ONE_WEEK });
+    metricsLogs.grantWrite(this.taskRole);
+
+    // Egress only where the worker talks: HTTPS for the AWS APIs (S3 and DynamoDB through the
+    // gateway endpoints, the rest through the NAT) and gRPC to Temporal. Media is hostile input:
+    // were a demuxer ever talked into fetching a URL, no other port of any host is reachable.
+    // (Security groups never filter the VPC's DNS resolver or the ECS credentials endpoint.)
+    const securityGroup = new ec2.SecurityGroup(this, 'Egress', {
+      vpc: props.vpc,
+      allowAllOutbound: false,
+      description: 'reelscope workers: HTTPS to AWS APIs and gRPC to Temporal, nothing inbound',
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (and Temporal Cloud on 443)');
+    if (props.temporalPort !== 443) securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(props.temporalPort), 'Temporal frontend');
+
+    const shared = { cluster, securityGroup, metricsLogs, environment: props.environment };
+    const currentBuild = worker.buildId ?? worker.image?.tag;
+    this.service = this.addBuild(this, shared, workerImage(this, worker.image), currentBuild);
+    // A draining build keeps the scaling of a current one: until the new build is made current,
+    // it still takes every new run, and after that its pinned runs' activities.
+    for (const draining of worker.drainingBuilds) {
+      const scope = new Construct(this, `Build-${draining.buildId.replace(/[^A-Za-z0-9]/g, '-')}`);
+      const repository = ecr.Repository.fromRepositoryName(scope, 'Repository', (worker.image as { repository: string }).repository);
+      this.addBuild(scope, shared, ecs.ContainerImage.fromEcrRepository(repository, draining.tag), draining.buildId);
+    }
+  }
+
+  /**
+   * One build's task definition and service. With a build id its workers poll as that Worker
+   * Deployment version, so several builds share the task queue and each gets only its own runs.
+   */
+  private addBuild(
+    scope: Construct,
+    shared: { cluster: ecs.Cluster; securityGroup: ec2.SecurityGroup; metricsLogs: logs.LogGroup; environment: Record<string, string> },
+    image: ecs.ContainerImage,
+    buildId: string | undefined,
+  ): ecs.FargateService {
+    const { worker } = this.props;
+    const taskDefinition = new ecs.FargateTaskDefinition(scope, 'Task', {
       cpu: worker.cpu,
       memoryLimitMiB: worker.memoryMiB,
       taskRole: this.taskRole,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
     // V8's heap gets half the task: ffmpeg and ffprobe children, the wasm classifier and the
     // SDK's Rust core all live outside it, and an OOM-killed task loses its running activities.
     const heapMiB = Math.floor(worker.memoryMiB / 2);
     const stopTimeout = Math.min(worker.shutdownGraceSeconds + 10, 120);
     const container = taskDefinition.addContainer('worker', {
-      image: workerImage(this, worker.image),
+      image,
       essential: true,
       stopTimeout: Duration.seconds(stopTimeout),
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       environment: {
-        ...props.environment,
+        ...shared.environment,
+        ...(buildId ? { REELSCOPE_DEPLOYMENT_NAME: worker.deploymentName, REELSCOPE_BUILD_ID: buildId } : {}),
         REELSCOPE_MAX_CONCURRENT_ACTIVITIES: String(worker.maxConcurrentActivities),
         ...(worker.maxConcurrentWorkflowTasks ? { REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS: String(worker.maxConcurrentWorkflowTasks) } : {}),
         ...(worker.maxCachedWorkflows !== undefined ? { REELSCOPE_MAX_CACHED_WORKFLOWS: String(worker.maxCachedWorkflows) } : {}),
@@ -77,34 +116,20 @@ export class WorkerService extends Construct {
       },
     });
 
-    const metricsLogs = new logs.LogGroup(this, 'MetricsLogs', { retention: logs.RetentionDays.ONE_WEEK });
-    metricsLogs.grantWrite(this.taskRole);
     const collector = taskDefinition.addContainer('metrics', {
       image: ecs.ContainerImage.fromRegistry(METRICS_COLLECTOR_IMAGE),
       // Losing metrics must never stop the worker.
       essential: false,
       memoryReservationMiB: 128,
-      environment: { AOT_CONFIG_CONTENT: metricsCollectorConfig(metricsLogs.logGroupName) },
+      environment: { AOT_CONFIG_CONTENT: metricsCollectorConfig(shared.metricsLogs.logGroupName) },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'metrics', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
     });
     collector.addContainerDependencies({ container, condition: ecs.ContainerDependencyCondition.START });
 
-    // Egress only where the worker talks: HTTPS for the AWS APIs (S3 and DynamoDB through the
-    // gateway endpoints, the rest through the NAT) and gRPC to Temporal. Media is hostile input:
-    // were a demuxer ever talked into fetching a URL, no other port of any host is reachable.
-    // (Security groups never filter the VPC's DNS resolver or the ECS credentials endpoint.)
-    const securityGroup = new ec2.SecurityGroup(this, 'Egress', {
-      vpc: props.vpc,
-      allowAllOutbound: false,
-      description: 'reelscope workers: HTTPS to AWS APIs and gRPC to Temporal, nothing inbound',
-    });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (and Temporal Cloud on 443)');
-    if (props.temporalPort !== 443) securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(props.temporalPort), 'Temporal frontend');
-
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster,
+    const service = new ecs.FargateService(scope, 'Service', {
+      cluster: shared.cluster,
       taskDefinition,
-      securityGroups: [securityGroup],
+      securityGroups: [shared.securityGroup],
       desiredCount: worker.minTasks,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
@@ -113,7 +138,7 @@ export class WorkerService extends Construct {
       circuitBreaker: { enable: true, rollback: true },
     });
 
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: worker.minTasks, maxCapacity: worker.maxTasks });
+    const scaling = service.autoScaleTaskCount({ minCapacity: worker.minTasks, maxCapacity: worker.maxTasks });
     // Slots track work in hand even when the work is idle polling of Rekognition jobs, which
     // CPU does not show; CPU catches the ffmpeg-heavy phases (probe, thumbnails, audio tracks).
     scaling.scaleToTrackCustomMetric('ActivitySlots', {
@@ -136,6 +161,7 @@ export class WorkerService extends Construct {
         findings: ['Resource::*'],
       },
     );
+    return service;
   }
 }
 

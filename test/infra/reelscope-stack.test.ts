@@ -459,3 +459,41 @@ describe('Bedrock model, region and grant', () => {
     expect(nag.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
+
+describe('worker deployment versioning', () => {
+  const versioned = synth({
+    temporal: { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c' },
+    worker: { image: { repository: 'reelscope-worker', tag: '2026.12.02-b' }, drainingBuilds: [{ buildId: '2026.11.20-a', tag: '2026.11.20-a' }] },
+  });
+  const workerContainers = (template: Template) =>
+    Object.values(template.findResources('AWS::ECS::TaskDefinition')).map((task) => {
+      const container = task['Properties']['ContainerDefinitions'].find((c: { Name: string }) => c.Name === 'worker');
+      const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+      return { image: JSON.stringify(container.Image), deploymentName: env['REELSCOPE_DEPLOYMENT_NAME'], buildId: env['REELSCOPE_BUILD_ID'], queue: env['REELSCOPE_TASK_QUEUE'] };
+    });
+
+  it('runs each build as a service of its own on one task queue, polling as its version of one deployment', () => {
+    const containers = workerContainers(versioned.template);
+
+    expect(Object.keys(versioned.template.findResources('AWS::ECS::Service'))).toHaveLength(2);
+    expect(containers.map(({ deploymentName, buildId }) => ({ deploymentName, buildId })).sort((a, b) => String(a.buildId).localeCompare(String(b.buildId)))).toEqual([
+      { deploymentName: 'reelscope', buildId: '2026.11.20-a' },
+      { deploymentName: 'reelscope', buildId: '2026.12.02-b' },
+    ]);
+    for (const { image, buildId } of containers) expect(image).toContain(`:${buildId}`);
+    expect(new Set(containers.map((c) => c.queue)).size).toBe(1);
+    // Both builds scale: the draining one takes every new run until the new one is made current.
+    versioned.template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2);
+    expect(versioned.nag.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('leaves a worker built at deploy time, with no build id, unversioned', () => {
+    expect(workerContainers(cloud.template)).toEqual([expect.objectContaining({ deploymentName: undefined, buildId: undefined })]);
+  });
+
+  it('refuses draining builds without an image repository, and a build id named twice', () => {
+    expect(() => parseInfraConfig({ worker: { buildId: 'b', drainingBuilds: [{ buildId: 'a', tag: 'a' }] } })).toThrow(/reelscope\.worker\.drainingBuilds: needs worker\.image/);
+    expect(() => parseInfraConfig({ worker: { image: { repository: 'reelscope-worker', tag: 'a' }, drainingBuilds: [{ buildId: 'a', tag: 'old' }] } })).toThrow(/every build id appears once/);
+    expect(() => parseInfraConfig({ worker: { deploymentName: 'media.prod' } })).toThrow(/reelscope\.worker\.deploymentName/);
+  });
+});
