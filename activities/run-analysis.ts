@@ -44,6 +44,8 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
           store,
           prefix: runResultsPrefix(input.tenant, input.mediaId),
           signal: context.cancellationSignal,
+          cancelRequested: () => context.cancellationDetails?.cancelRequested === true,
+          log: context.log,
           heartbeat,
           resumeFrom: heartbeatDetails,
           execution: { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId },

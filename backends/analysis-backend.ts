@@ -1,6 +1,12 @@
 import type { AnalysisInput, AnalysisKind, AnalysisOutcome, BackendCapabilities } from '../common/types';
 import type { ObjectStore } from '../storage/object-store';
 
+/** Structured logging for a runner; the activity's logger when it runs in one. */
+export interface AnalysisLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
 /** What an analysis runner gets: the media, where to write, and the activity's lifelines. */
 export interface AnalysisRun {
   input: AnalysisInput;
@@ -22,6 +28,14 @@ export interface AnalysisRun {
    * from it, so every attempt of one analysis in one run addresses the same job.
    */
   execution: { workflowId: string; runId: string };
+  /**
+   * Whether `signal` aborted because the workflow cancelled the analysis: no later attempt
+   * will re-attach to its service job, so the runner may stop it. A timeout, a worker
+   * shutdown or a pause aborts `signal` too, and then the job must live on for the retry.
+   * Absent, an abort is never taken for a cancellation.
+   */
+  cancelRequested?: () => boolean;
+  log?: AnalysisLog;
 }
 
 export type AnalysisRunner = (run: AnalysisRun) => Promise<Omit<AnalysisOutcome, 'kind'>>;

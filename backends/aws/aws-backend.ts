@@ -26,7 +26,8 @@ import { detectInFrame, joinFrameResults } from './rekognition-image';
 import { celebritiesOutput, labelsOutput, moderationOutput, textOutput } from './rekognition-outputs';
 import { writeVideoJobResults } from './rekognition-results-writer';
 import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
-import { startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
+import { redactSecrets } from '../../common/redact-secrets';
+import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
 import { transcriptFromTranscribe } from './transcribe-transcript';
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
@@ -35,6 +36,8 @@ const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg'
 const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1 };
 /** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
 const IMAGE_CALLS_IN_FLIGHT = 4;
+/** How long a cancelled transcript waits for DeleteTranscriptionJob: the workflow waits for the cancellation to complete. */
+const DELETE_JOB_TIMEOUT_MS = 10_000;
 
 export interface AwsBackendDeps {
   rekognition: RekognitionClient;
@@ -122,6 +125,12 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
       checkpoint = latest;
       run.heartbeat(latest);
     },
+  }).catch((err: unknown) => {
+    // Rekognition Video has no call that stops a job: a cancelled analysis leaves it running, and billed, to its end.
+    if (checkpoint && isCancellation(run)) {
+      run.log?.info('analysis cancelled; Rekognition Video cannot stop a job, so it runs to the end', { kind, mediaId: input.mediaId, jobId: checkpoint.jobId });
+    }
+    throw err;
   });
   // A 6-hour video's results run to hundreds of pages: each is written as it arrives, and
   // each page heartbeats the job's checkpoint, so a retry re-attaches to the finished job.
@@ -211,12 +220,15 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
     subtitleFormats: settings.transcribe.subtitleFormats,
   };
   let language = settings.transcribe.languageCode ?? 'und';
+  // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
+  let startedJob: string | undefined;
   const job = await runJobToCompletion({
     service: 'transcribe',
     start: async () => {
       if (needsAudioTrack(input.source.key, input.media.sizeBytes, settings)) {
         request.mediaUri = await uploadAudioTrack(run);
       }
+      startedJob = request.jobName;
       return (await startTranscription(deps.transcribe, request, signal)).jobName;
     },
     check: async (name) => {
@@ -225,6 +237,13 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
       return info.state;
     },
     ...polling(run, settings),
+    heartbeat: (checkpoint) => {
+      startedJob = checkpoint.jobId;
+      run.heartbeat(checkpoint);
+    },
+  }).catch(async (err: unknown) => {
+    if (startedJob && isCancellation(run)) await deleteCancelledTranscription(deps.transcribe, startedJob, run);
+    throw err;
   });
   const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
   // Transcribe is given the whole audio (the file, or its full extracted track).
@@ -243,6 +262,30 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
       ? { files: Object.fromEntries(request.subtitleFormats.map((format) => [`subtitles.${format}`, toS3Uri(store.resultsBucket, transcriptionOutputKey(request, format))])) }
       : {}),
   };
+}
+
+/** Whether the run's signal aborted because the workflow cancelled it, rather than a timeout or a shutdown a retry follows. */
+function isCancellation(run: AnalysisRun): boolean {
+  return run.signal.aborted && run.cancelRequested?.() === true;
+}
+
+/**
+ * Stops a cancelled transcript's job, best effort: with a signal of its own (the run's has
+ * aborted) and a short timeout, and whatever happens the run's cancellation goes on.
+ */
+async function deleteCancelledTranscription(client: TranscribeClient, jobName: string, { input, log }: AnalysisRun): Promise<void> {
+  const fields = { kind: 'transcript', mediaId: input.mediaId, jobName };
+  try {
+    const deletion = await deleteTranscription(client, jobName, AbortSignal.timeout(DELETE_JOB_TIMEOUT_MS));
+    if (deletion.deleted) log?.info('analysis cancelled; Transcribe job deleted', fields);
+    // Gone already (finished and removed, or never created), or refused: nothing is left to do either way.
+    else log?.info('analysis cancelled; Transcribe did not delete the job', { ...fields, reason: redactSecrets(deletion.reason) });
+  } catch (err) {
+    log?.warn('analysis cancelled; the Transcribe job could not be deleted and runs to the end', {
+      ...fields,
+      error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+    });
+  }
 }
 
 function needsAudioTrack(key: string, sizeBytes: number, settings: AwsBackendSettings): boolean {

@@ -1,5 +1,7 @@
 import {
+  BadRequestException,
   ConflictException,
+  DeleteTranscriptionJobCommand,
   GetTranscriptionJobCommand,
   StartTranscriptionJobCommand,
   type LanguageCode,
@@ -74,6 +76,25 @@ export async function transcriptionState(client: TranscribeClient, jobName: stri
         ? { state: 'failed', message: job.FailureReason ?? '' }
         : { state: 'running' };
   return { state, languageCode: job?.LanguageCode, identifiedLanguageScore: job?.IdentifiedLanguageScore };
+}
+
+/** What DeleteTranscriptionJob did: removed the job, or refused with the service's reason. */
+export type TranscriptionDeletion = { deleted: true } | { deleted: false; reason: string };
+
+/**
+ * Deletes a transcription job: the only call Transcribe has that stops one. It answers
+ * BadRequestException when the job no longer exists, and its API reference says the same
+ * exception may refuse a job in a non-terminal state; both come back as `deleted: false`
+ * with the service's words, since neither leaves anything for the caller to do.
+ */
+export async function deleteTranscription(client: TranscribeClient, jobName: string, signal: AbortSignal): Promise<TranscriptionDeletion> {
+  try {
+    await client.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: jobName }), { abortSignal: signal });
+    return { deleted: true };
+  } catch (err) {
+    if (err instanceof BadRequestException) return { deleted: false, reason: err.message };
+    throw err;
+  }
 }
 
 /** Where Transcribe writes a job's files when OutputKey is a folder. */

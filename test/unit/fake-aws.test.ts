@@ -19,7 +19,7 @@ import {
   type GetLabelDetectionCommandOutput,
 } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from '@aws-sdk/client-transcribe';
+import { DeleteTranscriptionJobCommand, GetTranscriptionJobCommand, StartTranscriptionJobCommand, TranscribeClient, type TranscriptionJob } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
 import { transcriptFromTranscribe } from '../../backends/aws/transcribe-transcript';
 import { reportSchema } from '../../report/report-schema';
@@ -404,6 +404,58 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
         $metadata: { httpStatusCode: 400 },
       });
       await expect(startJob('fake-aws-no-media', { Media: { MediaFileUri: `s3://${BUCKET}/fake-aws/missing.mp4` } })).rejects.toMatchObject({ name: 'BadRequestException' });
+    });
+
+    it('deletes a job in progress: a later Get does not find it, a second delete is refused, and the name can start again', async () => {
+      // Arrange
+      fake.config.jobDurationMs.Transcription = 60_000;
+      fake.config.transcriptionQueuedMs = 0;
+      const name = `fake-aws-delete-${Date.now()}`;
+      await startJob(name);
+      const running = await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name }));
+
+      // Act
+      const deleted = await transcribe.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: name }));
+      const afterwards = await failure(transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name })));
+      const again = await failure(transcribe.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: name })));
+      const unknown = await failure(transcribe.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: 'never-started' })));
+      const restarted = await startJob(name);
+
+      // Assert
+      expect(running.TranscriptionJob?.TranscriptionJobStatus).toBe('IN_PROGRESS');
+      expect(deleted.$metadata.httpStatusCode).toBe(200);
+      expect(afterwards).toMatchObject({ name: 'BadRequestException', message: expect.stringContaining("couldn't be found"), $metadata: { httpStatusCode: 400 } });
+      expect(again).toMatchObject({ name: 'BadRequestException', message: expect.stringContaining("couldn't be found") });
+      expect(unknown).toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400 } });
+      expect(restarted.TranscriptionJob?.TranscriptionJobName).toBe(name);
+      expect(fake.counters.jobsStarted('StartTranscriptionJob')).toBe(2);
+      expect(fake.counters.deletesFor(name)).toBe(2);
+      expect(fake.counters.deletesFor('never-started')).toBe(1);
+      expect(fake.counters.jobsDeleted('transcribe')).toBe(1);
+      expect(fake.counters.runningJobs('transcribe')).toBe(1);
+    });
+
+    it('deletes a finished job but leaves its files, and can be told to refuse a running one as the API reference allows', async () => {
+      // Arrange
+      const finishedName = `fake-aws-delete-done-${Date.now()}`;
+      const runningName = `${finishedName}-running`;
+      await startJob(finishedName);
+      await finished(finishedName);
+      fake.config.jobDurationMs.Transcription = 60_000;
+      fake.config.refuseRunningTranscriptionDeletes = true;
+      await startJob(runningName);
+
+      // Act
+      await transcribe.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: finishedName }));
+      const refused = await failure(transcribe.send(new DeleteTranscriptionJobCommand({ TranscriptionJobName: runningName })));
+      const stillThere = await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: runningName }));
+
+      // Assert
+      await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `fake-aws/transcribe/${finishedName}.json` }));
+      expect(refused).toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/QUEUED|IN_PROGRESS/), $metadata: { httpStatusCode: 400 } });
+      expect(stillThere.TranscriptionJob?.TranscriptionJobName).toBe(runningName);
+      expect(fake.counters.jobsDeleted('transcribe')).toBe(1);
+      expect(fake.counters.snapshot()).toMatchObject({ DeleteTranscriptionJob: 2 });
     });
   });
 

@@ -47,6 +47,11 @@ export interface FakeAwsConfig {
   failJobs: JobMatcher;
   /** Jobs that never leave IN_PROGRESS. */
   stuckJobs: JobMatcher;
+  /**
+   * DeleteTranscriptionJob refuses a QUEUED or IN_PROGRESS job with BadRequestException, which
+   * the API reference allows; by default it deletes the job whatever its state.
+   */
+  refuseRunningTranscriptionDeletes: boolean;
   /** The next N Converse answers are malformed: broken JSON text, then a tool input missing required fields, alternately. */
   malformedModelResponses: number;
   /** The model's tool input (or text, without tools); by default a value generated from the tool's JSON Schema. */
@@ -80,6 +85,7 @@ export function defaultConfig(): FakeAwsConfig {
     nextErrors: {},
     failJobs: new Set(),
     stuckJobs: new Set(),
+    refuseRunningTranscriptionDeletes: false,
     malformedModelResponses: 0,
   };
 }

@@ -12,13 +12,16 @@ export interface RecordedConverse extends ConverseRequest {
 
 /**
  * What the fake saw, shaped for assertions such as "exactly one StartLabelDetection per media":
- * `starts(op)` counts requests, `jobsStarted(op)` distinct jobs, `startsFor(token)` one key's requests.
+ * `starts(op)` counts requests, `jobsStarted(op)` distinct jobs, `startsFor(token)` one key's requests,
+ * `deletesFor(name)` one job's delete requests and `jobsDeleted(service)` the jobs deletes removed.
  */
 export class FakeAwsCounters {
   private readonly attemptsByOperation = new Map<string, number>();
   private readonly callsByOperation = new Map<string, number>();
   private readonly jobsByOperation = new Map<string, number>();
   private readonly startsByKey = new Map<string, number>();
+  private readonly deletesByName = new Map<string, number>();
+  private readonly deletedByService = new Map<JobService, number>();
   private readonly errors = new Map<string, number>();
   private readonly peaks = new Map<JobService, number>();
   readonly converse = {
@@ -61,6 +64,16 @@ export class FakeAwsCounters {
     return this.startsByKey.get(idempotencyKey) ?? 0;
   }
 
+  /** Delete* requests the service handled for this job name, refused ones included. */
+  deletesFor(jobName: string): number {
+    return this.deletesByName.get(jobName) ?? 0;
+  }
+
+  /** Jobs a Delete* request removed. */
+  jobsDeleted(service: JobService): number {
+    return this.deletedByService.get(service) ?? 0;
+  }
+
   runningJobs(service: JobService): number {
     return this.jobs.running(service);
   }
@@ -92,6 +105,14 @@ export class FakeAwsCounters {
 
   recordStartKey(idempotencyKey: string): void {
     increment(this.startsByKey, idempotencyKey);
+  }
+
+  recordDeleteKey(jobName: string): void {
+    increment(this.deletesByName, jobName);
+  }
+
+  recordDeletedJob(job: FakeJob): void {
+    increment(this.deletedByService, job.service);
   }
 
   recordJob(job: FakeJob): void {

@@ -57,6 +57,12 @@ export class JobStore {
     return this.byId.get(id);
   }
 
+  /** Forgets a deleted job: its id and its idempotency key are free again. */
+  remove(job: FakeJob): void {
+    this.byId.delete(job.id);
+    if (job.idempotencyKey) this.byKey.delete(job.idempotencyKey);
+  }
+
   withKey(key: string): FakeJob | undefined {
     return this.byKey.get(key);
   }

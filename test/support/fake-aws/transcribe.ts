@@ -27,10 +27,13 @@ const badRequest = (message: string) => wireError('transcribe', 'BadRequestExcep
 const constraint = (value: unknown, member: string, rule: string) =>
   badRequest(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: Member must ${rule}`);
 
-/** Transcribe.StartTranscriptionJob / GetTranscriptionJob, JSON 1.1. */
+const notFound = () => badRequest("The requested job couldn't be found. Check the job name and try your request again.");
+
+/** Transcribe.StartTranscriptionJob / GetTranscriptionJob / DeleteTranscriptionJob, JSON 1.1. */
 export async function transcribe(context: FakeAwsContext, operation: string, body: Body): Promise<unknown> {
   if (operation === 'StartTranscriptionJob') return start(context, body);
   if (operation === 'GetTranscriptionJob') return get(context, body);
+  if (operation === 'DeleteTranscriptionJob') return remove(context, body);
   throw wireError('transcribe', 'UnknownOperationException', `The fake Transcribe does not implement ${operation}.`);
 }
 
@@ -120,7 +123,7 @@ function validate(body: Body): void {
 
 async function get(context: FakeAwsContext, body: Body) {
   const job = context.jobs.get(String(body['TranscriptionJobName']));
-  if (!job || job.service !== 'transcribe') throw badRequest("The requested job couldn't be found. Check the job name and try your request again.");
+  if (!job || job.service !== 'transcribe') throw notFound();
   const status = transcriptionStatus(context, job);
   if (status === 'COMPLETED') {
     // The real service writes its files before it reports COMPLETED; written once per job.
@@ -131,6 +134,27 @@ async function get(context: FakeAwsContext, body: Body) {
     });
   }
   return { TranscriptionJob: describe(context, job, status) };
+}
+
+/**
+ * DeleteTranscriptionJob: the job and its name are gone (a later Get answers not found, a
+ * Start may reuse the name); the files it wrote stay in the output bucket. An unknown name
+ * is a BadRequestException, as is a running job when the config says so (the API reference
+ * allows the service to refuse a job in a non-terminal state). The answer is an empty body.
+ */
+function remove(context: FakeAwsContext, body: Body) {
+  const name = body['TranscriptionJobName'];
+  if (typeof name !== 'string' || !NAME.test(name)) throw constraint(name, 'transcriptionJobName', 'satisfy regular expression pattern: ^[0-9a-zA-Z._-]+');
+  context.counters.recordDeleteKey(name);
+  const job = context.jobs.get(name);
+  if (!job || job.service !== 'transcribe') throw notFound();
+  const status = transcriptionStatus(context, job);
+  if (context.config.refuseRunningTranscriptionDeletes && (status === 'QUEUED' || status === 'IN_PROGRESS')) {
+    throw badRequest(`The transcription job is ${status}. You can only delete a job that has completed or failed.`);
+  }
+  context.jobs.remove(job);
+  context.counters.recordDeletedJob(job);
+  return {};
 }
 
 function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<typeof transcriptionStatus>) {
