@@ -37,6 +37,13 @@ export const reportSchema = z.object({
   damage: z.object({ decodeErrors: count, videoErrors: count, audioErrors: count, start: seconds, end: seconds }).optional(),
   /** Speech recognised below the confidence threshold: kept in the report, marked, and counted here. */
   lowConfidenceSpeech: z.object({ segments: count, seconds, threshold: z.number().min(0).max(1) }).optional(),
+  /** Technical cues (colour bars, slates, credits, black frames, ...): the types looked for, and each one found; as in the spine. */
+  technicalCues: z
+    .object({
+      checked: z.array(z.string()),
+      cues: z.array(z.object({ type: z.string().min(1), start: seconds, end: seconds, confidence: z.number().min(0).max(1).optional() })),
+    })
+    .optional(),
   /** Analyses that did not contribute, and why: the report says what it could not see. */
   missing: z.array(z.object({ analysis: z.string(), status: z.enum(['skipped', 'failed']), reason: z.string() })),
   /** What the paid services billed for this media, at the configured prices; absent when all ran locally. */
