@@ -75,7 +75,7 @@ ${report.moderation.flags.length ? `<table><tr><th>time</th><th>source</th><th>c
 <h2>Not analysed</h2>
 <ul>${report.missing.map((m) => `<li>${escapeHtml(m.analysis)} (${escapeHtml(m.status)}): ${escapeHtml(m.reason)}</li>`).join('') || '<li>everything ran</li>'}</ul>
 ${report.cost ? costSection(report.cost) : ''}<h2>Transcript</h2>
-<div id="transcript">${transcript(spine) || '<p>No speech recognised.</p>'}</div>
+${report.subtitles ? `<p id="subtitles">${escapeHtml(describeSubtitles(report.subtitles))}</p>\n` : ''}<div id="transcript">${transcript(spine) || '<p>No speech recognised.</p>'}</div>
 </body></html>
 `;
 }
@@ -103,6 +103,12 @@ function transcript(spine: Spine): string {
         : `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`,
     )
     .join('');
+}
+
+/** "Subtitles: 24 cues, WebVTT and SRT": the files are artefacts beside the report, not links from it. */
+export function describeSubtitles({ vtt, srt, cues }: NonNullable<Report['subtitles']>): string {
+  const formats = [vtt ? 'WebVTT' : undefined, srt ? 'SRT' : undefined].filter(Boolean).join(' and ');
+  return `Subtitles: ${cues} cue${cues === 1 ? '' : 's'}${formats ? `, ${formats}` : ''}`;
 }
 
 function costSection(cost: NonNullable<Report['cost']>): string {

@@ -61,6 +61,10 @@ export const reportSchema = z.object({
       ),
     })
     .optional(),
+  /** The transcript's subtitle files (s3:// references) and how many cues they hold; absent when none were written. */
+  subtitles: z
+    .object({ vtt: z.string().startsWith('s3://').optional(), srt: z.string().startsWith('s3://').optional(), cues: count })
+    .optional(),
 });
 
 export type Report = z.infer<typeof reportSchema>;
