@@ -1,4 +1,5 @@
 import { describeDamage } from '../media/decode-damage';
+import { cueTypeName, technicalCuesStatement } from '../spine/describe-coverage';
 import type { Spine, TimedText } from '../spine/spine';
 import type { Report } from './report-schema';
 
@@ -29,7 +30,7 @@ h1{margin-bottom:.2rem}.meta{color:#5b6474}
 .bar{position:absolute;top:2px;bottom:2px;border-radius:2px;min-width:2px}
 .lane-shots .bar,.lane-segments .bar{background:#6c8ebf;border-right:1px solid #fff}.lane-speech .bar{background:#5fb878}
 .lane-unclear .bar{background:#b9dcc3}#transcript p.low{color:#5b6474}
-.lane-silence .bar{background:#b8bec9}.lane-black .bar{background:#1d2330}.lane-flags .bar{background:#d9534f}
+.lane-silence .bar{background:#b8bec9}.lane-black .bar{background:#1d2330}.lane-flags .bar{background:#d9534f}.lane-cues .bar{background:#c98a1b;border-right:1px solid #fff}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #e6e9ef;text-align:left}
 #transcript p{margin:.3rem 0}.ts{color:#5b6474;font-variant-numeric:tabular-nums;margin-right:.5rem}`;
 
@@ -59,9 +60,9 @@ ${lane('speech', 'Speech', spine.speech.map((s) => ({ start: s.start, end: s.end
 ${spine.lowConfidenceSpeech.length ? `${lane('unclear', 'Unclear', spine.lowConfidenceSpeech.map((s) => ({ start: s.start, end: s.end, label: `low confidence: ${s.text}` })), duration)}\n` : ''}
 ${lane('silence', 'Silence', spine.silences.map((s) => ({ ...s, label: 'silence' })), duration)}
 ${lane('black', 'Black', spine.blackSegments.map((s) => ({ ...s, label: 'black frames' })), duration)}
-${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, end: f.end, label: `${f.source} ${f.category} ${f.score.toFixed(2)}` })), duration)}
+${cuesLane(spine, duration)}${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, end: f.end, label: `${f.source} ${f.category} ${f.score.toFixed(2)}` })), duration)}
 </div>
-<h2>Chapters</h2>
+${technicalCuesSection(spine)}<h2>Chapters</h2>
 <ol>${report.chapters.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> <span class="ts">${formatTime(c.start)}–${formatTime(c.end)}</span><br>${escapeHtml(c.summary)}</li>`).join('')}</ol>
 <h2>Topics and entities</h2>
 ${topicsAndEntities(report)}
@@ -103,6 +104,32 @@ function transcript(spine: Spine): string {
         : `<p><span class="ts">${formatTime(s.start)}</span>${escapeHtml(s.text)}</p>`,
     )
     .join('');
+}
+
+/**
+ * Cues other than black frames (they have their lane), only when the backend looked for
+ * them: an empty lane on the local backend would read as "none there" rather than "not looked for".
+ */
+function cuesLane(spine: Spine, duration: number): string {
+  const cues = spine.technicalCues;
+  if (!cues?.checked.some((type) => type !== 'BlackFrames')) return '';
+  const spans = cues.cues.filter((c) => c.type !== 'BlackFrames').map((c) => ({ start: c.start, end: c.end, label: cueLabel(c) }));
+  return `${lane('cues', 'Cues', spans, duration)}\n`;
+}
+
+/** What was looked for, then each cue with its range and confidence. */
+function technicalCuesSection(spine: Spine): string {
+  const statement = technicalCuesStatement(spine);
+  if (!statement) return '';
+  const rows = (spine.technicalCues?.cues ?? [])
+    .map((c) => `<tr><td>${escapeHtml(cueTypeName(c.type))}</td><td>${formatTime(c.start)}–${formatTime(c.end)}</td><td>${c.confidence === undefined ? '' : c.confidence.toFixed(2)}</td></tr>`)
+    .join('');
+  const table = rows ? `<table id="technical-cues"><tr><th>cue</th><th>range</th><th>confidence</th></tr>${rows}</table>\n` : '';
+  return `<h2>Technical cues</h2>\n<p id="technical-cues-checked">${escapeHtml(statement)}</p>\n${table}`;
+}
+
+function cueLabel(cue: { type: string; confidence?: number }): string {
+  return `${cueTypeName(cue.type)}${cue.confidence === undefined ? '' : ` ${cue.confidence.toFixed(2)}`}`;
 }
 
 /** "Subtitles: 24 cues, WebVTT and SRT": the files are artefacts beside the report, not links from it. */

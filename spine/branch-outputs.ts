@@ -9,7 +9,30 @@ import type { NsfwScores } from '../media/nsfw-classifier';
  */
 export type TranscriptOutput = Transcript;
 
-export type ShotsOutput = TechnicalCues;
+/**
+ * A technical cue: a stretch of the picture a detector recognised as colour bars, a slate,
+ * credits, a studio logo, programme content or black frames. `type` is Rekognition's
+ * TechnicalCueType (ColorBars, EndCredits, BlackFrames, OpeningCredits, StudioLogo, Slate,
+ * Content), kept as given so a type the service adds later is shown, not dropped.
+ */
+export interface TechnicalCue {
+  type: string;
+  start: number;
+  end: number;
+  /** 0..1; absent when the detector gives none (ffmpeg's blackdetect). */
+  confidence?: number;
+}
+
+export interface ShotsOutput extends TechnicalCues {
+  /** Every technical cue found, black frames included, in time order; absent when only black frames were timed (see `blackSegments`). */
+  technicalCues?: TechnicalCue[];
+  /**
+   * The cue types the detector looks for, so a cue type missing from the results reads as
+   * "looked for, none found" and not as "not looked for". Absent means black frames only:
+   * the local backend's ffmpeg pass, and outputs written before other cues were kept.
+   */
+  cueTypesChecked?: string[];
+}
 
 export interface ThumbnailsOutput {
   poster: { time: number; ref: string };

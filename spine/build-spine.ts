@@ -1,8 +1,8 @@
 import type { MediaKind, ModerationVerdict } from '../common/types';
 import { describeDamage } from '../media/decode-damage';
 import type { Interval } from '../media/technical-cues';
-import type { BranchOutputs, TimedDetection, VisualModerationOutput } from './branch-outputs';
-import type { ModerationCoverage, ModerationFlag, NameTally, Spine, SpineSegment, TimedText } from './spine';
+import type { BranchOutputs, ShotsOutput, TimedDetection, VisualModerationOutput } from './branch-outputs';
+import type { ModerationCoverage, ModerationFlag, NameTally, Spine, SpineSegment, SpineTechnicalCues, TimedText } from './spine';
 
 export interface SpineThresholds {
   /**
@@ -32,6 +32,8 @@ const COVERED_SHARE = 0.9;
 const LABELS_PER_SEGMENT = 6;
 const TEXT_LINES_PER_SEGMENT = 4;
 const TOP_LABELS = 15;
+/** Rekognition's name for the one cue type every backend looks for. */
+const BLACK_FRAMES = 'BlackFrames';
 
 /**
  * Reduces the branch outputs into the spine: one timeline of segments (shots, or speech and
@@ -87,6 +89,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
   const coverage = moderationCoverage(media, outputs, thresholds);
   const verdict: ModerationVerdict = flags.length > 0 ? 'flagged' : coverage.gaps.length > 0 ? 'unverified' : 'clean';
   const damage = outputs.shots?.damage;
+  const cues = media.hasVideo && outputs.shots ? technicalCues(outputs.shots) : undefined;
   return {
     mediaId,
     kind: media.kind,
@@ -101,6 +104,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
     lowConfidenceSpeechSeconds: totalSeconds(lowConfidenceSpeech),
     blackSegments,
     silences,
+    ...(cues ? { technicalCues: cues } : {}),
     ...(outputs.shots?.loudness ? { loudness: outputs.shots.loudness } : {}),
     moderation: { flagged: flags.length > 0, maxScore: Math.max(0, ...flags.map((f) => f.score)), flags, verdict, coverage },
     ...(damage ? { damage } : {}),
@@ -143,6 +147,18 @@ function moderationCoverage(media: SpineMedia, outputs: BranchOutputs, threshold
     ...(media.hasVideo && picture ? { picture } : {}),
     ...(media.hasAudio && sound ? { sound: { ...sound, lowConfidenceHits } } : {}),
     gaps,
+  };
+}
+
+/**
+ * The cues a shots output found and the types it looked for. An output that lists no cue
+ * types timed black frames only (ffmpeg's blackdetect): its black segments are its cues,
+ * and it claims nothing of colour bars, slates or credits.
+ */
+function technicalCues(shots: ShotsOutput): SpineTechnicalCues {
+  return {
+    checked: shots.cueTypesChecked ?? [BLACK_FRAMES],
+    cues: shots.technicalCues ?? shots.blackSegments.map(({ start, end }) => ({ type: BLACK_FRAMES, start, end })),
   };
 }
 

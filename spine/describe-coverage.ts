@@ -40,6 +40,44 @@ export function unverifiedReason(spine: Spine): string {
   return verdict === 'unverified' && coverage.gaps.length ? `Unverified: ${coverage.gaps.join('; ')}.` : '';
 }
 
+/** Rekognition's TechnicalCueType names in words; the order is the one statements list them in. */
+const CUE_TYPE_NAMES: Record<string, string> = {
+  ColorBars: 'colour bars',
+  Slate: 'slates',
+  StudioLogo: 'studio logos',
+  OpeningCredits: 'opening credits',
+  Content: 'programme content',
+  EndCredits: 'end credits',
+  BlackFrames: 'black frames',
+};
+
+/** A cue type in words; a type the service added after this list is shown as it is named. */
+export function cueTypeName(type: string): string {
+  return CUE_TYPE_NAMES[type] ?? type;
+}
+
+/**
+ * Which technical cues were looked for and what was found, in words, so a report never
+ * implies colour bars or credits were checked where only black frames were: the local
+ * backend has no detector for the other types. Empty for media without a picture.
+ */
+export function technicalCuesStatement(spine: Spine): string {
+  if (!spine.hasVideo) return '';
+  const cues = spine.technicalCues;
+  if (!cues) return 'Technical cues: not checked.';
+  const checked = new Set(cues.checked);
+  const unchecked = Object.keys(CUE_TYPE_NAMES).filter((type) => !checked.has(type));
+  const lookedFor = `looked for ${joinWords(cues.checked.map(cueTypeName))}${unchecked.length ? ` only, not ${joinWords(unchecked.map(cueTypeName), 'or')}` : ''}`;
+  const found = new Map<string, number>();
+  for (const cue of cues.cues) found.set(cue.type, (found.get(cue.type) ?? 0) + 1);
+  const foundText = found.size ? [...found].map(([type, n]) => `${cueTypeName(type)} (${n})`).join(', ') : 'none';
+  return `Technical cues: ${lookedFor}; found ${foundText}.`;
+}
+
+function joinWords(words: string[], conjunction = 'and'): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}` : (words[0] ?? 'nothing');
+}
+
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,7 +1,7 @@
 import type { MediaKind, ModerationVerdict } from '../common/types';
 import type { DamageNote } from '../media/decode-damage';
 import type { Interval } from '../media/technical-cues';
-import type { PictureCoverage, SoundCoverage } from './branch-outputs';
+import type { PictureCoverage, SoundCoverage, TechnicalCue } from './branch-outputs';
 
 /** A moderation signal on the timeline, from frames (visual) or from the transcript (audio). */
 export interface ModerationFlag {
@@ -62,6 +62,17 @@ export interface ModerationCoverage {
   gaps: string[];
 }
 
+/**
+ * The technical cues of a video, and which cue types were looked for: a type not in `checked`
+ * was not looked for, which is not the same as not being there.
+ */
+export interface SpineTechnicalCues {
+  /** Rekognition's TechnicalCueType names; the local backend looks for BlackFrames only. */
+  checked: string[];
+  /** In time order, black frames included. */
+  cues: TechnicalCue[];
+}
+
 /** The compact timeline every later step (report, record, UI) reads instead of raw outputs. */
 export interface Spine {
   mediaId: string;
@@ -79,6 +90,8 @@ export interface Spine {
   lowConfidenceSpeechSeconds: number;
   blackSegments: Interval[];
   silences: Interval[];
+  /** Absent without a picture, when the shots analysis did not succeed, and in spines built before cues were kept. */
+  technicalCues?: SpineTechnicalCues;
   loudness?: { integratedLufs: number; loudnessRangeLu: number; truePeakDbfs: number };
   moderation: {
     flagged: boolean;

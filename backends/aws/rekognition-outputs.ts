@@ -1,5 +1,6 @@
-import type { Interval, TechnicalCues } from '../../media/technical-cues';
-import type { CelebritiesOutput, LabelsOutput, TextOutput, VisualModerationOutput } from '../../spine/branch-outputs';
+import { TechnicalCueType } from '@aws-sdk/client-rekognition';
+import type { Interval } from '../../media/technical-cues';
+import type { CelebritiesOutput, LabelsOutput, ShotsOutput, TechnicalCue, TextOutput, VisualModerationOutput } from '../../spine/branch-outputs';
 import type { RekognitionFeature } from '../../cost/price-table';
 import type { FeatureItems, VideoJobResults } from './rekognition-video';
 
@@ -101,31 +102,48 @@ function textDetections(items: FeatureItems['TextDetection'][]): TextOutput['det
 }
 
 /**
- * Shots and black frames from segment detection. Silence and loudness need the audio
+ * Shots and every technical cue from segment detection (black frames also as
+ * `blackSegments`, which the spine marks shots black by). Silence and loudness need the audio
  * signal, which Rekognition does not measure: they stay empty on this backend.
  */
-export function segmentsOutput(results: VideoJobResults<FeatureItems['SegmentDetection']>): TechnicalCues {
+export function segmentsOutput(results: VideoJobResults<FeatureItems['SegmentDetection']>): ShotsOutput {
   const segments = new SegmentIntervals();
   segments.add(results.items);
   return segments.cues();
 }
 
-/** Shot and black-frame intervals: two numbers per segment, whatever the raw segment carried. */
+/** The cue types segment detection looks for when asked for TECHNICAL_CUE: every one the API model lists. */
+const REKOGNITION_CUE_TYPES: string[] = Object.values(TechnicalCueType);
+
+/** Shot and cue intervals: a few numbers per segment, whatever the raw segment carried. */
 class SegmentIntervals {
   private readonly shots: Interval[] = [];
-  private readonly blackSegments: Interval[] = [];
+  private readonly technicalCues: TechnicalCue[] = [];
 
   add(items: FeatureItems['SegmentDetection'][]): void {
     for (const s of items) {
       const interval = { start: seconds(s.StartTimestampMillis), end: seconds(s.EndTimestampMillis) };
       if (s.Type === 'SHOT') this.shots.push(interval);
-      if (s.TechnicalCueSegment?.Type === 'BlackFrames') this.blackSegments.push(interval);
+      const cue = s.Type === 'TECHNICAL_CUE' ? s.TechnicalCueSegment : undefined;
+      if (cue?.Type) {
+        this.technicalCues.push({ type: cue.Type, ...interval, ...(cue.Confidence !== undefined ? { confidence: fraction(cue.Confidence) } : {}) });
+      }
     }
   }
 
-  cues(): TechnicalCues {
-    const shots = [...this.shots].sort((a, b) => a.start - b.start);
-    return { sceneCuts: shots.map((s) => s.start).filter((t) => t > 0), shots, blackSegments: this.blackSegments, silences: [] };
+  cues(): ShotsOutput {
+    const byStart = (a: Interval, b: Interval) => a.start - b.start || a.end - b.end;
+    // The service orders segments by type, then by time: the timeline wants them by time alone.
+    const shots = [...this.shots].sort(byStart);
+    const technicalCues = [...this.technicalCues].sort((a, b) => byStart(a, b) || a.type.localeCompare(b.type));
+    return {
+      sceneCuts: shots.map((s) => s.start).filter((t) => t > 0),
+      shots,
+      blackSegments: technicalCues.filter((c) => c.type === 'BlackFrames').map(({ start, end }) => ({ start, end })),
+      silences: [],
+      technicalCues,
+      cueTypesChecked: [...REKOGNITION_CUE_TYPES],
+    };
   }
 }
 
