@@ -14,6 +14,8 @@ export interface SpineView {
   lowConfidenceSpeech?: (TimedSpan & { text: string })[];
   blackSegments: TimedSpan[];
   silences: TimedSpan[];
+  /** Absent without a picture and in spines built before cues were kept; `checked` lists the cue types looked for. */
+  technicalCues?: { checked: string[]; cues: (TimedSpan & { type: string; confidence?: number })[] };
   moderation: { flags: (TimedSpan & { source: string; category: string; score: number })[] };
 }
 

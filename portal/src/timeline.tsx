@@ -14,6 +14,7 @@ export function Timeline({ spine, currentTime, seek }: { spine: SpineView; curre
     { name: 'speech', spans: spine.speech.map((s) => ({ ...s, label: s.text })) },
     { name: 'silence', spans: spine.silences.map((s) => ({ ...s, label: 'Silence' })) },
     { name: 'black', spans: spine.blackSegments.map((s) => ({ ...s, label: 'Black' })) },
+    ...cuesLane(spine),
     { name: 'flags', spans: spine.moderation.flags.map((f) => ({ ...f, label: `${f.category} (${f.source}, ${Math.round(f.score * 100)}%)` })) },
   ];
   const percent = (seconds: number) => `${Math.min(100, Math.max(0, (seconds / duration) * 100))}%`;
@@ -40,6 +41,29 @@ export function Timeline({ spine, currentTime, seek }: { spine: SpineView; curre
       ))}
     </div>
   );
+}
+
+/** Rekognition's TechnicalCueType names in words; a type added later shows as named. */
+const CUE_NAMES: Record<string, string> = {
+  ColorBars: 'Colour bars',
+  Slate: 'Slate',
+  StudioLogo: 'Studio logo',
+  OpeningCredits: 'Opening credits',
+  Content: 'Content',
+  EndCredits: 'End credits',
+};
+
+/**
+ * Cues other than black frames (they have their lane), only when the backend looked for them:
+ * the local backend times black frames only, and an empty lane would read as "none there".
+ */
+function cuesLane(spine: SpineView): Lane[] {
+  const cues = spine.technicalCues;
+  if (!cues?.checked.some((type) => type !== 'BlackFrames')) return [];
+  const spans = cues.cues
+    .filter((c) => c.type !== 'BlackFrames')
+    .map((c) => ({ ...c, label: `${CUE_NAMES[c.type] ?? c.type}${c.confidence === undefined ? '' : ` (${Math.round(c.confidence * 100)}%)`}` }));
+  return [{ name: 'cues', spans }];
 }
 
 /** 75.4 → "1:15". */
