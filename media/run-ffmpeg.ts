@@ -21,6 +21,15 @@ export class FfmpegError extends Error {
   }
 }
 
+/**
+ * ffmpeg killed by its abort signal. Named as Node names its own aborted calls: the Temporal
+ * worker reports an attempt cancelled, rather than failed, only for a CancelledFailure or an
+ * AbortError, and the activities' failure mapping lets both through unchanged.
+ */
+export class FfmpegAbortedError extends Error {
+  override readonly name = 'AbortError';
+}
+
 export interface FfmpegJob {
   input: string;
   inputOptions?: string[];
@@ -99,12 +108,13 @@ function build(
   if (job.signal) {
     if (job.signal.aborted) {
       clearInterval(watchdog);
-      throw new FfmpegError('cancelled before ffmpeg started', '');
+      throw new FfmpegAbortedError('cancelled before ffmpeg started', { cause: job.signal.reason });
     }
     job.signal.addEventListener('abort', () => command.kill('SIGKILL'), { once: true });
   }
   const failure = (err: Error, stderr: string | null): Error => {
     if (stalled) return new FfmpegStalledError(`ffmpeg read nothing from its source for ${stallMs / 1000} s`);
+    if (job.signal?.aborted) return new FfmpegAbortedError('ffmpeg was killed: its run was cancelled', { cause: job.signal.reason });
     // ffmpeg names its input in its messages, and a presigned URL is a credential: the
     // original error (and its URL) stays here, only the redacted words travel.
     const tail = redactSecrets((stderr ?? '').split('\n').filter(Boolean).slice(-8).join('\n'));
