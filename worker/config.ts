@@ -146,6 +146,8 @@ export interface WorkerConfig {
   taskQueue: string;
   /** The Worker Deployment version this build polls as; unset (no build id), the worker is unversioned. */
   deployment?: WorkerDeploymentVersion;
+  /** The Worker Deployment the builds belong to, set or not: the CLI inspects and promotes its builds. */
+  deploymentName: string;
   bucket: string;
   tables: { records: string; failures: string };
   aws: AwsClientSettings & { bedrockRegion: string; kmsKeyId?: string };
@@ -175,6 +177,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     backend: e.REELSCOPE_BACKEND,
     taskQueue: e.REELSCOPE_TASK_QUEUE,
     ...(e.REELSCOPE_BUILD_ID ? { deployment: { deploymentName: e.REELSCOPE_DEPLOYMENT_NAME, buildId: e.REELSCOPE_BUILD_ID } } : {}),
+    deploymentName: e.REELSCOPE_DEPLOYMENT_NAME,
     bucket: e.REELSCOPE_BUCKET,
     tables: { records: e.REELSCOPE_RECORDS_TABLE, failures: e.REELSCOPE_FAILURES_TABLE },
     aws: {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { CliOutput } from '../../cli/cli-context';
+import { builds, promoteBuild } from '../../cli/commands/builds';
 import { dataConverterFor } from '../../codec/codec-config';
 import type { ReviewPolicy } from '../../common/review';
 import type { AnalyzeMediaResult } from '../../common/types';
@@ -20,6 +22,7 @@ import { awsBackendEnv } from '../support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
 const { VersioningBehavior, VersionDrainageStatus: DrainageStatus } = temporal.api.enums.v1;
+const quietOutput: CliOutput = { json: true, interactive: false, print: () => undefined };
 const POLICY: ReviewPolicy = { threshold: 0.5, deadlineSeconds: 3600, onDeadline: 'reject' };
 
 /**
@@ -71,6 +74,9 @@ describe('worker deployment versioning (two builds, one task queue)', () => {
     await fake?.close();
   });
 
+  /** What the CLI's commands get: the client, and the deployment as REELSCOPE_DEPLOYMENT_NAME would name it. */
+  const operator = () => ({ client: harness.client, config: { ...harness.config, deploymentName } });
+
   async function startMedia(name: string, review?: ReviewPolicy): Promise<WorkflowHandle<typeof analyzeMedia>> {
     const input = await harness.upload(clip, { name });
     const { workflowId } = await startAnalysis(harness.client, taskQueue, { ...input, ...(review ? { review } : {}) });
@@ -84,7 +90,7 @@ describe('worker deployment versioning (two builds, one task queue)', () => {
     await untilAwaitingReview(waiting);
 
     // Act: B becomes current; a second media starts; then the first is approved.
-    await setCurrentVersion(harness.client, buildB);
+    const promoted = await promoteBuild(operator(), 'build-b', {}, quietOutput);
     const replaced = Date.now();
     const second = await startMedia('started-on-b.mp4');
     const secondResult: AnalyzeMediaResult = await second.result();
@@ -127,6 +133,23 @@ describe('worker deployment versioning (two builds, one task queue)', () => {
     expect((await drainageOf(harness.client, buildA, (d) => d.status === DrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED)).status).toBe(
       DrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED,
     );
+    // What the operator's commands showed: B current at once after the promotion, A drained now.
+    expect(promoted).toMatchObject({ current: 'build-b', routingPropagated: true });
+    expect((await builds(operator(), quietOutput)).builds).toEqual(
+      expect.arrayContaining([expect.objectContaining({ buildId: 'build-a', status: 'drained' }), expect.objectContaining({ buildId: 'build-b', status: 'current' })]),
+    );
+  });
+
+  it('ramps a build to a share of new runs, and refuses a percentage out of range or a build that never polled', async () => {
+    // Act
+    const ramped = await promoteBuild(operator(), 'build-a', { ramp: 25 }, quietOutput);
+
+    // Assert
+    expect(ramped).toMatchObject({ current: 'build-b', ramping: { buildId: 'build-a', percentage: 25 }, routingPropagated: true });
+    expect(ramped.builds).toEqual(expect.arrayContaining([expect.objectContaining({ buildId: 'build-a', status: 'ramping' })]));
+    await expect(promoteBuild(operator(), 'build-a', { ramp: 0 }, quietOutput)).rejects.toThrow(/--ramp takes a percentage above 0 and at most 100/);
+    await expect(promoteBuild(operator(), 'build-never-deployed', {}, quietOutput)).rejects.toThrow(/no build build-never-deployed in deployment .*start them first/);
+    expect((await builds(operator(), quietOutput)).current).toBe('build-b');
   });
 });
 
