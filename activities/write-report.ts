@@ -5,7 +5,7 @@ import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
 import { bedrockCost, mediaCost, outcomesOfRun } from '../cost/price-table';
 import { renderReportHtml, type ReportImages } from '../report/render-report-html';
-import { reportSchema } from '../report/report-schema';
+import { reportSchema, type Report } from '../report/report-schema';
 import type { Spine } from '../spine/spine';
 
 export interface ReportInput {
@@ -37,7 +37,8 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
     // What this run was billed for: a re-run's reused outcomes cost it nothing.
     const runId = Context.current().info.workflowExecution?.runId;
     const cost = mediaCost(runId ? outcomesOfRun(input.outcomes, runId) : input.outcomes, modelCost);
-    const parsed = reportSchema.safeParse({ ...written.report, ...(cost ? { cost } : {}) });
+    const subtitles = subtitlesOf(input.outcomes);
+    const parsed = reportSchema.safeParse({ ...written.report, ...(cost ? { cost } : {}), ...(subtitles ? { subtitles } : {}) });
     if (!parsed.success) {
       throw ApplicationFailure.create({
         type: 'InvalidAnalysisOutput',
@@ -60,6 +61,19 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       ...(modelCost ? { cost: modelCost } : {}),
     };
   }
+}
+
+/**
+ * The subtitle files the transcript outcome names, whichever backend wrote them; none when it
+ * names none (outcomes recorded before subtitles were written, or a transcript that failed).
+ */
+function subtitlesOf(outcomes: readonly AnalysisOutcome[]): Report['subtitles'] {
+  const transcript = outcomes.find((o) => o.kind === 'transcript' && o.status === 'succeeded');
+  const vtt = transcript?.files?.['subtitles.vtt'];
+  const srt = transcript?.files?.['subtitles.srt'];
+  const cues = transcript?.counts?.['subtitleCues'];
+  if ((!vtt && !srt) || cues === undefined) return undefined;
+  return { ...(vtt ? { vtt } : {}), ...(srt ? { srt } : {}), cues };
 }
 
 async function loadImages(store: ActivityDeps['store'], spine: Spine): Promise<ReportImages> {

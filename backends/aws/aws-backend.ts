@@ -29,6 +29,7 @@ import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video
 import { redactSecrets } from '../../common/redact-secrets';
 import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
 import { transcriptFromTranscribe } from './transcribe-transcript';
+import { writeSubtitleFiles } from '../subtitle-files';
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
 const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
@@ -217,7 +218,8 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
     languageCode: settings.transcribe.languageCode,
     languageOptions: settings.transcribe.languageOptions,
     maxSpeakers: settings.transcribe.maxSpeakers,
-    subtitleFormats: settings.transcribe.subtitleFormats,
+    // reelscope cues the subtitles itself, below, by the rules the local backend uses too.
+    subtitleFormats: [],
   };
   let language = settings.transcribe.languageCode ?? 'und';
   // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
@@ -249,18 +251,26 @@ async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runne
   // Transcribe is given the whole audio (the file, or its full extracted track).
   const transcript: TranscriptOutput = { ...transcriptFromTranscribe(raw, language), audioSeconds: input.media.durationSeconds };
   const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
+  // Not Transcribe's own subtitles: its cues run across a change of speaker and follow limits of
+  // its own, so the same speech would be cued differently on the two backends.
+  const subtitles = settings.transcribe.subtitleFormats.length
+    ? await writeSubtitleFiles(store, prefix, transcript, settings.transcribe.subtitleFormats, signal)
+    : undefined;
   const speakers = new Set(transcript.segments.map((s) => s.speaker).filter(Boolean)).size;
   return {
     status: 'succeeded',
     ref,
     jobId: job.jobId,
-    counts: { words: transcript.wordCount, segments: transcript.segments.length, speakers, polls: job.polls },
+    counts: {
+      words: transcript.wordCount,
+      segments: transcript.segments.length,
+      speakers,
+      polls: job.polls,
+      ...(subtitles ? { subtitleCues: subtitles.cues } : {}),
+    },
     summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
     cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
-    // Transcribe wrote the subtitles beside its JSON; they are served as they are.
-    ...(request.subtitleFormats.length
-      ? { files: Object.fromEntries(request.subtitleFormats.map((format) => [`subtitles.${format}`, toS3Uri(store.resultsBucket, transcriptionOutputKey(request, format))])) }
-      : {}),
+    ...(subtitles ? { files: subtitles.files } : {}),
   };
 }
 

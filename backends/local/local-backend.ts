@@ -10,6 +10,7 @@ import { sampleFrames } from '../../media/sampled-frames';
 import { detectTechnicalCues } from '../../media/technical-cues';
 import { extractThumbnails } from '../../media/thumbnails';
 import { buildTranscript } from '../../media/transcript';
+import { writeSubtitleFiles } from '../subtitle-files';
 import type {
   AudioModerationOutput,
   ShotsOutput,
@@ -47,11 +48,13 @@ export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend 
       );
       const transcript: TranscriptOutput = { ...buildTranscript(utterances, 'pocketsphinx en-us', 'en-US'), audioSeconds };
       const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
+      const subtitles = await writeSubtitleFiles(store, prefix, transcript, ['vtt', 'srt'], signal);
       return {
         status: 'succeeded',
         ref,
-        counts: { words: transcript.wordCount, segments: transcript.segments.length, audioSeconds },
+        counts: { words: transcript.wordCount, segments: transcript.segments.length, audioSeconds, subtitleCues: subtitles.cues },
         summary: `${transcript.wordCount} words in ${transcript.segments.length} segments from ${audioSeconds.toFixed(1)} s of audio`,
+        files: subtitles.files,
       };
     },
 
