@@ -43,8 +43,8 @@ export function unverifiedReason(spine: Spine): string {
 /** Rekognition's TechnicalCueType names in words; the order is the one statements list them in. */
 const CUE_TYPE_NAMES: Record<string, string> = {
   ColorBars: 'colour bars',
-  Slate: 'slates',
-  StudioLogo: 'studio logos',
+  Slate: 'slate',
+  StudioLogo: 'studio logo',
   OpeningCredits: 'opening credits',
   Content: 'programme content',
   EndCredits: 'end credits',

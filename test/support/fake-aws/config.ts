@@ -1,4 +1,5 @@
 import type { ConverseRequest } from './bedrock-converse';
+import type { ScriptedCue } from './rekognition-results';
 import type { FakeService, JobFamily, JobService, RekognitionFamily } from './services';
 
 /** What a Start* asked for, for predicates that pick which jobs fail or hang. */
@@ -29,6 +30,12 @@ export interface FakeAwsConfig {
   eventBuses: string[];
   /** Items each Rekognition job returns; above 1000 forces pagination. */
   resultCounts: Record<RekognitionFamily, number>;
+  /**
+   * The technical cues a segment detection job asking for TECHNICAL_CUE finds, read when the
+   * job starts; shots fill the rest of its result count. By default one BlackFrames cue over the
+   * last second beside shots, or every cue type in turn when the job asked for cues alone.
+   */
+  technicalCues?: (job: JobInfo) => ScriptedCue[];
   /** Sentences the fake Transcribe hears, spread over the media; speakers alternate per sentence. */
   transcriptScript: string[];
   /**

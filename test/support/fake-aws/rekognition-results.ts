@@ -3,7 +3,8 @@ import type { RekognitionFamily } from './services';
 
 /**
  * Deterministic detections in the shapes of the Rekognition Video API reference (timestamps in
- * ms, confidences in percent), sorted by time, exactly `count` items per job.
+ * ms, confidences in percent), sorted by time (segments by type first, as the service does), exactly `count` items per job (technical cues:
+ * the scripted ones, less any under the request's MinSegmentConfidence).
  */
 
 const FRAME_RATE = 25;
@@ -32,7 +33,24 @@ const CELEBRITIES = [
   { id: '3Qw9Lk', name: 'Alan Turing', gender: 'Male', url: 'www.wikidata.org/wiki/Q7251' },
 ];
 const LINES = ['BREAKING NEWS', 'reelscope live', 'CHAPTER ONE'];
-const CUES = ['ColorBars', 'BlackFrames', 'OpeningCredits', 'EndCredits'];
+// Every TechnicalCueType of the API model, in the order they tend to come in a programme.
+const CUES = ['ColorBars', 'Slate', 'StudioLogo', 'OpeningCredits', 'Content', 'BlackFrames', 'EndCredits'];
+
+/** A technical cue a test wants segment detection to find: seconds; confidence in percent (generated when absent). */
+export interface ScriptedCue {
+  type: string;
+  start: number;
+  end: number;
+  confidence?: number;
+}
+
+/** What StartSegmentDetection asked for beyond the segment types: its Filters' confidence floors, percent. */
+export interface SegmentRequest {
+  shotMinConfidence: number;
+  cueMinConfidence: number;
+  /** The cues to find instead of the generated ones. */
+  scriptedCues?: ScriptedCue[];
+}
 
 export interface GenerateOptions {
   family: RekognitionFamily;
@@ -42,6 +60,7 @@ export interface GenerateOptions {
   durationSeconds: number;
   minConfidence: number;
   segmentTypes: string[];
+  segments?: SegmentRequest;
 }
 
 export function videoMetadata(durationSeconds: number) {
@@ -119,7 +138,7 @@ export function generateDetections(options: GenerateOptions): unknown[] {
         return { Timestamp: at(i - (i % 2)), TextDetection: detection };
       });
     case 'SegmentDetection':
-      return segments(options, durationMs, confidence);
+      return segments(options, durationMs, random);
   }
 }
 
@@ -162,24 +181,47 @@ export function imageDetections(kind: 'labels' | 'moderation' | 'celebrities' | 
   }));
 }
 
-/** Shots tiling the media, and (if asked for) a black-frames cue over its last second. */
-function segments(options: GenerateOptions, durationMs: number, confidence: () => number): unknown[] {
+/**
+ * Shots tiling the media and technical cues, in the service's order: grouped by segment type
+ * as the request listed them, by time within each. The cues are the scripted ones when a test
+ * gave some (less the shots' share of `count`), else one BlackFrames cue over the last second
+ * beside shots, or every cue type in turn tiling the media without them. Segments below their
+ * filter's MinSegmentConfidence are not returned.
+ */
+function segments(options: GenerateOptions, durationMs: number, random: () => number): unknown[] {
+  const { shotMinConfidence = 50, cueMinConfidence = 50, scriptedCues } = options.segments ?? {};
+  const confidence = (floor: number) => round(floor + random() * (99.99 - floor));
   const shots = options.segmentTypes.includes('SHOT');
   const cues = options.segmentTypes.includes('TECHNICAL_CUE');
-  const cueCount = !cues ? 0 : shots ? Math.min(1, options.count) : options.count;
-  const shotCount = shots ? options.count - cueCount : 0;
-  const list: (Record<string, unknown> & { StartTimestampMillis: number })[] = [];
   const tile = (n: number, i: number) => [Math.floor((i * durationMs) / n), Math.floor(((i + 1) * durationMs) / n)] as const;
+  const cueList = cues ? (scriptedCues ?? generatedCues(options.count, durationMs, shots)) : [];
+  const shotCount = shots ? Math.max(0, options.count - cueList.length) : 0;
+  const shotSegments: Record<string, unknown>[] = [];
+  const cueSegments: Record<string, unknown>[] = [];
   for (let i = 0; i < shotCount; i++) {
     const [start, end] = tile(shotCount, i);
-    list.push({ Type: 'SHOT', ...timing(start, end), ShotSegment: { Index: i, Confidence: confidence() } });
+    shotSegments.push({ Type: 'SHOT', ...timing(start, end), ShotSegment: { Index: i, Confidence: confidence(shotMinConfidence) } });
   }
-  for (let i = 0; i < cueCount; i++) {
-    const [start, end] = shots ? [Math.max(0, durationMs - 1000), durationMs] : tile(cueCount, i);
-    const type = shots ? 'BlackFrames' : (CUES[i % CUES.length] as string);
-    list.push({ Type: 'TECHNICAL_CUE', ...timing(start, end), TechnicalCueSegment: { Type: type, Confidence: confidence() } });
+  for (const cue of cueList) {
+    const score = cue.confidence ?? confidence(cueMinConfidence);
+    if (score < cueMinConfidence) continue;
+    const [start, end] = [Math.round(cue.start * 1000), Math.round(cue.end * 1000)];
+    cueSegments.push({ Type: 'TECHNICAL_CUE', ...timing(start, end), TechnicalCueSegment: { Type: cue.type, Confidence: score } });
   }
-  return list.sort((a, b) => a.StartTimestampMillis - b.StartTimestampMillis);
+  const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) => Number(a['StartTimestampMillis']) - Number(b['StartTimestampMillis']);
+  const byType: Record<string, Record<string, unknown>[]> = { SHOT: shotSegments, TECHNICAL_CUE: cueSegments };
+  return [...new Set(options.segmentTypes)].flatMap((type) => [...(byType[type] ?? [])].sort(byTime));
+}
+
+/** Beside shots, one BlackFrames cue over the last second; alone, every cue type in turn, tiling the media. */
+function generatedCues(count: number, durationMs: number, withShots: boolean): ScriptedCue[] {
+  if (count === 0) return [];
+  if (withShots) return [{ type: 'BlackFrames', start: Math.max(0, durationMs - 1000) / 1000, end: durationMs / 1000 }];
+  return Array.from({ length: count }, (_, i) => ({
+    type: CUES[i % CUES.length] as string,
+    start: Math.floor((i * durationMs) / count) / 1000,
+    end: Math.floor(((i + 1) * durationMs) / count) / 1000,
+  }));
 }
 
 function timing(startMs: number, endMs: number) {

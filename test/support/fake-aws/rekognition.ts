@@ -2,7 +2,7 @@ import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
 import { detectInImage, isImageOperation } from './rekognition-image';
-import { audioMetadata, generateDetections, videoMetadata } from './rekognition-results';
+import { audioMetadata, generateDetections, videoMetadata, type SegmentRequest } from './rekognition-results';
 import { isRekognitionFamily, type RekognitionFamily } from './services';
 
 const PAGE_MAX = 1000;
@@ -50,7 +50,10 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
   if (token !== undefined && (typeof token !== 'string' || !TOKEN.test(token))) throw invalid('ClientRequestToken must match ^[a-zA-Z0-9-_]{1,64}$.');
   const minConfidence = body['MinConfidence'] ?? 50;
   if (typeof minConfidence !== 'number' || minConfidence < 0 || minConfidence > 100) throw invalid('MinConfidence must be between 0 and 100.');
-  if (family === 'SegmentDetection') checkSegmentTypes(body['SegmentTypes']);
+  if (family === 'SegmentDetection') {
+    checkSegmentTypes(body['SegmentTypes']);
+    segmentFilters(body);
+  }
   const jobTag = body['JobTag'];
   if (jobTag !== undefined && (typeof jobTag !== 'string' || !JOB_TAG.test(jobTag))) {
     // A model constraint: answered before the service looks at the request, as AWS's common ValidationException.
@@ -84,6 +87,16 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
     idempotencyKey,
     resultCount: context.config.resultCounts[family],
   });
+  // Generated now, so a test changing the config later does not rewrite a running job's results.
+  job.results = generateDetections({
+    family,
+    seedText: `${context.seed}|${job.family}|${job.bucket}/${job.key}`,
+    count: job.resultCount,
+    durationSeconds: job.mediaSeconds,
+    minConfidence: Number(body['MinConfidence'] ?? 50),
+    segmentTypes: (body['SegmentTypes'] as string[] | undefined) ?? [],
+    ...(family === 'SegmentDetection' ? { segments: { ...segmentFilters(body), scriptedCues: context.config.technicalCues?.(job) } } : {}),
+  });
   context.counters.recordJob(job);
   return { JobId: job.id };
 }
@@ -104,6 +117,28 @@ function checkSegmentTypes(value: unknown): void {
   }
 }
 
+/**
+ * The confidence floors of StartSegmentDetection's Filters (50 unless given, which the API
+ * reference also makes the least allowed), refusing values out of the documented ranges.
+ */
+function segmentFilters(body: Body): Omit<SegmentRequest, 'scriptedCues'> {
+  const filters = (body['Filters'] ?? {}) as { TechnicalCueFilter?: Record<string, unknown>; ShotFilter?: Record<string, unknown> };
+  const floor = (value: unknown, name: string): number => {
+    if (value === undefined) return 50;
+    if (typeof value !== 'number' || value < 50 || value > 100) throw invalid(`${name}.MinSegmentConfidence must be between 50 and 100.`);
+    return value;
+  };
+  const black = (filters.TechnicalCueFilter?.['BlackFrame'] ?? {}) as Record<string, unknown>;
+  const within = (value: unknown, max: number) => value === undefined || (typeof value === 'number' && value >= 0 && value <= max);
+  if (!within(black['MaxPixelThreshold'], 1) || !within(black['MinCoveragePercentage'], 100)) {
+    throw invalid('BlackFrame.MaxPixelThreshold must be between 0 and 1 and MinCoveragePercentage between 0 and 100.');
+  }
+  return {
+    shotMinConfidence: floor(filters.ShotFilter?.['MinSegmentConfidence'], 'ShotFilter'),
+    cueMinConfidence: floor(filters.TechnicalCueFilter?.['MinSegmentConfidence'], 'TechnicalCueFilter'),
+  };
+}
+
 function get(context: FakeAwsContext, family: RekognitionFamily, body: Body) {
   const jobId = body['JobId'];
   if (typeof jobId !== 'string' || !TOKEN.test(jobId)) throw invalid('JobId must match ^[a-zA-Z0-9-_]{1,64}$.');
@@ -118,7 +153,7 @@ function get(context: FakeAwsContext, family: RekognitionFamily, body: Body) {
   if (status === 'IN_PROGRESS') return { JobStatus: status, ...head };
   if (status === 'FAILED') return { JobStatus: status, StatusMessage: 'Unsupported codec or corrupt video stream.', ...head };
 
-  const items = ordered(family, results(context, job, family), body['SortBy']);
+  const items = ordered(family, (job.results ?? []) as Item[], body['SortBy']);
   const offset = pageOffset(body['NextToken'], job, items.length);
   const end = offset + Math.min(PAGE_MAX, maxResults);
   const metadata = videoMetadata(job.mediaSeconds);
@@ -140,18 +175,6 @@ function get(context: FakeAwsContext, family: RekognitionFamily, body: Body) {
     // The last page has no NextToken at all.
     ...(end < items.length ? { NextToken: Buffer.from(JSON.stringify({ job: job.id, offset: end })).toString('base64') } : {}),
   };
-}
-
-function results(context: FakeAwsContext, job: FakeJob, family: RekognitionFamily): Item[] {
-  job.results ??= generateDetections({
-    family,
-    seedText: `${context.seed}|${job.family}|${job.bucket}/${job.key}`,
-    count: job.resultCount,
-    durationSeconds: job.mediaSeconds,
-    minConfidence: Number(job.request['MinConfidence'] ?? 50),
-    segmentTypes: (job.request['SegmentTypes'] as string[] | undefined) ?? [],
-  });
-  return job.results as Item[];
 }
 
 function ordered(family: RekognitionFamily, items: Item[], sortBy: unknown): Item[] {
