@@ -27,9 +27,11 @@ const POLICY: ReviewPolicy = { threshold: 0.5, deadlineSeconds: 3600, onDeadline
 
 /**
  * Two builds of the worker on one task queue, as during a rollout: a run started on build A
- * and waiting for its reviewer finishes on A after B became current, while new media go to B.
- * What is asserted is what the server recorded (each workflow task's deployment version), not
- * which worker happened to log. The fake Rekognition flags every upload (see human-review).
+ * and waiting for its reviewer finishes on A after B became current, and A then drains, while
+ * new media and the quota semaphore go to B. What is asserted is what the server recorded (each
+ * workflow task's deployment version, the drainage it computed), not which worker happened to
+ * log. The fake Rekognition flags every upload (see human-review). Unversioned workers are what
+ * every other test runs.
  */
 describe('worker deployment versioning (two builds, one task queue)', () => {
   let fake: FakeAws;
