@@ -56,7 +56,7 @@ const PAUSE_MS = ms(SUBTITLE_RULES.pauseBreakSeconds);
  * limits, preferring then to break after a comma. A single word longer than a line is a cue
  * of its own, over-long: splitting it would be worse.
  */
-export function buildSubtitleCues(transcript: Pick<Transcript, 'segments'>): SubtitleCue[] {
+export function buildSubtitleCues(transcript: Pick<Transcript, 'segments' | 'audioSeconds'>): SubtitleCue[] {
   const groups = groupWords(timedWords(transcript));
   const cues = groups.map((words) => ({
     startMs: words[0]?.startMs ?? 0,
@@ -71,6 +71,8 @@ export function buildSubtitleCues(transcript: Pick<Transcript, 'segments'>): Sub
     // Long enough to read and never under the minimum, but never stretched past the maximum by that.
     const readable = Math.max(cue.wordsEndMs, cue.startMs + MIN_CUE_MS, cue.startMs + Math.ceil((chars / SUBTITLE_RULES.maxCharsPerSecond) * 1000));
     let endMs = Math.min(readable, Math.max(cue.wordsEndMs, cue.startMs + MAX_CUE_MS));
+    // The last cue is not held past the end of the audio, when the transcript says where that is.
+    if (!next && transcript.audioSeconds !== undefined) endMs = Math.min(endMs, Math.max(cue.wordsEndMs, ms(transcript.audioSeconds)));
     if (next) {
       const latestEnd = next.startMs - MIN_GAP_MS;
       if (latestEnd - endMs < CLOSE_GAP_MS - MIN_GAP_MS && latestEnd <= cue.startMs + MAX_CUE_MS) endMs = Math.max(endMs, latestEnd);

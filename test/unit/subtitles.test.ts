@@ -183,6 +183,16 @@ describe('buildSubtitleCues', () => {
     expect(renderSrt(none)).toBe('');
   });
 
+  it('holds the last cue no later than the end of the audio, unless its words run that long', () => {
+    // Act
+    const [clipped] = buildSubtitleCues({ ...transcriptOf({ words: spoken('Goodbye.', 10, 0.3) }), audioSeconds: 10.5 });
+    const [unknownEnd] = buildSubtitleCues(transcriptOf({ words: spoken('Goodbye.', 10, 0.3) }));
+
+    // Assert
+    expect(clipped).toMatchObject({ start: 10, end: 10.5 });
+    expect(unknownEnd).toMatchObject({ start: 10, end: 10.833 });
+  });
+
   it('gives a word longer than a line a cue of its own rather than splitting it', () => {
     // Arrange
     const long = 'pneumonoultramicroscopicsilicovolcanoconiosis-like';
