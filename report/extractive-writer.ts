@@ -2,42 +2,34 @@ import type { AnalysisOutcome, MediaFacts } from '../common/types';
 import { describeDamage } from '../media/decode-damage';
 import { coverageStatement, unverifiedReason } from '../spine/describe-coverage';
 import type { Spine, SpineSegment } from '../spine/spine';
+import { analyseTranscript, type TranscriptAnalysis } from './nlp/analyse-transcript';
 import { reportCoverage, reportNotes } from './report-coverage';
 import type { Report } from './report-schema';
 import type { ReportContext } from './report-writer';
 
 export const EXTRACTIVE_WRITER = 'reelscope-extractive-1';
 
-// Function words carry no topic; the list is short because recogniser output is plain lowercase.
-const STOPWORDS = new Set(
-  `a about after again all also am an and any are as at be because been before being but by can could did do does
-  doing down for from had has have having he her here hers him himself his how i if in into is it its itself just me
-  might more most much must my no nor not now of off on once only or other our out over own same she should so some
-  such than that the their them then there these they this those through to too under until up very was we were what
-  when where which while who whom why will with would you your mr mrs miss`.split(/\s+/),
-);
-const HONORIFICS = new Set(['mr', 'mrs', 'miss', 'dr', 'sir', 'lady', 'lord']);
 /** A pause this long in speech, or a black segment, starts a new chapter. */
 const CHAPTER_PAUSE_SECONDS = 1.5;
 /** Image codecs by the name people know the format by; others are shown upper-cased. */
 const IMAGE_FORMATS: Record<string, string> = { mjpeg: 'JPEG', jpeg2000: 'JPEG 2000', webp: 'WebP', heif: 'HEIF' };
 
 /**
- * The local backend's report: built only from what the analyses found (quoted speech,
- * keyword topics, metadata entities, moderation flags), never invented. Deterministic, so
- * the same spine always gives the same report.
+ * The local backend's report: built only from what the analyses found (quoted speech, the
+ * transcript's key phrases and names, metadata entities, moderation flags), never invented.
+ * Deterministic, so the same spine always gives the same report.
  */
 export function writeExtractiveReport(input: ReportContext): Report {
   const { media, spine, outcomes } = input;
-  const keywords = rankKeywords(spine);
+  const language = analyseTranscript(spine.speech);
   return {
     mediaId: input.mediaId,
     generatedBy: EXTRACTIVE_WRITER,
     title: media.title ?? input.sourceKey.split('/').pop() ?? input.mediaId,
-    summary: summarize(media, spine, keywords),
+    summary: summarize(media, spine, language),
     chapters: chapters(spine),
-    topics: keywords.slice(0, 6),
-    entities: entities(media, spine),
+    topics: language.topics.map(({ name, weight }) => ({ name, weight })),
+    entities: entities(media, language),
     moderation: moderation(spine, outcomes),
     ...reportNotes(spine),
     missing: outcomes
@@ -46,10 +38,10 @@ export function writeExtractiveReport(input: ReportContext): Report {
   };
 }
 
-function summarize(media: MediaFacts, spine: Spine, keywords: { name: string }[]): string {
+function summarize(media: MediaFacts, spine: Spine, language: TranscriptAnalysis): string {
   const parts = [describeMedia(media)];
   if (media.kind === 'video') parts.push(`${spine.segments.length} shot${spine.segments.length === 1 ? '' : 's'} detected.`);
-  if (media.audio) parts.push(...describeSpeech(spine, keywords));
+  if (media.audio) parts.push(...describeSpeech(spine, language));
   if (spine.damage) parts.push(`The file is damaged: ${describeDamage(spine.damage)}.`);
   if (spine.moderation.flagged) parts.push(`${spine.moderation.flags.length} moderation flag(s) raised.`);
   else if (spine.moderation.verdict === 'unverified') parts.push('Moderation could not confirm it clean (see moderation coverage).');
@@ -67,7 +59,7 @@ function describeMedia(media: MediaFacts): string {
 }
 
 /** Speech recognised with confidence, and the low-confidence speech kept beside it. */
-function describeSpeech(spine: Spine, keywords: { name: string }[]): string[] {
+function describeSpeech(spine: Spine, language: TranscriptAnalysis): string[] {
   const threshold = spine.thresholds.minConfidence;
   const unclear = spine.lowConfidenceSpeech.length;
   const unclearText = `${Math.round(spine.lowConfidenceSpeechSeconds)} s of speech (${unclear} segment${unclear === 1 ? '' : 's'}) recognised below confidence ${threshold}, kept and marked low-confidence`;
@@ -75,34 +67,20 @@ function describeSpeech(spine: Spine, keywords: { name: string }[]): string[] {
     return [unclear ? `No speech was recognised above confidence ${threshold}; ${unclearText}.` : 'No speech was recognised.'];
   }
   const parts = [`Speech covers ${Math.round(spine.speechSeconds)} s.`];
-  const quote = representativeSpeech(spine, keywords);
+  const quote = representativeSpeech(spine, language);
   if (quote) parts.push(`Most representative line: "${quote}".`);
   if (unclear) parts.push(`A further ${unclearText}.`);
   return parts;
 }
 
-/** The first recognised sentence-sized stretch, trimmed to a readable length. */
-function representativeSpeech(spine: Spine, keywords: { name: string }[]): string | undefined {
-  const top = new Set(keywords.slice(0, 6).map((k) => k.name));
-  const best = [...spine.speech].sort((a, b) => score(b.text) - score(a.text) || a.start - b.start)[0];
-  return best ? truncateWords(best.text, 25) : undefined;
-
-  function score(text: string): number {
-    return text.split(' ').filter((w) => top.has(w)).length;
-  }
-}
-
-function rankKeywords(spine: Spine): { name: string; weight: number }[] {
-  const counts = new Map<string, number>();
-  for (const segment of spine.speech) {
-    for (const word of segment.text.split(/\s+/)) {
-      if (word.length < 4 || STOPWORDS.has(word)) continue;
-      counts.set(word, (counts.get(word) ?? 0) + segment.confidence);
-    }
-  }
-  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const max = ranked[0]?.[1] ?? 1;
-  return ranked.map(([name, n]) => ({ name, weight: Math.round((n / max) * 1000) / 1000 }));
+/** The speech segment that mentions the most topics (the earliest of equals), trimmed to a readable length. */
+function representativeSpeech(spine: Spine, language: TranscriptAnalysis): string | undefined {
+  const mentions = new Map<number, number>();
+  for (const topic of language.topics) for (const i of topic.segments) mentions.set(i, (mentions.get(i) ?? 0) + 1);
+  const best = spine.speech
+    .map((segment, i) => ({ segment, mentions: mentions.get(i) ?? 0 }))
+    .sort((a, b) => b.mentions - a.mentions || a.segment.start - b.segment.start)[0];
+  return best ? truncateWords(best.segment.text, 25) : undefined;
 }
 
 function chapters(spine: Spine): Report['chapters'] {
@@ -144,25 +122,20 @@ function chapters(spine: Spine): Report['chapters'] {
   });
 }
 
-function entities(media: MediaFacts, spine: Spine): Report['entities'] {
+/** Metadata entities first, then the names said in the transcript that the metadata does not already name. */
+function entities(media: MediaFacts, language: TranscriptAnalysis): Report['entities'] {
   const found: Report['entities'] = [];
   if (media.title) found.push({ name: media.title, type: 'work', source: 'metadata:title' });
   if (media.location) {
     const { latitude, longitude } = media.location;
     found.push({ name: `${latitude.toFixed(4)}, ${longitude.toFixed(4)}`, type: 'place', source: 'metadata:location' });
   }
-  // The recogniser lowercases everything, so the only reliable name cue is an honorific.
-  const people = new Set<string>();
-  for (const { text } of spine.speech) {
-    const words = text.split(' ');
-    words.forEach((word, i) => {
-      const next = words[i + 1];
-      if (HONORIFICS.has(word) && next && !STOPWORDS.has(next) && next.length > 2) {
-        people.add(`${capitalize(word)} ${capitalize(next)}`);
-      }
-    });
+  const seen = new Set(found.map((e) => e.name.toLowerCase()));
+  for (const { name, type } of language.names) {
+    if (seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    found.push({ name, type, source: 'transcript' });
   }
-  for (const name of [...people].sort()) found.push({ name, type: 'person', source: 'transcript' });
   return found;
 }
 
@@ -190,10 +163,6 @@ function moderation(spine: Spine, outcomes: readonly AnalysisOutcome[]): Report[
 function truncateWords(text: string, max: number): string {
   const words = text.split(/\s+/).filter(Boolean);
   return words.length <= max ? words.join(' ') : `${words.slice(0, max).join(' ')}…`;
-}
-
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 function formatDuration(seconds: number): string {
