@@ -59,6 +59,11 @@ describe('analyzeMedia on the local backend (real dev server, ffmpeg, pocketsphi
     expect(report.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'place' })]));
     const html = (await store.getBytes(result.report!.htmlRef)).toString();
     expect(html).toContain('data:image/jpeg;base64,');
+    // The subtitles the transcript wrote, named in the report and mentioned in the page (not linked).
+    const subtitleCues = byKind['transcript']?.counts?.['subtitleCues'] ?? 0;
+    expect(subtitleCues).toBeGreaterThan(1);
+    expect(report.subtitles).toEqual({ vtt: byKind['transcript']?.files?.['subtitles.vtt'], srt: byKind['transcript']?.files?.['subtitles.srt'], cues: subtitleCues });
+    expect(html).toContain(`<p id="subtitles">Subtitles: ${subtitleCues} cues, WebVTT and SRT</p>`);
 
     const record = await new MediaRecords(harness.clients.doc, harness.config.tables).get(input.mediaId);
     expect(record).toMatchObject({ status: 'COMPLETED', tenant: 'acme', report: { verdict: 'clean', coverage: report.moderation.coverage.statement } });

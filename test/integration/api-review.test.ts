@@ -63,7 +63,7 @@ describe('API review of a flagged upload (aws backend against the fake AWS)', ()
     expect(decision).toMatchObject({ decision: 'approve', reviewer: 'alice-sub', decidedBy: 'reviewer' });
     expect(result.status).toBe('COMPLETED');
     expect(result.review).toMatchObject({ decision: 'approve', reviewer: 'alice-sub', reason: 'satire, fine' });
-    // Transcribe's subtitles are linked with the rest, and served as subtitles.
+    // The transcript's subtitles are linked with the rest, and served as subtitles.
     const { artefacts } = (await (await api.call(`/v1/media/${media.mediaId}/artefacts`, { token: reviewer })).json()) as { artefacts: { name: string; url: string }[] };
     const vtt = await fetch(artefacts.find((a) => a.name === 'transcript/subtitles.vtt')?.url ?? 'http://127.0.0.1:9/none');
     expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');

@@ -98,9 +98,28 @@ describe('analyzeMedia on the aws backend (real SDK clients against the fake AWS
     const transcript = await store.getJson<TranscriptOutput>(byKind['transcript']!.ref!);
     expect(transcript.engine).toBe('amazon-transcribe');
     expect(new Set(transcript.segments.map((s) => s.speaker)).size).toBe(2);
+    // Subtitles cued by reelscope beside the transcript, as on the local backend, not Transcribe's own.
+    const vttRef = byKind['transcript']?.files?.['subtitles.vtt'];
+    expect(vttRef).toBe(byKind['transcript']?.ref?.replace(/transcript\.json$/, 'subtitles.vtt'));
+    expect(byKind['transcript']?.files?.['subtitles.srt']).toBe(byKind['transcript']?.ref?.replace(/transcript\.json$/, 'subtitles.srt'));
+    const vtt = (await store.getBytes(vttRef!)).toString();
+    const cues = vtt.split('\n\n').slice(1);
+    expect(cues).toHaveLength(byKind['transcript']?.counts?.['subtitleCues'] ?? -1);
+    // Every word of a speaker's turn is in a cue of its own: the two speakers' words never share one.
+    const turns = transcript.segments.reduce<{ speaker?: string; text: string }[]>((all, s) => {
+      const last = all[all.length - 1];
+      if (last && last.speaker === s.speaker) last.text += ` ${s.text}`;
+      else all.push({ speaker: s.speaker, text: s.text });
+      return all;
+    }, []);
+    for (const cue of cues) {
+      const text = cue.trim().split('\n').slice(2).join(' ');
+      expect(turns.some((turn) => turn.text.includes(text))).toBe(true);
+    }
 
     const report = await store.getJson<Report>(result.report!.jsonRef);
     expect(report.cost?.totalUsd).toBeGreaterThan(0);
+    expect(report.subtitles).toEqual({ vtt: vttRef, srt: byKind['transcript']?.files?.['subtitles.srt'], cues: cues.length });
     expect(report.generatedBy).toMatch(/^amazon-bedrock /);
     expect(report.cost?.lines.map((l) => l.service)).toEqual(expect.arrayContaining(['rekognition', 'transcribe', 'bedrock']));
     // Rekognition Video moderates the whole video: the picture is covered, so no picture gap.
