@@ -24,7 +24,8 @@ export interface WorkerServiceProps {
 }
 
 /**
- * The Temporal workers: one Fargate service polling one task queue. It has no inbound
+ * The Temporal workers: one Fargate service polling one task queue, plus one per draining
+ * build while versioned builds roll over (docs/DEPLOYING.md, "Worker versioning"). It has no inbound
  * traffic, so no load balancer: ECS judges health by the worker's /healthz (200 only while
  * the worker is RUNNING), and a task stopped by a deployment or scale-in gets SIGTERM, drains
  * for the configured grace time, and has until the stop timeout before SIGKILL. Activities
