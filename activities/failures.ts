@@ -85,8 +85,25 @@ export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> 
   try {
     return await body();
   } catch (err) {
-    throw redacted(toActivityFailure(err), err);
+    throw abortReason() ?? redacted(toActivityFailure(err), err);
   }
+}
+
+/**
+ * Once the SDK has aborted the attempt (a cancellation, pause, reset or shutdown), whatever the
+ * body threw is that abort's consequence: an SDK call's AbortError, a killed ffmpeg. The SDK's
+ * own reason goes back, so the attempt is reported as what it was; mapped, it would be a
+ * failure, and a cancelled run's analyses would read "failed" instead of stopped.
+ */
+function abortReason(): unknown {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    // Called outside an activity (a unit test of the mapping): no attempt to abort.
+    return undefined;
+  }
+  return signal.aborted ? (signal.reason as unknown) : undefined;
 }
 
 function redacted(failure: unknown, original: unknown): unknown {

@@ -283,8 +283,12 @@ class MediaPipeline {
       return await Promise.all(all);
     } catch (err) {
       // Only a cancellation gets here (a branch's own failure is its outcome): let every branch
-      // finish stopping its job before the run records what it stopped.
-      if (isCancellation(err) && patched(RECORD_CANCELLED)) await Promise.allSettled(all);
+      // finish stopping its job before the run records what it stopped, and keep the outcomes
+      // that finished first, which were billed all the same.
+      if (isCancellation(err) && patched(RECORD_CANCELLED)) {
+        const settled = await Promise.allSettled(all);
+        this.outcomes = settled.flatMap((branch) => (branch.status === 'fulfilled' ? [branch.value] : []));
+      }
       throw err;
     }
   }

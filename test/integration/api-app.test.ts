@@ -33,6 +33,7 @@ describe('API app', () => {
       '/v1/media/{mediaId}/cancel',
       '/v1/media/{mediaId}/report',
       '/v1/media/{mediaId}/report.html',
+      '/v1/media/{mediaId}/rerun',
       '/v1/media/{mediaId}/retry',
       '/v1/media/{mediaId}/review',
       '/v1/uploads',

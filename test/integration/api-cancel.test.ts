@@ -94,16 +94,50 @@ describe('API cancel of a running media', () => {
     expect(foreign.status).toBe(404);
     expect(cancelled.status).toBe(202);
     expect(await cancelled.json()).toEqual({ workflowId: media.workflowId, runId: description.runId });
-    // The workflow records the cancellation, then fails with it as the cause (workflows/analyze-media.ts).
+    // The workflow records the cancellation, then closes cancelled (workflows/analyze-media.ts).
     expect(ended).toBeInstanceOf(WorkflowFailedError);
     expect(causeChain(ended).some((cause) => cause instanceof CancelledFailure)).toBe(true);
-    expect(description.status.name).toBe('FAILED');
-    expect(record).toMatchObject({ status: 'FAILED', tenant: 'acme', reason: { step: 'analyse', type: 'Cancelled' } });
-    expect(detail).toMatchObject({ status: 'FAILED', reason: { step: 'analyse', type: 'Cancelled' } });
+    expect(description.status.name).toBe('CANCELLED');
+    // Rekognition Video has no call that stops a job: the record says the stuck one was left to finish.
+    // (Analyses of this worker's own that had not finished, such as audio moderation, are stopped.)
+    // Other Rekognition Video jobs may still be running too; every one left to finish is one.
+    const cancellation = { step: 'analyse', stopped: expect.not.arrayContaining(['labels']), runToEnd: expect.arrayContaining(['labels']), summary: expect.stringMatching(/^cancelled while analysing; .*left to finish \(Rekognition Video jobs cannot be stopped, and are billed\): .*labels/) };
+    expect(record).toMatchObject({ status: 'CANCELLED', tenant: 'acme', reason: { step: 'analyse', type: 'Cancelled' }, cancellation });
+    expect(detail).toMatchObject({ status: 'CANCELLED', reason: { step: 'analyse', type: 'Cancelled' }, cancellation });
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ status: 409, type: expect.stringMatching(/not-running$/), detail: `media ${media.mediaId} is not running (it ended FAILED)` });
+    expect(await again.json()).toMatchObject({ status: 409, type: expect.stringMatching(/not-running$/), detail: `media ${media.mediaId} is not running (it ended CANCELLED)` });
     // The job that held the run was started once: the cancellation did not start it again.
     expect(fake.counters.starts('StartLabelDetection')).toBe(1);
+  });
+
+  it('deletes the Transcribe job of a cancelled run, and its record says so', async () => {
+    // Arrange: this time the transcription never finishes, and nothing else holds the run.
+    fake.reset();
+    fake.config.stuckJobs = new Set(['Transcription']);
+    const uploader = await api.token('acme', ['uploader', 'viewer']);
+    try {
+      const media = await uploadThroughApi(uploader, 'cancel-transcript.mp4');
+      const handle = worker.client.workflow.getHandle(media.workflowId);
+      for (let i = 0; i < 600 && fake.counters.jobsStarted('StartTranscriptionJob') === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      const jobsBefore = fake.counters.jobsStarted('StartTranscriptionJob');
+
+      // Act
+      const cancelled = await api.call(`/v1/media/${media.mediaId}/cancel`, { token: uploader, method: 'POST' });
+      await handle.result().catch(() => undefined);
+      const record = await new MediaRecords(worker.clients.doc, worker.config.tables).get(media.mediaId);
+
+      // Assert
+      expect(jobsBefore).toBe(1);
+      expect(cancelled.status).toBe(202);
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+      expect(fake.counters.jobsDeleted('transcribe')).toBe(1);
+      expect(record).toMatchObject({ status: 'CANCELLED', cancellation: { step: 'analyse', stopped: expect.arrayContaining(['transcript']) } });
+      // The analyses that had finished stay on the record; the transcript is not among them.
+      const outcomes = record?.['outcomes'] as { kind: string; status: string }[];
+      expect(outcomes.map((o) => o.kind)).not.toContain('transcript');
+    } finally {
+      fake.config.stuckJobs = new Set(['LabelDetection']);
+    }
   });
 
   it('cancels a media no worker has picked up yet, which has no record, and still refuses another tenant', async () => {
@@ -134,7 +168,7 @@ describe('API cancel of a running media', () => {
       expect(foreign.status).toBe(404);
       expect(cancelled.status).toBe(202);
       expect(causeChain(ended).some((cause) => cause instanceof CancelledFailure)).toBe(true);
-      expect(record).toMatchObject({ status: 'FAILED', tenant: 'acme', reason: { type: 'Cancelled' } });
+      expect(record).toMatchObject({ status: 'CANCELLED', tenant: 'acme', reason: { type: 'Cancelled' }, cancellation: { stopped: [], runToEnd: [] } });
     } finally {
       await queued.stop();
     }

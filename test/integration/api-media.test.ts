@@ -201,6 +201,36 @@ describe('API media routes and tenant isolation', () => {
     expect(await response.json()).toMatchObject({ type: 'urn:reelscope:problem:not-running' });
   });
 
+  // Near the end: it starts a new run of the media the other tests read.
+  it('re-writes the report only, keeping the earlier report among the artefacts, and refuses unknown analyses', async () => {
+    // Arrange
+    const uploader = await api.token('initech', ['uploader']);
+    const before = (await (await api.call(`/v1/media/${mediaId}`, { token: viewer })).json()) as { outcomes: { kind: string; runId?: string }[] };
+    const { runId: firstRunId } = await worker.client.workflow.getHandle(`media-${mediaId}`).describe();
+
+    // Act
+    const unknown = await api.call(`/v1/media/${mediaId}/rerun`, { token: uploader, json: { analyses: ['faces'] } });
+    const viewerTry = await api.call(`/v1/media/${mediaId}/rerun`, { token: viewer, json: { reportOnly: true } });
+    const started = await api.call(`/v1/media/${mediaId}/rerun`, { token: uploader, json: { reportOnly: true } });
+    const run = (await started.json()) as { workflowId: string; runId: string; analyses: string[] };
+    await worker.client.workflow.getHandle(run.workflowId, run.runId).result();
+    const detail = (await (await api.call(`/v1/media/${mediaId}`, { token: viewer })).json()) as Record<string, unknown> & { outcomes: { kind: string; runId?: string }[] };
+    const { artefacts } = (await (await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer })).json()) as { artefacts: { name: string; url: string }[] };
+
+    // Assert
+    expect(unknown.status).toBe(422);
+    expect(await unknown.json()).toMatchObject({ type: 'urn:reelscope:problem:invalid-rerun', detail: expect.stringContaining('no such analysis: faces') });
+    expect(viewerTry.status).toBe(403);
+    expect(started.status).toBe(202);
+    expect(run).toMatchObject({ workflowId: `media-${mediaId}`, analyses: [] });
+    expect(detail).toMatchObject({ status: 'COMPLETED', rerunOf: { runId: firstRunId, analyses: [] }, previousReports: [expect.objectContaining({ runId: firstRunId })] });
+    // Every output is the first run's: a report-only run analyses nothing.
+    expect(detail.outcomes.filter((o) => o.runId !== undefined).map((o) => o.runId)).toEqual(before.outcomes.filter((o) => o.runId !== undefined).map(() => firstRunId));
+    const previous = artefacts.find((a) => a.name === `previous/${firstRunId}/report.json`);
+    expect(previous).toBeDefined();
+    expect(((await (await fetch(previous!.url)).json()) as { summary: string }).summary.length).toBeGreaterThan(0);
+  });
+
   // Last: it starts a new run of the media the other tests read.
   it('retries a completed media only with force, as a new run of the same workflow', async () => {
     // Arrange

@@ -139,6 +139,19 @@ describe('reelscope CLI', () => {
     expect(result).toMatchObject({ status: 'COMPLETED', mediaId: started.mediaId });
   });
 
+  it('rerun re-writes the report only, and refuses analyses it does not know', async () => {
+    // Act
+    const text = await cli('rerun', mediaId, '--report-only');
+    const run = /run (\S+) of (media-[0-9a-f]{24})/.exec(text);
+    await harness.client.workflow.getHandle(run?.[2] ?? '', run?.[1]).result();
+    const record = await json<{ record: { status: string; rerunOf?: { analyses: string[] }; previousReports?: unknown[] } }>('status', mediaId);
+
+    // Assert
+    expect(text).toMatch(new RegExp(`^re-writing the report of ${mediaId}: run \\S+ of media-${mediaId}; the other outputs are those of run \\S+, whose report stays readable$`));
+    expect(record.record).toMatchObject({ status: 'COMPLETED', rerunOf: { analyses: [] }, previousReports: [expect.anything()] });
+    await expect(cli('rerun', mediaId, '--analyses', 'labels,nope')).rejects.toThrow(/no such analysis: nope/);
+  });
+
   it('cancel sends a cancellation to a running analysis, and refuses one that ended', async () => {
     // Arrange: a run on a queue no worker polls stays RUNNING, so the cancel cannot race its end.
     const input = await harness.upload(await makeVideoClip(dir, { seconds: 2, name: 'queued.mp4' }), { tenant: 'cli' });
