@@ -17,10 +17,12 @@ export function reportCoverage(spine: Spine): Report['moderation']['coverage'] {
 }
 
 /** Damage and low-confidence speech, when there is any. */
-export function reportNotes(spine: Spine): Pick<Report, 'damage' | 'lowConfidenceSpeech'> {
-  const { damage, lowConfidenceSpeech, lowConfidenceSpeechSeconds, thresholds } = spine;
+export function reportNotes(spine: Spine): Pick<Report, 'damage' | 'lowConfidenceSpeech' | 'technicalCues'> {
+  const { damage, lowConfidenceSpeech, lowConfidenceSpeechSeconds, thresholds, technicalCues } = spine;
   return {
     ...(damage ? { damage: { ...damage } } : {}),
+    // What segment detection looked for and found, so report.json says which cues were checked.
+    ...(technicalCues ? { technicalCues: { checked: [...technicalCues.checked], cues: technicalCues.cues.map((cue) => ({ ...cue })) } } : {}),
     ...(lowConfidenceSpeech.length
       ? { lowConfidenceSpeech: { segments: lowConfidenceSpeech.length, seconds: lowConfidenceSpeechSeconds, threshold: thresholds.minConfidence } }
       : {}),

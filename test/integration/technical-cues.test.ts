@@ -6,6 +6,7 @@ import { startAnalysis } from '../../intake/start-analysis';
 import { ensureSampleClip } from '../../local/sample-clip';
 import type { ShotsOutput } from '../../spine/branch-outputs';
 import type { Spine } from '../../spine/spine';
+import type { Report } from '../../report/report-schema';
 import { MediaRecords } from '../../storage/media-records';
 import { ObjectStore } from '../../storage/object-store';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
@@ -51,6 +52,7 @@ describe('technical cues on the aws backend (real SDK clients against the fake A
       shots: shotsRef ? await store.getJson<ShotsOutput>(shotsRef) : undefined,
       spine: await store.getJson<Spine>((record?.['spine'] as SpineSummary).ref),
       html: (await store.getBytes(result.report!.htmlRef)).toString(),
+      report: await store.getJson<Report>(result.report!.jsonRef),
     };
   }
 
@@ -60,7 +62,7 @@ describe('technical cues on the aws backend (real SDK clients against the fake A
     fake.config.technicalCues = () => PROGRAMME_CUES;
 
     // Act
-    const { result, shots, spine, html } = await analyse('programme.mp4');
+    const { result, shots, spine, html, report } = await analyse('programme.mp4');
 
     // Assert
     expect(result.status).toBe('COMPLETED');
@@ -73,6 +75,7 @@ describe('technical cues on the aws backend (real SDK clients against the fake A
     ];
     expect(shots?.technicalCues).toEqual(expected);
     expect(spine.technicalCues?.cues).toEqual(expected);
+    expect(report.technicalCues?.cues).toEqual(expected);
     expect(spine.technicalCues?.checked).toEqual(expect.arrayContaining(['ColorBars', 'EndCredits', 'BlackFrames', 'OpeningCredits', 'StudioLogo', 'Slate', 'Content']));
     const cuesLane = /<div class="lane lane-cues">.*?<\/div><\/div>/.exec(html)?.[0] ?? '';
     expect(cuesLane).toContain('title="00:00–00:02 colour bars 0.98"');
