@@ -5,6 +5,8 @@ import type { AnalysisSettings } from '../backends/analysis-settings';
 import type { PriceTable } from '../cost/price-table';
 import type { FailureNotifier } from '../notifications/failure-notifier';
 import { createAnnounceActivities, type AnnounceDeps } from './announce-outcome';
+import { loadIntakeConfig, type IntakeConfig } from '../intake/config';
+import { createListLibraryPageActivity } from './list-library-page';
 import { createPlaybackProxyActivity } from './make-playback-proxy';
 import { createProbeActivity } from './probe-media';
 import { createRecordActivities } from './record-status';
@@ -28,9 +30,11 @@ export interface ActivityDeps {
   announce: AnnounceDeps;
   /** How analyses reach the job-quota semaphores; only backends with quotas need it. */
   quota?: QuotaDeps;
+  /** The starter's intake config, for the backfill; unset, read once from the environment. */
+  intake?: IntakeConfig;
 }
 
-/** All activities of analyzeMedia, bound to their dependencies. */
+/** All activities of analyzeMedia (and of the backfill), bound to their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   const analyses = Object.fromEntries(
     ANALYSIS_KINDS.map((kind) => [analysisActivityName(kind), createAnalysisActivity(kind, deps)]),
@@ -44,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     writeReport: createReportActivity(deps),
     makePlaybackProxy: createPlaybackProxyActivity(deps),
     ...createAnnounceActivities(deps.announce),
+    listLibraryPage: createListLibraryPageActivity({ store: deps.store, intake: () => (deps.intake ??= loadIntakeConfig()) }),
   };
 }
 

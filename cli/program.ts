@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataConverterFor } from '../codec/codec-config';
 import { MEDIA_STATUSES, type MediaStatus } from '../common/types';
+import { DEFAULT_BACKFILL_PAGE_SIZE, DEFAULT_BACKFILL_RATE } from '../workflows/backfill-messages';
 import { canonicalTenant } from '../intake/media-identity';
 import type { CliContext, CliOutput } from './cli-context';
 import { analyze } from './commands/analyze';
+import { backfill, parseLibraryUri, parsePageSize, parseRate, parseSince, type BackfillOptions } from './commands/backfill';
 import { list } from './commands/list';
 import { replay } from './commands/replay';
 import { report } from './commands/report';
@@ -113,6 +115,20 @@ export function createProgram(cli: CliEnvironment): Command {
     .description('stop a running analysis; it ends CANCELLED, and the record says which step it was in and what was stopped')
     .argument('<media-id>')
     .action(async (mediaId: string) => emit(await cancel(await cli.context(), mediaId, output())));
+
+  program
+    .command('backfill')
+    .description('analyse the objects already in a bucket prefix, at a bounded rate (or steer that backfill: --status, --pause, --resume)')
+    .argument('<s3-uri>', 's3://bucket/prefix to list', (value: string) => (parseLibraryUri(value), value))
+    .requiredOption('--tenant <tenant>', 'tenant the objects belong to', tenantId)
+    .option('--rate <n/s>', 'analyses started per second, at most', parseRate, DEFAULT_BACKFILL_RATE)
+    .option('--since <date>', 'only objects last modified at or after this date (ISO 8601)', (value: string) => parseSince(value))
+    .option('--page-size <n>', 'objects listed per page (one workflow run each)', parsePageSize, DEFAULT_BACKFILL_PAGE_SIZE)
+    .option('--analysis-queue <name>', "task queue the analyses run on (default: the worker's own)")
+    .option('--status', "print the backfill's progress", false)
+    .option('--pause', 'stop starting analyses until --resume', false)
+    .option('--resume', 'start analyses again after --pause', false)
+    .action(async (uri: string, opts: BackfillOptions) => emit(await backfill(await cli.context(), uri, opts, output())));
 
   return program;
 }

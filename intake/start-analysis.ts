@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WORKFLOW_TYPE } from '../common/constants';
-import { MEDIA_ID, STAGE, TENANT } from '../common/search-attributes';
 import type { AnalyzeMediaInput } from '../common/types';
 import type { analyzeMedia } from '../workflows/analyze-media';
+import { analysisStartOptions } from './analysis-start-options';
 import { workflowIdFor } from './media-identity';
 
 export interface StartOutcome {
@@ -32,16 +32,7 @@ export async function startAnalysis(
       workflowId,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      // An operator's retry is the only way a closed media runs again.
-      workflowIdReusePolicy: options.rerun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: MEDIA_ID, value: input.mediaId },
-        { key: TENANT, value: input.tenant },
-        { key: STAGE, value: 'RECEIVED' },
-      ],
-      memo: { source: input.source, tier: input.tier, ...(input.review ? { review: input.review } : {}) },
-      staticSummary: `${input.tenant}: ${input.source.key}`,
-      staticDetails: `s3://${input.source.bucket}/${input.source.key} (${input.source.sizeBytes ?? '?'} bytes, tier ${input.tier})`,
+      ...analysisStartOptions(input, options),
     });
     return { mediaId: input.mediaId, workflowId, runId: handle.firstExecutionRunId, alreadyAnalysed: false };
   } catch (err) {

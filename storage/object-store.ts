@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -19,6 +19,20 @@ export interface ObjectHead {
   sizeBytes: number;
   etag?: string;
   contentType?: string;
+}
+
+/** One object of a listing: what identifies an upload (key and etag) and what admission reads. */
+export interface ListedObject {
+  key: string;
+  etag?: string;
+  sizeBytes: number;
+  lastModified?: Date;
+}
+
+/** One page of a listing, and where the next one starts (undefined after the last). */
+export interface ObjectPage {
+  objects: ListedObject[];
+  nextCursor?: string;
 }
 
 /**
@@ -98,6 +112,25 @@ export class ObjectStore {
       if (status === 404 || (err as Error).name === 'NotFound') return undefined;
       throw err;
     }
+  }
+
+  /**
+   * One page of the objects under a prefix, in key order. The cursor is the last key listed
+   * (ListObjects' marker), small and readable, so a caller can carry it between runs. Marker
+   * rather than V2's continuation token: the local S3 server mints its tokens with DES, which
+   * Node's OpenSSL 3 no longer has, so every truncated V2 listing fails there; S3 pages alike
+   * either way.
+   */
+  async listPage(bucket: string, prefix: string, options: { cursor?: string; pageSize?: number; signal?: AbortSignal } = {}): Promise<ObjectPage> {
+    const page = await this.s3.send(
+      new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: options.cursor, MaxKeys: options.pageSize }),
+      { abortSignal: options.signal },
+    );
+    const objects = (page.Contents ?? []).flatMap((o) =>
+      o.Key === undefined ? [] : [{ key: o.Key, sizeBytes: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}), ...(o.LastModified ? { lastModified: o.LastModified } : {}) }],
+    );
+    const nextCursor = page.IsTruncated ? (page.NextMarker ?? objects.at(-1)?.key) : undefined;
+    return { objects, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   /**
