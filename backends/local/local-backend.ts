@@ -11,6 +11,7 @@ import { detectTechnicalCues } from '../../media/technical-cues';
 import { extractThumbnails } from '../../media/thumbnails';
 import { buildTranscript } from '../../media/transcript';
 import { writeSubtitleFiles } from '../subtitle-files';
+import { createLocalTextRunner } from './local-text';
 import type {
   AudioModerationOutput,
   ShotsOutput,
@@ -32,13 +33,15 @@ export const LOCAL_CAPABILITIES: BackendCapabilities = {
     audioModeration: FREE,
     labels: { available: false, reason: NO_LOCAL_MODEL },
     celebrities: { available: false, reason: NO_LOCAL_MODEL },
-    text: { available: false, reason: NO_LOCAL_MODEL },
+    text: FREE,
   },
 };
 
 /** The embedded default: real tools (ffmpeg, pocketsphinx, nsfwjs, obscenity) on real media. */
 export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend {
   const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = {
+    text: createLocalTextRunner(settings),
+
     async transcript({ mediaUrl, store, prefix, signal, heartbeat }) {
       const { utterances, audioSeconds } = await recognizeSpeech(
         mediaUrl,

@@ -24,7 +24,7 @@ describe('planAnalyses', () => {
       audioModeration: 'run',
       labels: 'skip',
       celebrities: 'skip',
-      text: 'skip',
+      text: 'run',
     });
     expect(plan.analyses.find((a) => a.kind === 'labels')).toMatchObject({ reason: expect.stringContaining('no local model') });
     expect(plan.analyses.find((a) => a.kind === 'audioModeration')).toMatchObject({ after: 'transcript' });
