@@ -90,20 +90,24 @@ export async function withFailureMapping<T>(body: () => Promise<T>): Promise<T> 
 }
 
 /**
- * Once the SDK has aborted the attempt (a cancellation, pause, reset or shutdown), whatever the
+ * Once the server has asked the attempt to stop (a cancellation, pause or reset), whatever the
  * body threw is that abort's consequence: an SDK call's AbortError, a killed ffmpeg. The SDK's
  * own reason goes back, so the attempt is reported as what it was; mapped, it would be a
  * failure, and a cancelled run's analyses would read "failed" instead of stopped.
  */
 function abortReason(): unknown {
-  let signal: AbortSignal;
+  let context: Context;
   try {
-    signal = Context.current().cancellationSignal;
+    context = Context.current();
   } catch {
     // Called outside an activity (a unit test of the mapping): no attempt to abort.
     return undefined;
   }
-  return signal.aborted ? (signal.reason as unknown) : undefined;
+  const { cancellationSignal: signal, cancellationDetails: details } = context;
+  // A worker shutdown or a timeout is no cancellation the server asked for: the mapped error
+  // goes back, retryable, so the next attempt starts at once instead of after a timeout.
+  const asked = details?.cancelRequested === true || details?.paused === true || details?.reset === true;
+  return signal.aborted && asked ? (signal.reason as unknown) : undefined;
 }
 
 function redacted(failure: unknown, original: unknown): unknown {

@@ -4,6 +4,7 @@ import type {
   AnalysisOutcome,
   AnalysisPlan,
   CancellationInfo,
+  CostLine,
   FailureInfo,
   PreviousReport,
   MediaFacts,
@@ -23,12 +24,18 @@ export interface RunStart {
   runStartedAt?: number;
 }
 
-export interface StageInput extends RecordKey, RunStart {
+export interface StageInput extends RecordKey, RunStart, RerunFields {
   status: Stage;
 }
 
+/** A re-run's: the run it re-ran and the analyses it ran again (none for a report-only run), and the earlier reports, newest first. */
+export interface RerunFields {
+  rerunOf?: { runId: string; analyses: AnalysisKind[] };
+  previousReports?: PreviousReport[];
+}
+
 /** Everything an analysed media's record holds. */
-export interface AnalysedRecord extends RecordKey {
+export interface AnalysedRecord extends RecordKey, RerunFields {
   media: MediaFacts;
   plan: AnalysisPlan;
   outcomes: AnalysisOutcome[];
@@ -36,10 +43,6 @@ export interface AnalysedRecord extends RecordKey {
   report: ReportSummary;
   /** The H.264/AAC proxy of a media no browser plays as uploaded; absent when the upload plays as it is. */
   playbackRef?: string;
-  /** A re-run's: the run it re-ran, and the analyses it ran again (none for a report-only run). */
-  rerunOf?: { runId: string; analyses: AnalysisKind[] };
-  /** A re-run's: reports of earlier runs, newest first. */
-  previousReports?: PreviousReport[];
 }
 
 export type PersistInput =
@@ -52,7 +55,16 @@ export type PersistInput =
         review?: ReviewDecision;
       })
   | (RecordKey & RunStart & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] })
-  | (RecordKey & RunStart & { status: 'CANCELLED'; reason: FailureInfo; cancellation: CancellationInfo; outcomes: AnalysisOutcome[] });
+  | (RecordKey &
+      RunStart &
+      RerunFields & {
+        status: 'CANCELLED';
+        reason: FailureInfo;
+        cancellation: CancellationInfo;
+        outcomes: AnalysisOutcome[];
+        /** The report's model tokens, when the run had written its report (cancelled while awaiting review). */
+        reportCost?: CostLine[];
+      });
 
 export interface FailureInput extends RecordKey, RunStart {
   failure: FailureInfo;
@@ -73,8 +85,8 @@ function currentRun(runStartedAt: number | undefined): RunIdentity {
  */
 export function createRecordActivities({ records, notifier }: ActivityDeps) {
   return {
-    async recordStage({ status, runStartedAt, ...key }: StageInput): Promise<void> {
-      await withFailureMapping(() => records.update(key, currentRun(runStartedAt), status));
+    async recordStage({ status, runStartedAt, rerunOf, previousReports, ...key }: StageInput): Promise<void> {
+      await withFailureMapping(() => records.update(key, currentRun(runStartedAt), status, { rerunOf, previousReports }));
     },
 
     async persistRecord(input: PersistInput): Promise<void> {
@@ -99,7 +111,14 @@ export function createRecordActivities({ records, notifier }: ActivityDeps) {
 function recordFields(input: PersistInput, runId: string) {
   if (input.status === 'REJECTED') return { reason: input.reason, outcomes: input.outcomes };
   if (input.status === 'CANCELLED') {
-    return { reason: input.reason, cancellation: input.cancellation, outcomes: input.outcomes, cost: mediaCost(outcomesOfRun(input.outcomes, runId)) };
+    return {
+      reason: input.reason,
+      cancellation: input.cancellation,
+      outcomes: input.outcomes,
+      cost: mediaCost(outcomesOfRun(input.outcomes, runId), input.reportCost),
+      rerunOf: input.rerunOf,
+      previousReports: input.previousReports,
+    };
   }
   return {
     media: input.media,

@@ -9,6 +9,7 @@ import { backfill, parseLibraryUri, parsePageSize, parseRate, parseSince, type B
 import { list } from './commands/list';
 import { replay } from './commands/replay';
 import { report } from './commands/report';
+import { builds, promoteBuild } from './commands/builds';
 import { cancel } from './commands/cancel';
 import { rerun } from './commands/rerun';
 import { retry } from './commands/retry';
@@ -130,6 +131,18 @@ export function createProgram(cli: CliEnvironment): Command {
     .option('--resume', 'start analyses again after --pause', false)
     .action(async (uri: string, opts: BackfillOptions) => emit(await backfill(await cli.context(), uri, opts, output())));
 
+  program
+    .command('builds')
+    .description('show the worker builds of the Worker Deployment: which is current or ramping, which still drain')
+    .action(async () => emit(await builds(await cli.context(), output())));
+
+  program
+    .command('promote')
+    .description('make a worker build current (or ramp it to a share of new runs); runs pinned to other builds stay where they are')
+    .argument('<build-id>')
+    .option('--ramp <percent>', 'send this percentage of new runs to the build instead of making it current', positiveInt)
+    .action(async (buildId: string, opts: { ramp?: number }) => emit(await promoteBuild(await cli.context(), buildId, opts, output())));
+
   return program;
 }
 
@@ -140,11 +153,13 @@ function tenantId(value: string): string {
   return tenant;
 }
 
-function commaList(value: string): string[] {
-  return value
+/** `--analyses a,b --analyses c` names a, b and c. */
+function commaList(value: string, previous: string[]): string[] {
+  const named = value
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
+  return [...previous, ...named];
 }
 
 function positiveInt(value: string): number {

@@ -65,6 +65,8 @@ export interface RerunRequest {
   reuse: AnalysisOutcome[];
   /** Reports of earlier runs, newest first, kept readable on the record. */
   previousReports: PreviousReport[];
+  /** The earlier run's browser proxy: the bytes are the same, so a re-run encodes none. */
+  playbackRef?: string;
 }
 
 /** A report an earlier run of the media wrote; its objects stay where that run put them. */

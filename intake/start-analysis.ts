@@ -31,7 +31,9 @@ export async function startAnalysis(
       taskQueue,
       workflowId,
       args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A delivery attaches to the run already going; a retry or re-run that meets one was
+      // beaten by another start, and must say so rather than answer with that run.
+      workflowIdConflictPolicy: options.rerun ? 'FAIL' : 'USE_EXISTING',
       ...analysisStartOptions(input, options),
     });
     return { mediaId: input.mediaId, workflowId, runId: handle.firstExecutionRunId, alreadyAnalysed: false };

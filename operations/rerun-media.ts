@@ -24,7 +24,7 @@ export interface RerunOutcome {
   workflowId: string;
   runId?: string;
   previousRunId: string;
-  /** What runs again: the named analyses and those that read their output. */
+  /** What runs again: the named analyses and those that read their output (unless the worker's backend cannot run one). */
   analyses: AnalysisKind[];
 }
 
@@ -54,13 +54,18 @@ export async function rerunMedia(client: Client, records: MediaRecords, mediaId:
     ...earlier,
   ];
   const { input, taskQueue } = await lastRunInput(client, handle);
+  const again = rerunKinds(analyses);
+  const playbackRef = typeof record['playbackRef'] === 'string' ? record['playbackRef'] : undefined;
+  // An analysis the uploader left out runs when an operator names it.
+  const skip = input.skip?.filter((kind) => !again.has(kind));
   const outcome = await startAnalysis(
     client,
     taskQueue ?? options.defaultTaskQueue,
-    { ...input, rerun: { fromRunId: previousRunId, analyses, reuse: outcomes, previousReports } },
+    { ...input, ...(skip ? { skip } : {}), rerun: { fromRunId: previousRunId, analyses, reuse: outcomes, previousReports, ...(playbackRef ? { playbackRef } : {}) } },
     { rerun: true },
   );
-  return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}), previousRunId, analyses: [...rerunKinds(analyses)] };
+  if (outcome.alreadyAnalysed) throw new NotRetryableError(`media ${mediaId} started running meanwhile; re-run it once it ends`, 'RUNNING');
+  return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}), previousRunId, analyses: [...again] };
 }
 
 /** The named analyses, checked: known kinds, at least one unless report-only, none with it. */

@@ -40,5 +40,6 @@ export async function retryMedia(client: Client, mediaId: string, options: { for
   }
   const { input, taskQueue } = await lastRunInput(client, handle);
   const outcome = await startAnalysis(client, taskQueue ?? options.defaultTaskQueue, input, { rerun: true });
+  if (outcome.alreadyAnalysed) throw new NotRetryableError(`media ${mediaId} started running meanwhile; nothing to retry`, 'RUNNING');
   return { workflowId: outcome.workflowId, ...(outcome.runId ? { runId: outcome.runId } : {}), previousRunId: description.runId, previousStatus: status };
 }

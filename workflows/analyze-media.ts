@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -34,6 +35,7 @@ import type {
   FailureInfo,
   MediaFacts,
   MediaStatus,
+  ReportSummary,
   SpineSummary,
   Stage,
 } from '../common/types';
@@ -129,6 +131,8 @@ class MediaPipeline {
   private step: Step = 'probe';
   private plan?: AnalysisPlan;
   private outcomes: AnalysisOutcome[] = [];
+  /** Set once written: a run cancelled while awaiting review was billed for its report too. */
+  private report?: ReportSummary;
   /**
    * Orders this run's record writes after those of earlier runs of the same media: this run's
    * own start, not the chain's, so a reset or a retried run is newer than the run it replaces.
@@ -179,6 +183,7 @@ class MediaPipeline {
     this.step = 'report';
     await this.enter('REPORTING');
     const report = await writeReport({ mediaId, tenant, source, media, plan, outcomes: this.outcomes, spine });
+    this.report = report;
 
     const playbackRef = await playback;
     const analysed: AnalysedRecord = {
@@ -197,7 +202,10 @@ class MediaPipeline {
     const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
 
     this.step = 'persist';
-    await persistRecord({ ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) });
+    const persistCompleted = () => persistRecord({ ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) });
+    // Once everything is done, a cancellation that lands during the final write does not undo
+    // it: the write finishes and the run completes, instead of a COMPLETED write racing a CANCELLED one.
+    await (patched(RECORD_CANCELLED) ? CancellationScope.nonCancellable(persistCompleted) : persistCompleted());
     this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
     await this.announce({
       mediaId,
@@ -216,6 +224,8 @@ class MediaPipeline {
    * Optional like an analysis: a failed proxy is logged and the media is recorded without one.
    */
   private async playbackProxy(media: MediaFacts, needed: boolean): Promise<string | undefined> {
+    // A re-run analyses the same bytes: the earlier run's proxy plays them, so none is encoded again.
+    if (this.input.rerun) return this.input.rerun.playbackRef;
     if (!needed || !patched(PLAYBACK_PROXY)) return undefined;
     const { mediaId, tenant, source } = this.input;
     const { makePlaybackProxy } = proxyActivities<ReelscopeActivities>({ ...playbackProxyOptions(media.durationSeconds), summary: `playback proxy of ${mediaId}` });
@@ -318,6 +328,9 @@ class MediaPipeline {
     }
     const activities = proxyActivities<ReelscopeActivities>({
       ...analysisOptions(base.media.durationSeconds),
+      // Histories from before cancelled runs waited for their analyses replay as they ran: the
+      // cancellation resolved at once, without waiting for the activities to stop.
+      ...(patched(RECORD_CANCELLED) ? {} : { cancellationType: ActivityCancellationType.TRY_CANCEL }),
       summary: `${kind} of ${base.mediaId}`,
     });
     // A branch waiting for a quota permit stays 'pending' in the progress query.
@@ -365,7 +378,18 @@ class MediaPipeline {
     const reason: FailureInfo = { step: this.step, type: 'Cancelled', message: cancellation.summary };
     try {
       await CancellationScope.nonCancellable(() =>
-        persistRecord({ mediaId, tenant, source, status: 'CANCELLED', reason, cancellation, outcomes: this.outcomes, runStartedAt: this.runStartedAt }),
+        persistRecord({
+          mediaId,
+          tenant,
+          source,
+          status: 'CANCELLED',
+          reason,
+          cancellation,
+          outcomes: this.outcomes,
+          ...(this.report?.cost ? { reportCost: this.report.cost } : {}),
+          ...this.rerunFields(),
+          runStartedAt: this.runStartedAt,
+        }),
       );
     } catch (err) {
       log.error('could not record the cancellation', { mediaId, cancellation, error: failureCause(err).message });
@@ -449,7 +473,8 @@ class MediaPipeline {
     this.moveTo(stage, stage.toLowerCase());
     const { mediaId, tenant, source } = this.input;
     try {
-      await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt });
+      // A re-run's first write takes the record over from the run it re-runs: the earlier reports go with it, so they stay named whatever this run comes to.
+      await recordStage({ mediaId, tenant, source, status: stage, runStartedAt: this.runStartedAt, ...this.rerunFields() });
     } catch (err) {
       // Runs from before best-effort stage writes failed here (recording the failure): replay
       // them that way, or their histories would diverge at the first failed stage write.
