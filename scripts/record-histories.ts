@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ensureSampleClip } from '../local/sample-clip';
 import { startLocalStack } from '../local/local-stack';
 import { TEMPORAL_CLI } from '../local/temporal-dev-server';
@@ -46,20 +47,34 @@ async function main(): Promise<void> {
   try {
     await mkdir(HISTORIES, { recursive: true });
     const clip = await ensureSampleClip(join(dataDir, 'sample.mp4'));
-    const runs: Record<string, { path: string; worker: TestWorker }> = {
+    /** A run cancelled while its Transcribe job is in progress (the fake's job never finishes). */
+    const cancelledMidTranscript = async (handle: WorkflowHandle) => {
+      const before = fake.config.stuckJobs;
+      fake.config.stuckJobs = new Set(['Transcription']);
+      try {
+        const started = fake.counters.jobsStarted('StartTranscriptionJob');
+        while (fake.counters.jobsStarted('StartTranscriptionJob') === started) await new Promise((resolve) => setTimeout(resolve, 100));
+        await handle.cancel();
+        await handle.result().catch(() => undefined);
+      } finally {
+        fake.config.stuckJobs = before;
+      }
+    };
+    const runs: Record<string, { path: string; worker: TestWorker; end?: (handle: WorkflowHandle) => Promise<void> }> = {
       'completed-sample-clip': { path: clip, worker: harness },
       'rejected-zero-byte': { path: await makeZeroByte(dataDir), worker: harness },
       'completed-aws-sample-clip': { path: clip, worker: aws },
       // An MKV: the playback proxy runs beside the analyses, and the outcome is announced.
       'completed-mkv-proxy-announced': { path: await makeVideoClip(dataDir, { seconds: 4, name: 'episode.mkv' }), worker: harness },
+      'cancelled-aws-mid-transcript': { path: clip, worker: aws, end: cancelledMidTranscript },
     };
     const wanted = process.argv.slice(2);
-    for (const [name, { path, worker }] of Object.entries(runs)) {
+    for (const [name, { path, worker, end }] of Object.entries(runs)) {
       if (wanted.length > 0 && !wanted.includes(name)) continue;
       const input = await worker.upload(path);
       const { workflowId } = await startAnalysis(worker.client, worker.taskQueue, input);
       const handle = worker.client.workflow.getHandle(workflowId);
-      await handle.result();
+      await (end ? end(handle) : handle.result());
       const file = join(HISTORIES, `${name}.json`);
       // The CLI writes the canonical proto JSON that historyFromJSON reads back.
       const { stdout } = await promisify(execFile)(
