@@ -62,6 +62,7 @@ export async function openTextReader(): Promise<TextReader> {
   };
   return {
     async read(jpeg, signal) {
+      if (signal.aborted) throw new TextRecognitionAbortedError('cancelled before text recognition started', { cause: signal.reason });
       const size = jpegSize(jpeg);
       // Blocks carry the lines with their boxes; tesseract.js leaves them out unless asked.
       const { data } = await untilAborted(worker.recognize(jpeg, {}, { text: false, blocks: true }), signal, close);
@@ -97,11 +98,15 @@ export function keptLines(page: Pick<Page, 'blocks'>, size: { width: number; hei
  * call it was running, so the abort itself ends the wait, and `stop` ends the worker.
  */
 async function untilAborted<T>(work: Promise<T>, signal: AbortSignal, stop: () => Promise<void>): Promise<T> {
-  if (signal.aborted) throw new TextRecognitionAbortedError('cancelled before text recognition started', { cause: signal.reason });
+  // Once the abort wins, whatever the stopped worker does with the call (never settle, or reject
+  // because it is gone) must not surface as an unhandled rejection that ends the process.
+  void work.catch(() => undefined);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => {
-      void stop().catch(() => undefined);
+      // Not at once: tesseract.js posts the job a microtask after recognize() is called, and a
+      // worker terminated before that post throws inside the library, where nothing catches it.
+      setImmediate(() => void stop().catch(() => undefined));
       reject(new TextRecognitionAbortedError('text recognition was stopped: its run was cancelled', { cause: signal.reason }));
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -56,7 +56,7 @@ export function createLocalTextRunner(settings: AnalysisSettings): AnalysisRunne
       status: 'succeeded',
       ref,
       counts: { detections: detections.length, distinctLines: distinct, keyframes: read.frames, ...(dropped > 0 ? { droppedLines: dropped } : {}) },
-      summary: `${detections.length} lines of text (${distinct} distinct) on ${span}${dropped > 0 ? `; ${dropped} more over the ${MAX_TEXT_DETECTIONS}-line bound not kept` : ''}`,
+      summary: `${detections.length} line${detections.length === 1 ? '' : 's'} of text (${distinct} distinct) on ${span}${dropped > 0 ? `; ${dropped} more over the ${MAX_TEXT_DETECTIONS}-line bound not kept` : ''}`,
     };
   };
 }
