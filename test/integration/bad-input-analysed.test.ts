@@ -18,10 +18,10 @@ const ALL_LOCAL: Statuses = {
   thumbnails: 'succeeded',
   visualModeration: 'succeeded',
   audioModeration: 'succeeded',
+  text: 'succeeded',
   // The aws backend's analyses: the suite's worker runs the local one.
   labels: 'skipped',
   celebrities: 'skipped',
-  text: 'skipped',
 };
 
 /**

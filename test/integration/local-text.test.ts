@@ -101,12 +101,12 @@ describe('on-screen text on the local backend (tesseract.js)', () => {
     const fractal = await probed(await renderClip(join(dir, 'fractal.mp4'), 'mandelbrot', 4), 'text-none-fractal');
 
     // Act
-    const outcomes = [await new MockActivityEnvironment().run(activities.analyzeText, bars), await new MockActivityEnvironment().run(activities.analyzeText, fractal)];
+    const outcomes: AnalysisOutcome[] = [await new MockActivityEnvironment().run(activities.analyzeText, bars), await new MockActivityEnvironment().run(activities.analyzeText, fractal)];
 
     // Assert
     for (const outcome of outcomes) {
       expect(outcome).toMatchObject({ status: 'succeeded', counts: { detections: 0, keyframes: 2 } });
-      expect((await store.getJson<TextOutput>(outcome.ref)).detections).toEqual([]);
+      expect((await store.getJson<TextOutput>(outcome.ref!)).detections).toEqual([]);
     }
   });
 
