@@ -3,7 +3,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   setWorkflowOptions,
   sleep,
@@ -26,8 +26,12 @@ import {
   type BackfillProgress,
 } from './backfill-messages';
 
-/** Listing one page is quick I/O: retried on any S3 hiccup, never for long. */
-const { listLibraryPage } = proxyActivities<Pick<ReelscopeActivities, 'listLibraryPage'>>({
+/**
+ * Listing one page is quick I/O, run as a local activity: as a task on the queue it waited
+ * behind the analyses' own activities (hundreds, on a busy worker), so the backfill stalled
+ * on the load it had made. Retried on any S3 hiccup, never for long.
+ */
+const { listLibraryPage } = proxyLocalActivities<Pick<ReelscopeActivities, 'listLibraryPage'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
