@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Line, Page } from 'tesseract.js';
-import { jpegSize, keptLines, TEXT_RULES } from '../../media/on-screen-text';
+import { jpegSize, keptLines, openTextReader, TEXT_RULES } from '../../media/on-screen-text';
 
 /** A page of one block holding these lines, as tesseract.js returns it with `blocks: true`. */
 function page(lines: { text: string; confidence: number; bbox?: Line['bbox'] }[]): Pick<Page, 'blocks'> {
@@ -60,5 +60,27 @@ describe('jpegSize', () => {
 
     expect(jpegSize(await readFile(path))).toEqual({ width: 642, height: 362 });
     expect(() => jpegSize(Buffer.from('not a jpeg at all'))).toThrow(/not a JPEG/);
+  });
+});
+
+describe('a text reader', () => {
+  it('gives up a recognition at the abort, as an AbortError carrying the reason, instead of waiting for the frame', async () => {
+    // Arrange
+    const path = join(await mkdtemp(join(tmpdir(), 'reelscope-ocr-abort-')), 'busy.jpg');
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720', '-frames:v', '1', path]);
+    const reader = await openTextReader();
+    const controller = new AbortController();
+    const reason = new Error('cancelled');
+
+    try {
+      // Act: read() has handed the frame to the worker by the time it returns its promise.
+      const reading = reader.read(await readFile(path), controller.signal);
+      controller.abort(reason);
+
+      // Assert
+      await expect(reading).rejects.toMatchObject({ name: 'AbortError', cause: reason });
+    } finally {
+      await reader.close();
+    }
   });
 });
