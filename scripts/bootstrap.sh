@@ -12,7 +12,7 @@ cd "$root"
 
 temporal_cli_version="v1.5.1"
 tools_bin="$root/.tools/bin"
-debian_packages=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium)
+debian_packages=(ffmpeg pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium fonts-dejavu-core)
 
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 die() { printf '[bootstrap] cannot continue: %s\n' "$*" >&2; exit 1; }
@@ -57,7 +57,8 @@ fi
 
 # Debian packages: ffmpeg/ffprobe for every media step, pocketsphinx for the local transcript,
 # pocketsphinx-testdata for the LibriVox speech in the sample clip, chromium for the page tests
-# (playwright-core drives it; its own browser download cannot work offline).
+# (playwright-core drives it; its own browser download cannot work offline), and the DejaVu fonts
+# the on-screen text test draws its captions with.
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
