@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataConverterFor } from '../codec/codec-config';
 import { MEDIA_STATUSES, type MediaStatus } from '../common/types';
-import { DEFAULT_BACKFILL_PAGE_SIZE, DEFAULT_BACKFILL_RATE } from '../workflows/backfill-messages';
+import { DEFAULT_BACKFILL_IN_FLIGHT, DEFAULT_BACKFILL_PAGE_SIZE, DEFAULT_BACKFILL_RATE } from '../workflows/backfill-messages';
 import { canonicalTenant } from '../intake/media-identity';
 import type { CliContext, CliOutput } from './cli-context';
 import { analyze } from './commands/analyze';
-import { backfill, parseLibraryUri, parsePageSize, parseRate, parseSince, type BackfillOptions } from './commands/backfill';
+import { backfill, parseLibraryUri, parseMaxInFlight, parsePageSize, parseRate, parseSince, type BackfillOptions } from './commands/backfill';
 import { list } from './commands/list';
 import { replay } from './commands/replay';
 import { report } from './commands/report';
@@ -126,6 +126,7 @@ export function createProgram(cli: CliEnvironment): Command {
     .option('--since <date>', 'only objects last modified at or after this date (ISO 8601)', (value: string) => parseSince(value))
     .option('--page-size <n>', 'objects listed per page (one workflow run each)', parsePageSize, DEFAULT_BACKFILL_PAGE_SIZE)
     .option('--analysis-queue <name>', "task queue the analyses run on (default: the worker's own)")
+    .option('--max-in-flight <n>', 'analyses of this backfill running at once, at most (0: no bound)', parseMaxInFlight, DEFAULT_BACKFILL_IN_FLIGHT)
     .option('--status', "print the backfill's progress", false)
     .option('--pause', 'stop starting analyses until --resume', false)
     .option('--resume', 'start analyses again after --pause', false)

@@ -68,16 +68,48 @@ export async function backfillLibrary(input: BackfillInput): Promise<BackfillPro
   counters.refused = addRefusals(counters.refused, page.refused);
   const childTaskQueue = input.childTaskQueue ?? workflowInfo().taskQueue;
 
+  const bound = input.maxInFlight;
+  // Slots are taken when a start is issued and given back when its analysis ends (or the start
+  // finds it analysed before). An end is an event in this run's history, which is why a page
+  // waits for its own analyses before continuing as new.
+  let inFlight = 0;
+  if (bound !== undefined) counters.finished ??= 0;
+  const release = () => {
+    inFlight -= 1;
+  };
   for (const batch of rateBatches(page.candidates, input.ratePerSecond)) {
     await condition(() => !paused);
     const batchStartedAt = Date.now();
-    for (const result of await Promise.all(batch.map((candidate) => startAnalysisChild(candidate, childTaskQueue)))) {
-      counters[result] += 1;
+    const starts: Promise<void>[] = [];
+    for (const candidate of batch) {
+      if (bound !== undefined) {
+        await condition(() => inFlight < bound);
+        inFlight += 1;
+      }
+      starts.push(
+        startAnalysisChild(candidate, childTaskQueue, bound !== undefined).then(
+          ({ result, ended }) => {
+            // Counted as each start lands: a batch waiting for a slot must still show what it started.
+            counters[result] += 1;
+            if (ended) {
+              void ended.then(release, release).then(() => {
+                counters.finished = (counters.finished ?? 0) + 1;
+              });
+            } else if (bound !== undefined) release();
+          },
+          (err: unknown) => {
+            if (bound !== undefined) release();
+            throw err;
+          },
+        ),
+      );
     }
+    await Promise.all(starts);
     // Workflow time: the next batch is issued a full second after this one, whatever the pause.
     const wait = remainderOfSecond(batchStartedAt, Date.now());
     if (wait > 0) await sleep(wait);
   }
+  if (bound !== undefined) await condition(() => inFlight === 0);
   counters.pages += 1;
   cursor = page.nextCursor;
 
@@ -91,10 +123,14 @@ export async function backfillLibrary(input: BackfillInput): Promise<BackfillPro
   return { ...counters, paused, done };
 }
 
-/** One media's analysis, started as the starter starts it; an id that exists was analysed before. */
-async function startAnalysisChild({ workflowId, input }: BackfillCandidate, taskQueue: string): Promise<StartResult> {
+/**
+ * One media's analysis, started as the starter starts it; an id that exists was analysed
+ * before. A started one comes back with the promise of its end when `awaitEnd`; without, its
+ * end is never asked for, so a failed analysis cannot surface here as an unhandled rejection.
+ */
+async function startAnalysisChild({ workflowId, input }: BackfillCandidate, taskQueue: string, awaitEnd: boolean): Promise<{ result: StartResult; ended?: Promise<unknown> }> {
   try {
-    await startChild(WORKFLOW_TYPE, {
+    const child = await startChild(WORKFLOW_TYPE, {
       workflowId,
       taskQueue,
       args: [input],
@@ -102,9 +138,9 @@ async function startAnalysisChild({ workflowId, input }: BackfillCandidate, task
       parentClosePolicy: ParentClosePolicy.ABANDON,
       ...analysisStartOptions(input),
     });
-    return 'started';
+    return awaitEnd ? { result: 'started', ended: child.result() } : { result: 'started' };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'alreadyAnalysed';
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { result: 'alreadyAnalysed' };
     throw err;
   }
 }

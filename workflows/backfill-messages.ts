@@ -9,6 +9,12 @@ export const DEFAULT_BACKFILL_RATE = 5;
 export const MAX_BACKFILL_RATE = 100;
 /** Objects per listing page (and per run: one continue-as-new each); S3 returns at most 1000. */
 export const DEFAULT_BACKFILL_PAGE_SIZE = 200;
+/**
+ * Analyses one backfill keeps running at once, when the operator names no bound: a rate alone
+ * lets starts outrun the workers, and hundreds of analyses sharing a worker finish hardly any.
+ */
+export const DEFAULT_BACKFILL_IN_FLIGHT = 20;
+export const MAX_BACKFILL_IN_FLIGHT = 1000;
 export const MAX_BACKFILL_PAGE_SIZE = 1000;
 /** Distinct refusal reasons kept; past that, they are counted together so progress stays small. */
 export const MAX_REFUSAL_REASONS = 32;
@@ -26,6 +32,8 @@ export interface BackfillCounters {
   /** Objects last modified before `since`. */
   olderThanSince: number;
   pages: number;
+  /** Analyses this pass started that have ended (completed, rejected, failed or cancelled); absent in passes started without a bound. */
+  finished?: number;
 }
 
 export interface BackfillInput {
@@ -40,6 +48,11 @@ export interface BackfillInput {
   pageSize?: number;
   /** Where the analyses run; by default the backfill's own task queue. */
   childTaskQueue?: string;
+  /**
+   * Analyses of this pass running at once, at most: a start waits for one to end, and a page
+   * continues as new only once its analyses have ended. Absent: no bound (starts follow the rate alone).
+   */
+  maxInFlight?: number;
   /** Continuation state: set by the workflow itself on continue-as-new, never by a caller. */
   carried?: { counters: BackfillCounters; cursor?: string; paused: boolean };
 }

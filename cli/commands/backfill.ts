@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseS3Uri } from '../../common/s3-uri';
 import { backfillStatus, pauseBackfill, resumeBackfill, startBackfill, type BackfillPlace, type BackfillStatus } from '../../operations/backfill-library';
-import { DEFAULT_BACKFILL_PAGE_SIZE, MAX_BACKFILL_PAGE_SIZE, MAX_BACKFILL_RATE, type BackfillProgress } from '../../workflows/backfill-messages';
+import { DEFAULT_BACKFILL_IN_FLIGHT, DEFAULT_BACKFILL_PAGE_SIZE, MAX_BACKFILL_IN_FLIGHT, MAX_BACKFILL_PAGE_SIZE, MAX_BACKFILL_RATE, type BackfillProgress } from '../../workflows/backfill-messages';
 import type { CliContext, CliOutput } from '../cli-context';
 
 export interface BackfillOptions {
@@ -10,6 +10,8 @@ export interface BackfillOptions {
   since?: string;
   pageSize: number;
   analysisQueue?: string;
+  /** 0: no bound. */
+  maxInFlight: number;
   status: boolean;
   pause: boolean;
   resume: boolean;
@@ -40,6 +42,13 @@ export function parseSince(value: string, now = Date.now()): string {
   if (Number.isNaN(at)) throw new InvalidArgumentError('expected an ISO 8601 date, e.g. 2026-01-31 or 2026-01-31T12:00:00Z');
   if (at > now) throw new InvalidArgumentError('expected a date in the past');
   return new Date(at).toISOString();
+}
+
+/** Analyses running at once: a whole number up to MAX_BACKFILL_IN_FLIGHT, or 0 for no bound. */
+export function parseMaxInFlight(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_BACKFILL_IN_FLIGHT) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_BACKFILL_IN_FLIGHT}, or 0 for no bound (default ${DEFAULT_BACKFILL_IN_FLIGHT})`);
+  return n;
 }
 
 export function parsePageSize(value: string): number {
@@ -73,12 +82,13 @@ export async function backfill(ctx: CliContext, uri: string, options: BackfillOp
     pageSize: options.pageSize,
     ...(options.since ? { since: options.since } : {}),
     ...(options.analysisQueue ? { childTaskQueue: options.analysisQueue } : {}),
+    ...(options.maxInFlight > 0 ? { maxInFlight: options.maxInFlight } : {}),
   });
   if (!out.json) {
     out.print(
       started.attached
         ? `a backfill of ${where} is already running: ${started.workflowId} (run ${started.runId}); its own rate and --since apply. reelscope backfill ${uri} --tenant ${place.tenant} --status follows it`
-        : `backfill started: ${started.workflowId} (run ${started.runId}) at up to ${options.rate} starts/s${options.since ? ` for objects modified since ${options.since}` : ''}`,
+        : `backfill started: ${started.workflowId} (run ${started.runId}) at up to ${options.rate} starts/s${options.maxInFlight > 0 ? ` and ${options.maxInFlight} analyses at once` : ''}${options.since ? ` for objects modified since ${options.since}` : ''}`,
     );
   }
   return { ...started, status: 'RUNNING' };
@@ -89,7 +99,7 @@ function describeProgress(p: BackfillProgress): string {
   const refusedTotal = Object.values(p.refused).reduce((a, b) => a + b, 0);
   return [
     `  ${p.done ? 'done' : p.paused ? 'paused' : 'running'}: ${p.pages} pages, ${p.listed} objects listed`,
-    `  started ${p.started}, already analysed ${p.alreadyAnalysed}, refused ${refusedTotal}${refused}`,
+    `  started ${p.started}${p.finished !== undefined ? ` (${p.finished} ended)` : ''}, already analysed ${p.alreadyAnalysed}, refused ${refusedTotal}${refused}`,
     ...(p.olderThanSince ? [`  older than --since: ${p.olderThanSince}`] : []),
   ].join('\n');
 }

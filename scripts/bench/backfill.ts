@@ -4,7 +4,7 @@
  * at a given rate, and one in-process worker on the local backend analysing what it starts.
  * Samples objects started and analyses completed every 5 s until all are done or the budget
  * ends; prints the rates per minute and writes docs/benchmarks/backfill.json.
- *   npm run bench:backfill -- [--objects 500] [--rate 20] [--budget-minutes 10]
+ *   npm run bench:backfill -- [--objects 500] [--rate 20] [--max-in-flight 20] [--budget-minutes 10]
  */
 // Worker and SDK info logs would drown the figures; errors still show.
 import '../../test/support/quiet-runtime';
@@ -18,7 +18,7 @@ import { boundedMap } from '../../common/bounded-map';
 import { loadIntakeConfig } from '../../intake/config';
 import { mediaIdFor, workflowIdFor } from '../../intake/media-identity';
 import { backfillStatus, startBackfill } from '../../operations/backfill-library';
-import type { BackfillProgress } from '../../workflows/backfill-messages';
+import { DEFAULT_BACKFILL_IN_FLIGHT, type BackfillProgress } from '../../workflows/backfill-messages';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
 import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
@@ -30,9 +30,11 @@ async function main(): Promise<void> {
   const opts = new Command()
     .option('--objects <n>', 'objects in the library', '500')
     .option('--rate <n>', 'backfill starts per second', '20')
+    .option('--max-in-flight <n>', 'analyses of the backfill running at once (0: no bound)', String(DEFAULT_BACKFILL_IN_FLIGHT))
     .option('--budget-minutes <n>', 'stop counting completions after this long', '10')
     .parse()
-    .opts<{ objects: string; rate: string; budgetMinutes: string }>();
+    .opts<{ objects: string; rate: string; maxInFlight: string; budgetMinutes: string }>();
+  const maxInFlight = Number(opts.maxInFlight);
   const objects = Number(opts.objects);
   const rate = Number(opts.rate);
   const budgetMs = Number(opts.budgetMinutes) * 60_000;
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
 
     const startedAt = Date.now();
     const place = { bucket, prefix, tenant };
-    await startBackfill(worker.client, worker.taskQueue, { ...place, ratePerSecond: rate });
+    await startBackfill(worker.client, worker.taskQueue, { ...place, ratePerSecond: rate, ...(maxInFlight > 0 ? { maxInFlight } : {}) });
     // Sampled while it runs, within the budget: a worker slower than the rate must not hide
     // the figures behind a pass that has not finished.
     const samples: { seconds: number; started: number; completed: number }[] = [];
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     const allStarted = samples.find((s) => s.started >= ids.length);
     const perMinute = (n: number, seconds: number) => Math.round((n / seconds) * 60 * 10) / 10;
     const figures = {
-      settings: { objects, ratePerSecond: rate, budgetMinutes: Number(opts.budgetMinutes), media: `${MEDIA_SECONDS} s 160x90 h264 at 10 fps with an aac tone, ${bytes.length} bytes`, backend: 'local', workers: 1 },
+      settings: { objects, ratePerSecond: rate, maxInFlight: maxInFlight > 0 ? maxInFlight : 'none', budgetMinutes: Number(opts.budgetMinutes), media: `${MEDIA_SECONDS} s 160x90 h264 at 10 fps with an aac tone, ${bytes.length} bytes`, backend: 'local', workers: 1 },
       backfill: { pages: progress?.pages, started: last.started, secondsToStartAll: allStarted?.seconds, startedPerMinute: perMinute(last.started, allStarted?.seconds ?? last.seconds) },
       analyses: { completed: last.completed, seconds: last.seconds, completedPerMinute: perMinute(last.completed, last.seconds) },
       samples,

@@ -138,7 +138,7 @@ describe('reelscope backfill', () => {
 
     it('starts each admitted object once, at most the rate per second, one page per run, and counts the refused', async () => {
       // Act
-      first = await json<{ workflowId: string; runId: string }>('backfill', uri(), '--tenant', tenant, '--rate', '40/s', '--page-size', '100', '--analysis-queue', idleQueue);
+      first = await json<{ workflowId: string; runId: string }>('backfill', uri(), '--tenant', tenant, '--rate', '40/s', '--page-size', '100', '--analysis-queue', idleQueue, '--max-in-flight', '0');
       await harness.client.workflow.getHandle(first.workflowId).result();
       const status = await json<{ status: string; progress: BackfillProgress }>('backfill', uri(), '--tenant', tenant, '--status');
 
@@ -176,7 +176,7 @@ describe('reelscope backfill', () => {
       const runsBefore = await expectWaitingOnIdleQueue(admitted);
 
       // Act
-      const second = await json<{ workflowId: string; runId: string; attached: boolean }>('backfill', uri(), '--tenant', tenant, '--rate', '100', '--page-size', '1000', '--analysis-queue', idleQueue);
+      const second = await json<{ workflowId: string; runId: string; attached: boolean }>('backfill', uri(), '--tenant', tenant, '--rate', '100', '--page-size', '1000', '--analysis-queue', idleQueue, '--max-in-flight', '0');
       const progress = await harness.client.workflow.getHandle(second.workflowId).result();
 
       // Assert
@@ -231,7 +231,7 @@ describe('reelscope backfill', () => {
     const newer = await putObjects(tenant, ['new-1.mp4', 'new-2.mp4']);
 
     // Act
-    const started = await json<{ workflowId: string }>('backfill', `s3://${harness.config.bucket}/incoming/${tenant}/`, '--tenant', tenant, '--since', since.toISOString(), '--analysis-queue', idleQueue);
+    const started = await json<{ workflowId: string }>('backfill', `s3://${harness.config.bucket}/incoming/${tenant}/`, '--tenant', tenant, '--since', since.toISOString(), '--analysis-queue', idleQueue, '--max-in-flight', '0');
     const progress = await harness.client.workflow.getHandle(started.workflowId).result();
 
     // Assert
@@ -240,10 +240,54 @@ describe('reelscope backfill', () => {
     for (const id of older) await expect(harness.client.workflow.getHandle(id).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
+  it('keeps at most --max-in-flight analyses running, starting the next as one ends', async () => {
+    // Arrange: five objects, a bound of two, analyses on a queue nobody serves (they end only when terminated).
+    const tenant = `bf-${randomUUID().slice(0, 8)}`;
+    const ids = await putObjects(tenant, ['a.mp4', 'b.mp4', 'c.mp4', 'd.mp4', 'e.mp4']);
+    const place = { bucket: harness.config.bucket, prefix: `incoming/${tenant}/`, tenant };
+    const progress = () => backfillStatus(harness.client, place).then((s) => s.progress);
+
+    // Act
+    const started = await json<{ workflowId: string; runId: string }>('backfill', `s3://${place.bucket}/${place.prefix}`, '--tenant', tenant, '--rate', '50', '--analysis-queue', idleQueue, '--max-in-flight', '2');
+    const waiting = await eventually(progress, (p) => (p?.started ?? 0) >= 2);
+    // Time enough for a third start, were the bound not held.
+    await new Promise((r) => setTimeout(r, 1500));
+    const held = await progress();
+    const running = (await boundedMap(ids, 5, async (id) => (await harness.client.workflow.getHandle(id).describe().catch(() => undefined))?.status.name)).filter((s) => s === 'RUNNING');
+    // Ending analyses frees their slots: terminate the running ones, round after round.
+    for (let round = 0; round < 5; round++) {
+      await boundedMap(ids, 5, async (id) => {
+        const d = await harness.client.workflow.getHandle(id).describe().catch(() => undefined);
+        if (d?.status.name === 'RUNNING') await harness.client.workflow.getHandle(id).terminate('frees a backfill slot');
+      });
+      const now = await progress();
+      if (now?.done) break;
+      await eventually(progress, (p) => Boolean(p?.done) || (p?.finished ?? 0) > (now?.finished ?? 0) || (p?.started ?? 0) > (now?.started ?? 0));
+    }
+    const end = await eventually(progress, (p) => Boolean(p?.done));
+    const history = (await harness.client.workflow.getHandle(started.workflowId, started.runId).fetchHistory()).events ?? [];
+
+    // Assert
+    expect(waiting?.started).toBe(2);
+    expect(held).toMatchObject({ started: 2, finished: 0 });
+    expect(running).toHaveLength(2);
+    expect(end).toMatchObject({ started: 5, finished: 5, done: true });
+    // On the history: never more than two started and not yet ended.
+    let inFlight = 0;
+    let most = 0;
+    for (const e of history) {
+      if (e.childWorkflowExecutionStartedEventAttributes) most = Math.max(most, ++inFlight);
+      if (e.childWorkflowExecutionTerminatedEventAttributes || e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes) inFlight -= 1;
+    }
+    expect(most).toBe(2);
+    expect(inFlight).toBe(0);
+  });
+
   it('refuses bad arguments before starting anything', async () => {
     await expect(cli('backfill', 'http://bucket/x', '--tenant', 'acme')).rejects.toThrow(/s3:\/\/bucket\/prefix/);
     await expect(cli('backfill', 's3://b/x/', '--tenant', 'acme', '--rate', '0')).rejects.toThrow(/whole number from 1 to 100/);
     await expect(cli('backfill', 's3://b/x/', '--tenant', 'acme', '--since', 'yesterday')).rejects.toThrow(/ISO 8601/);
+    await expect(cli('backfill', 's3://b/x/', '--tenant', 'acme', '--max-in-flight', '-1')).rejects.toThrow(/or 0 for no bound/);
     await expect(cli('backfill', 's3://b/nothing-here/', '--tenant', 'acme', '--status')).rejects.toThrow(/no backfill of s3:\/\/b\/nothing-here\//);
   });
 
