@@ -199,7 +199,8 @@ describe('the portal, end to end in headless Chromium', () => {
     expect(before).toBe(0);
     expect(seeked).toEqual({ to: 4, currentTime: expect.closeTo(4, 0) as number, error: null });
     expect(spoken).toBe(1);
-    expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'flags']);
+    // The aws backend's segment detection looks for every technical cue, so the cues lane shows.
+    expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'cues', 'flags']);
     expect(await page.locator('.lane-flags .mark').count()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
     reachedTheEnd = true;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -32,6 +32,9 @@ export interface TestWorker {
   upload(path: string, options?: { tenant?: string; tier?: string; name?: string }): Promise<AnalyzeMediaInput>;
   stop(): Promise<void>;
 }
+
+/** Test uploads up to this size go as buffers, which the SDK retries; larger ones stream. */
+const RETRYABLE_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 /** A real worker on its own task queue against the suite's dev server and local stores. */
 export async function startTestWorker(
@@ -74,7 +77,9 @@ export async function startTestWorker(
       const key = `incoming/${tenant}/${randomUUID().slice(0, 8)}-${options.name ?? path.split('/').pop()}`;
       const size = statSync(path).size;
       const put = await clients.s3.send(
-        new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: size ? createReadStream(path) : '', ContentLength: size }),
+        // A buffer the SDK can send again: a stream cannot be retried, and the local bucket
+        // sometimes closes a kept-alive socket just as a request reuses it (socket hang up).
+        new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: size === 0 ? '' : size <= RETRYABLE_UPLOAD_BYTES ? readFileSync(path) : createReadStream(path), ContentLength: size }),
       );
       const source: MediaSource = { bucket: config.bucket, key, sizeBytes: size, ...(put.ETag ? { etag: put.ETag.replace(/"/g, '') } : {}) };
       return { mediaId: mediaIdFor(source), tenant, tier: options.tier ?? 'standard', source };
