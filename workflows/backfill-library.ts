@@ -5,7 +5,6 @@ import {
   ParentClosePolicy,
   proxyLocalActivities,
   setHandler,
-  setWorkflowOptions,
   sleep,
   startChild,
   workflowInfo,
@@ -145,11 +144,3 @@ async function startAnalysisChild({ workflowId, input }: BackfillCandidate, task
   }
 }
 
-// Long-running and continued as new page after page: pinned, a pass would hold its build's
-// workers up until it ends, so each run moves to the current build, and every change to this
-// file goes behind patched(). Declared only on versioned workers, which alone may name a
-// behaviour (see versioning-behaviors.ts).
-setWorkflowOptions(
-  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}),
-  backfillLibrary,
-);

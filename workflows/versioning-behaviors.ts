@@ -8,6 +8,7 @@ import type { VersioningBehavior, WorkflowDefinitionOptions } from '@temporalio/
 import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import { analyzeMedia } from './analyze-media';
 import { announceOutcome } from './announce-outcome';
+import { backfillLibrary } from './backfill-library';
 import { jobQuotaWorkflow } from './quota-semaphore';
 
 /**
@@ -31,3 +32,8 @@ setWorkflowOptions(whenVersioned('PINNED'), announceOutcome);
 // Runs for ever: pinned, it would hold its build's workers up for good. It moves to the current
 // build at its next task and replays there, so every change to it goes behind patched().
 setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), jobQuotaWorkflow);
+
+// Long-running and continued as new page after page: pinned, a pass would hold its build's
+// workers up until it ends, so each run moves to the current build, and every change to
+// backfill-library.ts goes behind patched().
+setWorkflowOptions(whenVersioned('AUTO_UPGRADE'), backfillLibrary);
