@@ -18,6 +18,7 @@ export const ANALYSIS_KINDS = [
   'labels',
   'celebrities',
   'text',
+  'faces',
 ] as const;
 export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
 
@@ -128,6 +129,10 @@ export type Capability =
 /** What the worker's backend can do; returned by probe so the plan stays a pure function. */
 export interface BackendCapabilities {
   backend: string;
+  /**
+   * Every kind the worker knows. A probe recorded before a kind existed lacks it; the plan
+   * skips such a kind, so a history from then replays without it.
+   */
   analyses: Record<AnalysisKind, Capability>;
 }
 

@@ -103,6 +103,41 @@ export interface TextOutput {
   detections: TimedDetection[];
 }
 
+/**
+ * A tenant's indexed person a face matched: the tenant's own face collection ("known people"),
+ * never a public-figure database. `similarity` is 0..1.
+ */
+export interface KnownPersonMatch {
+  personId: string;
+  name: string;
+  similarity: number;
+}
+
+/**
+ * Faces seen, each at a moment, and which of the tenant's known people each one matched.
+ * Rekognition Video tracks faces over time; the local backend finds them on keyframes.
+ */
+export interface FacesOutput {
+  /** The detector, and for matches the collection or index searched. */
+  model: string;
+  faces: {
+    time: number;
+    /** 0..1 that this is a face. */
+    confidence: number;
+    /** Share of the frame, 0..1: left, top, width, height. */
+    box?: { left: number; top: number; width: number; height: number };
+    /** Best match among the tenant's known people, when one passed the match threshold. */
+    match?: KnownPersonMatch;
+  }[];
+  /**
+   * How many known people the faces were compared with: 0 says no search ran (an empty or
+   * missing collection), so "no match" then means nothing was compared, not "nobody known".
+   */
+  knownPeopleSearched: number;
+  /** Similarity (0..1) a match had to reach. */
+  matchThreshold?: number;
+}
+
 export interface AudioModerationOutput {
   dictionary: string;
   hits: ProfanityHit[];
@@ -119,4 +154,5 @@ export interface BranchOutputs {
   labels?: LabelsOutput;
   celebrities?: CelebritiesOutput;
   text?: TextOutput;
+  faces?: FacesOutput;
 }

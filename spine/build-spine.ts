@@ -2,6 +2,7 @@ import type { MediaKind, ModerationVerdict } from '../common/types';
 import { describeDamage } from '../media/decode-damage';
 import type { Interval } from '../media/technical-cues';
 import type { BranchOutputs, ShotsOutput, TimedDetection, VisualModerationOutput } from './branch-outputs';
+import { knownPeopleDetections, spineFaces } from './face-appearances';
 import type { ModerationCoverage, ModerationFlag, NameTally, Spine, SpineSegment, SpineTechnicalCues, TimedText } from './spine';
 
 export interface SpineThresholds {
@@ -56,7 +57,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
   const keyframes = outputs.thumbnails?.keyframes ?? [];
   const confident = (d: TimedDetection) => d.confidence >= thresholds.minConfidence;
   const labels = (outputs.labels?.detections ?? []).filter(confident);
-  const people = (outputs.celebrities?.detections ?? []).filter(confident);
+  const people = [...(outputs.celebrities?.detections ?? []).filter(confident), ...knownPeopleDetections(outputs.faces, thresholds.minConfidence)];
   const onScreenText = (outputs.text?.detections ?? []).filter(confident);
 
   const segments = segmentBounds(media, outputs, silences).map(
@@ -112,6 +113,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
     thumbnails: keyframes,
     labels: tally(labels, TOP_LABELS),
     people: tally(people, Number.POSITIVE_INFINITY),
+    ...(outputs.faces ? { faces: spineFaces(outputs.faces, thresholds.minConfidence) } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ export interface SpineSegment {
   thumbnailRef?: string;
   /** The most confident labels seen in the segment (aws backend). */
   labels?: string[];
-  /** Recognised public figures seen in the segment. */
+  /** Recognised public figures and the tenant's known people seen in the segment. */
   people?: string[];
   /** Lines of on-screen text. */
   onScreenText?: string[];
@@ -73,6 +73,23 @@ export interface SpineTechnicalCues {
   cues: TechnicalCue[];
 }
 
+/** When one of the tenant's known people was on screen, and how closely the faces matched. */
+export interface KnownPersonAppearance {
+  personId: string;
+  name: string;
+  /** Merged stretches of matched faces, in time order; `similarity` is the best in the stretch. */
+  ranges: { start: number; end: number; similarity: number }[];
+}
+
+/** What face detection saw and what it was compared with. */
+export interface SpineFaces {
+  /** Faces seen at or above the confidence threshold, counted per moment. */
+  faceCount: number;
+  /** Known people the faces were compared with; 0 means no comparison ran. */
+  knownPeopleSearched: number;
+  knownPeople: KnownPersonAppearance[];
+}
+
 /** The compact timeline every later step (report, record, UI) reads instead of raw outputs. */
 export interface Spine {
   mediaId: string;
@@ -107,5 +124,8 @@ export interface Spine {
   thumbnails: { time: number; ref: string }[];
   /** The labels seen most often, over the whole media. */
   labels: NameTally[];
+  /** Public figures and known people, over the whole media. */
   people: NameTally[];
+  /** Absent when face detection did not succeed, and in spines built before it existed. */
+  faces?: SpineFaces;
 }

@@ -1,8 +1,11 @@
-import type { AnalysisKind, AnalysisPlan, BackendCapabilities, MediaFacts, PlannedAnalysis, RerunRequest } from '../common/types';
+import type { AnalysisKind, AnalysisPlan, BackendCapabilities, Capability, MediaFacts, PlannedAnalysis, RerunRequest } from '../common/types';
 import { ANALYSIS_KINDS } from '../common/types';
 
 /** Analyses that read another analysis' output, and the one they wait for. */
 const DEPENDS_ON: Partial<Record<AnalysisKind, AnalysisKind>> = { audioModeration: 'transcript' };
+
+/** A kind the probing worker's backend did not list: it was added after that probe ran. */
+const NOT_OFFERED: Capability = { available: false, reason: 'the worker that probed this media did not offer this analysis' };
 
 const NEEDS_VIDEO: ReadonlySet<AnalysisKind> = new Set([
   'thumbnails',
@@ -10,6 +13,7 @@ const NEEDS_VIDEO: ReadonlySet<AnalysisKind> = new Set([
   'labels',
   'celebrities',
   'text',
+  'faces',
 ]);
 const NEEDS_AUDIO: ReadonlySet<AnalysisKind> = new Set(['transcript', 'audioModeration']);
 
@@ -53,7 +57,7 @@ export function planAnalyses(
       decided.set(kind, kept(kind, rerun));
       continue;
     }
-    const capability = capabilities.analyses[kind];
+    const capability: Capability = capabilities.analyses[kind] ?? NOT_OFFERED;
     const prerequisite = DEPENDS_ON[kind];
     const prerequisitePlan = prerequisite ? decided.get(prerequisite) : undefined;
     let reason: string | undefined;

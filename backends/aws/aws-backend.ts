@@ -73,6 +73,7 @@ export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling)
       labels: sampled('LabelDetection'),
       celebrities: sampled('CelebrityRecognition'),
       text: sampled('TextDetection'),
+      faces: { available: false, reason: 'face detection is not built for the aws backend yet' },
     },
   };
 }

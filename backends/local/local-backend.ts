@@ -34,6 +34,7 @@ export const LOCAL_CAPABILITIES: BackendCapabilities = {
     labels: { available: false, reason: NO_LOCAL_MODEL },
     celebrities: { available: false, reason: NO_LOCAL_MODEL },
     text: FREE,
+    faces: { available: false, reason: 'face detection is not built for the local backend yet' },
   },
 };
 

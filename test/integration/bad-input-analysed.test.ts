@@ -22,6 +22,7 @@ const ALL_LOCAL: Statuses = {
   // The aws backend's analyses: the suite's worker runs the local one.
   labels: 'skipped',
   celebrities: 'skipped',
+  faces: 'skipped',
 };
 
 /**

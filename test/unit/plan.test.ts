@@ -25,6 +25,7 @@ describe('planAnalyses', () => {
       labels: 'skip',
       celebrities: 'skip',
       text: 'run',
+      faces: 'skip',
     });
     expect(plan.analyses.find((a) => a.kind === 'labels')).toMatchObject({ reason: expect.stringContaining('no local model') });
     expect(plan.analyses.find((a) => a.kind === 'audioModeration')).toMatchObject({ after: 'transcript' });
@@ -45,6 +46,17 @@ describe('planAnalyses', () => {
       decision: 'skip',
       reason: 'needs transcript, which is skipped',
     });
+  });
+
+  it('skips, without an activity, a kind the recorded probe did not list (a history from before the kind existed)', () => {
+    const { faces: _faces, ...before } = LOCAL_CAPABILITIES.analyses;
+    const plan = planAnalyses(video, { backend: 'local', analyses: before as BackendCapabilities['analyses'] });
+    expect(plan.analyses.find((a) => a.kind === 'faces')).toEqual({
+      kind: 'faces',
+      decision: 'skip',
+      reason: 'the worker that probed this media did not offer this analysis',
+    });
+    expect(plan.analyses.filter((a) => a.decision === 'run').map((a) => a.kind)).not.toContain('faces');
   });
 
   it('estimates cost per analysis from the backend price per minute', () => {
