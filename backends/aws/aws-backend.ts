@@ -3,7 +3,6 @@ import type { TranscribeClient } from '@aws-sdk/client-transcribe';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { boundedMap } from '../../common/bounded-map';
-import { toS3Uri } from '../../common/s3-uri';
 import type { AnalysisKind, AnalysisOutcome, BackendCapabilities, Capability } from '../../common/types';
 import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
 import {
@@ -11,34 +10,26 @@ import {
   REKOGNITION_FEATURE,
   rekognitionCost,
   rekognitionImageCost,
-  transcribeCost,
   type PriceTable,
   type RekognitionFeature,
   type RekognitionImageApi,
 } from '../../cost/price-table';
-import { extractAudioTrack } from '../../media/audio-track';
 import { withKeyframes, type KeyframeSampling } from '../../media/keyframe-sampler';
 import { MediaUnusableError } from '../../media/media-unusable-error';
-import type { TranscriptOutput, VisualModerationOutput } from '../../spine/branch-outputs';
+import type { VisualModerationOutput } from '../../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion, type JobCheckpoint } from './job-poller';
 import { detectInFrame, joinFrameResults } from './rekognition-image';
 import { celebritiesOutput, labelsOutput, moderationOutput, textOutput } from './rekognition-outputs';
 import { writeVideoJobResults } from './rekognition-results-writer';
 import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
-import { redactSecrets } from '../../common/redact-secrets';
-import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
-import { transcriptFromTranscribe } from './transcribe-transcript';
-import { writeSubtitleFiles } from '../subtitle-files';
+import { transcribe } from './transcribe-runner';
+import { isCancellation, polling } from './job-run';
 
-/** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
-const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
 /** A still image is its own single keyframe. */
 const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1 };
 /** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
 const IMAGE_CALLS_IN_FLIGHT = 4;
-/** How long a cancelled transcript waits for DeleteTranscriptionJob: the workflow waits for the cancellation to complete. */
-const DELETE_JOB_TIMEOUT_MS = 10_000;
 
 export interface AwsBackendDeps {
   rekognition: RekognitionClient;
@@ -99,7 +90,7 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
   return { capabilities: awsCapabilities(deps.prices, sampling), runners };
 }
 
-type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
+export type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
 
 async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
   const { input, store, prefix, signal } = run;
@@ -208,135 +199,7 @@ async function detectInKeyframes(
   };
 }
 
-async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
-  const { input, store, prefix, signal } = run;
-  const { settings } = deps;
-  const request: TranscriptionRequest = {
-    jobName: jobName(run, 'transcript'),
-    mediaUri: toS3Uri(input.source.bucket, input.source.key),
-    outputBucket: store.resultsBucket,
-    outputFolder: `${prefix}transcribe/`,
-    languageCode: settings.transcribe.languageCode,
-    languageOptions: settings.transcribe.languageOptions,
-    maxSpeakers: settings.transcribe.maxSpeakers,
-    // reelscope cues the subtitles itself, below, by the rules the local backend uses too.
-    subtitleFormats: [],
-  };
-  let language = settings.transcribe.languageCode ?? 'und';
-  // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
-  let startedJob: string | undefined;
-  const job = await runJobToCompletion({
-    service: 'transcribe',
-    start: async () => {
-      if (needsAudioTrack(input.source.key, input.media.sizeBytes, settings)) {
-        request.mediaUri = await uploadAudioTrack(run);
-      }
-      startedJob = request.jobName;
-      return (await startTranscription(deps.transcribe, request, signal)).jobName;
-    },
-    check: async (name) => {
-      const info = await transcriptionState(deps.transcribe, name, signal);
-      if (info.languageCode) language = info.languageCode;
-      return info.state;
-    },
-    ...polling(run, settings),
-    heartbeat: (checkpoint) => {
-      startedJob = checkpoint.jobId;
-      run.heartbeat(checkpoint);
-    },
-  }).catch(async (err: unknown) => {
-    if (startedJob && isCancellation(run)) await deleteCancelledTranscription(deps.transcribe, startedJob, run);
-    throw err;
-  });
-  const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
-  // Transcribe is given the whole audio (the file, or its full extracted track).
-  const transcript: TranscriptOutput = { ...transcriptFromTranscribe(raw, language), audioSeconds: input.media.durationSeconds };
-  const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
-  // Not Transcribe's own subtitles: its cues run across a change of speaker and follow limits of
-  // its own, so the same speech would be cued differently on the two backends.
-  const subtitles = settings.transcribe.subtitleFormats.length
-    ? await writeSubtitleFiles(store, prefix, transcript, settings.transcribe.subtitleFormats, signal)
-    : undefined;
-  const speakers = new Set(transcript.segments.map((s) => s.speaker).filter(Boolean)).size;
-  return {
-    status: 'succeeded',
-    ref,
-    jobId: job.jobId,
-    counts: {
-      words: transcript.wordCount,
-      segments: transcript.segments.length,
-      speakers,
-      polls: job.polls,
-      ...(subtitles ? { subtitleCues: subtitles.cues } : {}),
-    },
-    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
-    cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
-    ...(subtitles ? { files: subtitles.files } : {}),
-  };
-}
-
-/** Whether the run's signal aborted because the workflow cancelled it, rather than a timeout or a shutdown a retry follows. */
-function isCancellation(run: AnalysisRun): boolean {
-  return run.signal.aborted && run.cancelRequested?.() === true;
-}
-
-/**
- * Stops a cancelled transcript's job, best effort: with a signal of its own (the run's has
- * aborted) and a short timeout, and whatever happens the run's cancellation goes on.
- */
-async function deleteCancelledTranscription(client: TranscribeClient, jobName: string, { input, log }: AnalysisRun): Promise<void> {
-  const fields = { kind: 'transcript', mediaId: input.mediaId, jobName };
-  try {
-    const deletion = await deleteTranscription(client, jobName, AbortSignal.timeout(DELETE_JOB_TIMEOUT_MS));
-    if (deletion.deleted) log?.info('analysis cancelled; Transcribe job deleted', fields);
-    // Gone already (finished and removed, or never created), or refused: nothing is left to do either way.
-    else log?.info('analysis cancelled; Transcribe did not delete the job', { ...fields, reason: redactSecrets(deletion.reason) });
-  } catch (err) {
-    log?.warn('analysis cancelled; the Transcribe job could not be deleted and runs to the end', {
-      ...fields,
-      error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
-    });
-  }
-}
-
-function needsAudioTrack(key: string, sizeBytes: number, settings: AwsBackendSettings): boolean {
-  const extension = key.split('.').pop()?.toLowerCase() ?? '';
-  return sizeBytes > settings.transcribe.extractAudioOverBytes || !TRANSCRIBE_EXTENSIONS.has(extension);
-}
-
-/** Extracts the audio track and streams it to the results bucket; returns where it is. */
-async function uploadAudioTrack({ mediaUrl, store, prefix, signal }: AnalysisRun): Promise<string> {
-  const { stream, done } = extractAudioTrack(mediaUrl, signal);
-  const [uri] = await Promise.all([store.putStream(`${prefix}audio-track.flac`, stream, 'audio/flac', signal), done]);
-  return uri;
-}
-
-/** Heartbeat, resume and deadline settings shared by every job of a run. */
-function polling(run: AnalysisRun, settings: AwsBackendSettings) {
-  const { baseSeconds, perMediaSecond } = settings.jobDeadline;
-  return {
-    resumeFrom: run.resumeFrom,
-    heartbeat: run.heartbeat,
-    signal: run.signal,
-    deadlineMs: (baseSeconds + perMediaSecond * run.input.media.durationSeconds) * 1000,
-    schedule: settings.poll,
-  };
-}
-
-/**
- * Transcribe job names are unique per account and readable in its console: the workflow
- * id, a short hash of the run and the analysis. A new run of the same media (a retry after
- * FAILED) starts fresh jobs; every attempt within one run finds its own.
- */
-function jobName({ execution }: AnalysisRun, kind: AnalysisKind): string {
-  return `${execution.workflowId}-${shortHash(execution.runId)}-${kind}`.replace(/[^0-9a-zA-Z._-]/g, '_').slice(0, 200);
-}
-
 /** Rekognition's ClientRequestToken: at most 64 characters of [a-zA-Z0-9-_]. */
 function requestToken({ execution }: AnalysisRun, kind: AnalysisKind): string {
   return createHash('sha256').update(`${execution.workflowId}\n${execution.runId}\n${kind}`).digest('hex').slice(0, 64);
-}
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }

@@ -1,0 +1,118 @@
+import type { TranscribeClient } from '@aws-sdk/client-transcribe';
+import { redactSecrets } from '../../common/redact-secrets';
+import { toS3Uri } from '../../common/s3-uri';
+import { transcribeCost } from '../../cost/price-table';
+import { extractAudioTrack } from '../../media/audio-track';
+import type { TranscriptOutput } from '../../spine/branch-outputs';
+import type { AnalysisRun } from '../analysis-backend';
+import { writeSubtitleFiles } from '../subtitle-files';
+import type { AwsBackendDeps, RunnerResult } from './aws-backend';
+import type { AwsBackendSettings } from './aws-backend-settings';
+import { runJobToCompletion } from './job-poller';
+import { isCancellation, jobName, polling } from './job-run';
+import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
+import { transcriptFromTranscribe } from './transcribe-transcript';
+
+/** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
+const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
+/** How long a cancelled transcript waits for DeleteTranscriptionJob: the workflow waits for the cancellation to complete. */
+const DELETE_JOB_TIMEOUT_MS = 10_000;
+
+/** The transcript analysis on Amazon Transcribe: one job per run, polled to completion, its words cued into subtitles here. */
+export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  const { input, store, prefix, signal } = run;
+  const { settings } = deps;
+  const request: TranscriptionRequest = {
+    jobName: jobName(run, 'transcript'),
+    mediaUri: toS3Uri(input.source.bucket, input.source.key),
+    outputBucket: store.resultsBucket,
+    outputFolder: `${prefix}transcribe/`,
+    languageCode: settings.transcribe.languageCode,
+    languageOptions: settings.transcribe.languageOptions,
+    maxSpeakers: settings.transcribe.maxSpeakers,
+    // reelscope cues the subtitles itself, below, by the rules the local backend uses too.
+    subtitleFormats: [],
+  };
+  let language = settings.transcribe.languageCode ?? 'und';
+  // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
+  let startedJob: string | undefined;
+  const job = await runJobToCompletion({
+    service: 'transcribe',
+    start: async () => {
+      if (needsAudioTrack(input.source.key, input.media.sizeBytes, settings)) {
+        request.mediaUri = await uploadAudioTrack(run);
+      }
+      startedJob = request.jobName;
+      return (await startTranscription(deps.transcribe, request, signal)).jobName;
+    },
+    check: async (name) => {
+      const info = await transcriptionState(deps.transcribe, name, signal);
+      if (info.languageCode) language = info.languageCode;
+      return info.state;
+    },
+    ...polling(run, settings),
+    heartbeat: (checkpoint) => {
+      startedJob = checkpoint.jobId;
+      run.heartbeat(checkpoint);
+    },
+  }).catch(async (err: unknown) => {
+    if (startedJob && isCancellation(run)) await deleteCancelledTranscription(deps.transcribe, startedJob, run);
+    throw err;
+  });
+  const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
+  // Transcribe is given the whole audio (the file, or its full extracted track).
+  const transcript: TranscriptOutput = { ...transcriptFromTranscribe(raw, language), audioSeconds: input.media.durationSeconds };
+  const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
+  // Not Transcribe's own subtitles: its cues run across a change of speaker and follow limits of
+  // its own, so the same speech would be cued differently on the two backends.
+  const subtitles = settings.transcribe.subtitleFormats.length
+    ? await writeSubtitleFiles(store, prefix, transcript, settings.transcribe.subtitleFormats, signal)
+    : undefined;
+  const speakers = new Set(transcript.segments.map((s) => s.speaker).filter(Boolean)).size;
+  return {
+    status: 'succeeded',
+    ref,
+    jobId: job.jobId,
+    counts: {
+      words: transcript.wordCount,
+      segments: transcript.segments.length,
+      speakers,
+      polls: job.polls,
+      ...(subtitles ? { subtitleCues: subtitles.cues } : {}),
+    },
+    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
+    cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
+    ...(subtitles ? { files: subtitles.files } : {}),
+  };
+}
+
+/**
+ * Stops a cancelled transcript's job, best effort: with a signal of its own (the run's has
+ * aborted) and a short timeout, and whatever happens the run's cancellation goes on.
+ */
+async function deleteCancelledTranscription(client: TranscribeClient, jobName: string, { input, log }: AnalysisRun): Promise<void> {
+  const fields = { kind: 'transcript', mediaId: input.mediaId, jobName };
+  try {
+    const deletion = await deleteTranscription(client, jobName, AbortSignal.timeout(DELETE_JOB_TIMEOUT_MS));
+    if (deletion.deleted) log?.info('analysis cancelled; Transcribe job deleted', fields);
+    // Gone already (finished and removed, or never created), or refused: nothing is left to do either way.
+    else log?.info('analysis cancelled; Transcribe did not delete the job', { ...fields, reason: redactSecrets(deletion.reason) });
+  } catch (err) {
+    log?.warn('analysis cancelled; the Transcribe job could not be deleted and runs to the end', {
+      ...fields,
+      error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
+    });
+  }
+}
+
+function needsAudioTrack(key: string, sizeBytes: number, settings: AwsBackendSettings): boolean {
+  const extension = key.split('.').pop()?.toLowerCase() ?? '';
+  return sizeBytes > settings.transcribe.extractAudioOverBytes || !TRANSCRIBE_EXTENSIONS.has(extension);
+}
+
+/** Extracts the audio track and streams it to the results bucket; returns where it is. */
+async function uploadAudioTrack({ mediaUrl, store, prefix, signal }: AnalysisRun): Promise<string> {
+  const { stream, done } = extractAudioTrack(mediaUrl, signal);
+  const [uri] = await Promise.all([store.putStream(`${prefix}audio-track.flac`, stream, 'audio/flac', signal), done]);
+  return uri;
+}
