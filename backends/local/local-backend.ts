@@ -12,6 +12,7 @@ import { extractThumbnails } from '../../media/thumbnails';
 import { buildTranscript } from '../../media/transcript';
 import { writeSubtitleFiles } from '../subtitle-files';
 import { createLocalTextRunner } from './local-text';
+import { moderateTranscript } from '../transcript-moderation';
 import type {
   AudioModerationOutput,
   ShotsOutput,
@@ -42,6 +43,7 @@ export const LOCAL_CAPABILITIES: BackendCapabilities = {
 export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend {
   const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = {
     text: createLocalTextRunner(settings),
+    audioModeration: moderateTranscript,
 
     async transcript({ mediaUrl, store, prefix, signal, heartbeat }) {
       const { utterances, audioSeconds } = await recognizeSpeech(
@@ -147,25 +149,6 @@ export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend 
       };
     },
 
-    async audioModeration(run: AnalysisRun) {
-      const { input, store, prefix, signal } = run;
-      if (!input.transcriptRef) throw new Error('audio moderation needs a transcript reference');
-      const transcript = await store.getJson<TranscriptOutput>(input.transcriptRef, signal);
-      const { audioSeconds } = transcript;
-      const output: AudioModerationOutput = {
-        dictionary: 'obscenity english',
-        hits: findProfanity(transcript),
-        ...(audioSeconds !== undefined ? { coverage: { audioSeconds, words: transcript.wordCount } } : {}),
-      };
-      const ref = await store.putJson(`${prefix}audio-moderation.json`, output, signal);
-      const heard = audioSeconds !== undefined ? ` from ${audioSeconds.toFixed(1)} s of audio` : ' (audio covered unknown)';
-      return {
-        status: 'succeeded',
-        ref,
-        counts: { hits: output.hits.length, words: transcript.wordCount },
-        summary: `${output.hits.length} profanity hits in ${transcript.wordCount} words${heard}`,
-      };
-    },
   };
   return { capabilities: LOCAL_CAPABILITIES, runners };
 }
