@@ -1,11 +1,10 @@
 import type { AnalysisKind, BackendCapabilities, Capability } from '../../common/types';
-import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
+import type { AnalysisBackend, AnalysisRunner } from '../analysis-backend';
 import type { AnalysisSettings } from '../analysis-settings';
 import { describeDamage } from '../../media/decode-damage';
 import { failedOnContent, MediaUnusableError } from '../../media/media-unusable-error';
 import { classifyFrame, EXPLICIT_NSFW_CLASSES, NSFW_INPUT_SIZE } from '../../media/nsfw-classifier';
 import { recognizeSpeech } from '../../media/pocketsphinx';
-import { findProfanity } from '../../media/profanity';
 import { sampleFrames } from '../../media/sampled-frames';
 import { detectTechnicalCues } from '../../media/technical-cues';
 import { extractThumbnails } from '../../media/thumbnails';
@@ -14,7 +13,6 @@ import { writeSubtitleFiles } from '../subtitle-files';
 import { createLocalTextRunner } from './local-text';
 import { moderateTranscript } from '../transcript-moderation';
 import type {
-  AudioModerationOutput,
   ShotsOutput,
   ThumbnailsOutput,
   TranscriptOutput,
