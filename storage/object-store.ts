@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -100,6 +100,11 @@ export class ObjectStore {
     const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
     if (!response.Body) throw new Error(`empty body for ${uri}`);
     return Buffer.from(await response.Body.transformToByteArray());
+  }
+
+  /** Removes an object (one version of it when given); removing what is not there succeeds, as in S3. */
+  async deleteObject(bucket: string, key: string, versionId?: string, signal?: AbortSignal): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }), { abortSignal: signal });
   }
 
   /** Size and etag of an object, or undefined when it does not exist. */
