@@ -33,6 +33,7 @@ export interface MediaDetail extends MediaSummary {
   report?: { verdict: string; headline: string; coverage?: string };
   review?: { decision?: string; reviewer?: string; reason?: string };
   progress?: { status: string; percent: number; branches: Record<string, string> };
+  outcomes?: { kind: string; status: string; summary: string }[];
 }
 
 export interface Artefacts {

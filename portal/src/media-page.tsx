@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, describeError, isTerminal, type Artefacts } from './api-client';
 import type { Session } from './auth';
 import { ProgressBar } from './progress-bar';
+import { RerunPanel } from './rerun-panel';
 import type { ReportView, SpineView } from './spine-types';
 import { formatSeconds, Timeline } from './timeline';
 import { Transcript } from './transcript';
@@ -95,6 +96,9 @@ export function MediaPage({ session, mediaId }: { session: Session; mediaId: str
             <p>
               {results.report.moderation.verdict}: {results.report.moderation.rationale}
             </p>
+            {detail.status === 'COMPLETED' && (
+              <RerunPanel token={session.token} mediaId={detail.mediaId} analyses={(detail.outcomes ?? []).filter((o) => o.status !== 'skipped').map((o) => o.kind)} />
+            )}
           </aside>
         )}
       </div>

@@ -17,6 +17,8 @@ export interface SpineView {
   /** Absent without a picture and in spines built before cues were kept; `checked` lists the cue types looked for. */
   technicalCues?: { checked: string[]; cues: (TimedSpan & { type: string; confidence?: number })[] };
   moderation: { flags: (TimedSpan & { source: string; category: string; score: number })[] };
+  /** Absent when face detection did not run; `knownPeopleSearched` 0 means no comparison was made. */
+  faces?: { knownPeopleSearched: number; knownPeople: { name: string; ranges: (TimedSpan & { similarity: number })[] }[] };
 }
 
 export interface ReportView {

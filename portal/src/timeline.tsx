@@ -15,6 +15,7 @@ export function Timeline({ spine, currentTime, seek }: { spine: SpineView; curre
     { name: 'silence', spans: spine.silences.map((s) => ({ ...s, label: 'Silence' })) },
     { name: 'black', spans: spine.blackSegments.map((s) => ({ ...s, label: 'Black' })) },
     ...cuesLane(spine),
+    ...peopleLane(spine),
     { name: 'flags', spans: spine.moderation.flags.map((f) => ({ ...f, label: `${f.category} (${f.source}, ${Math.round(f.score * 100)}%)` })) },
   ];
   const percent = (seconds: number) => `${Math.min(100, Math.max(0, (seconds / duration) * 100))}%`;
@@ -64,6 +65,19 @@ function cuesLane(spine: SpineView): Lane[] {
     .filter((c) => c.type !== 'BlackFrames')
     .map((c) => ({ ...c, label: `${CUE_NAMES[c.type] ?? c.type}${c.confidence === undefined ? '' : ` (${Math.round(c.confidence * 100)}%)`}` }));
   return [{ name: 'cues', spans }];
+}
+
+/**
+ * The tenant's known people on screen, only when faces were compared with some: with nobody
+ * enrolled an empty lane would read as "nobody known appeared".
+ */
+function peopleLane(spine: SpineView): Lane[] {
+  const faces = spine.faces;
+  if (!faces || faces.knownPeopleSearched === 0) return [];
+  const spans = faces.knownPeople.flatMap((person) =>
+    person.ranges.map((range) => ({ start: range.start, end: range.end, label: `${person.name} (${Math.round(range.similarity * 100)}%)` })),
+  );
+  return [{ name: 'people', spans }];
 }
 
 /** 75.4 → "1:15". */

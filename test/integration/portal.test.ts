@@ -202,6 +202,13 @@ describe('the portal, end to end in headless Chromium', () => {
     // The aws backend's segment detection looks for every technical cue, so the cues lane shows.
     expect(lanes).toEqual(['shots', 'speech', 'silence', 'black', 'cues', 'flags']);
     expect(await page.locator('.lane-flags .mark').count()).toBeGreaterThan(0);
+
+    // A completed media offers a re-run of what ran; the report-only one starts at once.
+    const rerun = page.getByRole('form', { name: 'Re-run' });
+    expect(await rerun.locator('input[name="analysis"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toContain('labels');
+    await rerun.getByRole('button', { name: 'Re-write the report only' }).click();
+    await page.getByTestId('rerun-started').waitFor({ timeout: STEP_MS });
+    expect(await page.getByTestId('rerun-started').textContent()).toBe('Re-run started: report only');
     expect(pageErrors).toEqual([]);
     reachedTheEnd = true;
   });
