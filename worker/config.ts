@@ -18,6 +18,8 @@ const positiveInt = z.coerce.number().int().positive();
 
 const percent = z.coerce.number().min(0).max(100);
 const milliseconds = z.coerce.number().int().positive();
+/** A key prefix as the starter reads one: segments ending in "/", or empty for the whole bucket. */
+const keyPrefix = z.string().regex(/^([^/]+\/)*$/, 'a key prefix ending in "/" (or empty)');
 
 /**
  * A language Transcribe batch jobs accept: its API's LanguageCode enum as the SDK ships it,
@@ -109,8 +111,17 @@ const workerEnv = z.object({
   REELSCOPE_WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
   // Below the delivery activity's 30 s start-to-close, so an attempt ends by its own timeout, not Temporal's.
   REELSCOPE_WEBHOOK_TIMEOUT_MS: milliseconds.max(25_000).default(10_000),
+  REELSCOPE_ARCHIVE_ORIGINALS: z.stringbool().default(true),
+  // The starter's variable: the worker archives only what came in under it.
+  REELSCOPE_INCOMING_PREFIX: keyPrefix.default('incoming/'),
+  REELSCOPE_ARCHIVE_PREFIX: keyPrefix.default('processed/'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 })
+  // An archive under the intake prefix would be taken in again: every copy would start an analysis.
+  .refine((e) => !e.REELSCOPE_ARCHIVE_ORIGINALS || !e.REELSCOPE_ARCHIVE_PREFIX.startsWith(e.REELSCOPE_INCOMING_PREFIX), {
+    path: ['REELSCOPE_ARCHIVE_PREFIX'],
+    message: 'must not lie under REELSCOPE_INCOMING_PREFIX (an archived copy would start an analysis); set another prefix, or REELSCOPE_ARCHIVE_ORIGINALS=false',
+  })
   .refine((e) => !(e.REELSCOPE_WEBHOOKS && e.REELSCOPE_WEBHOOKS_SECRET_ID), {
     path: ['REELSCOPE_WEBHOOKS'],
     message: 'set REELSCOPE_WEBHOOKS or REELSCOPE_WEBHOOKS_SECRET_ID, not both',
@@ -129,6 +140,16 @@ export interface AnnounceSettings {
   /** The webhook table given inline (REELSCOPE_WEBHOOKS), or the secret that holds it. */
   webhooks: { table: Map<string, WebhookEndpoint> } | { secretId: string } | undefined;
   delivery: { allowPrivate: boolean; timeoutMs: number };
+}
+
+/**
+ * Where an analysed original goes once its media is COMPLETED: `<intakePrefix><rest>` is moved
+ * to `<archivePrefix><rest>` in the same bucket; objects outside the intake prefix stay put.
+ */
+export interface ArchiveSettings {
+  enabled: boolean;
+  intakePrefix: string;
+  archivePrefix: string;
 }
 
 /** How much one worker process takes on; the SDK's defaults where unset. */
@@ -165,6 +186,7 @@ export interface WorkerConfig {
   /** Port of the /healthz endpoint (container health checks); unset, none is served. */
   healthPort?: number;
   announce: AnnounceSettings;
+  archive: ArchiveSettings;
   logLevel: z.infer<typeof workerEnv>['LOG_LEVEL'];
 }
 
@@ -249,6 +271,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
           : undefined,
       delivery: { allowPrivate: e.REELSCOPE_WEBHOOK_ALLOW_PRIVATE_TARGETS, timeoutMs: e.REELSCOPE_WEBHOOK_TIMEOUT_MS },
     },
+    archive: { enabled: e.REELSCOPE_ARCHIVE_ORIGINALS, intakePrefix: e.REELSCOPE_INCOMING_PREFIX, archivePrefix: e.REELSCOPE_ARCHIVE_PREFIX },
     logLevel: e.LOG_LEVEL,
   };
 }
