@@ -5,6 +5,7 @@ import type { AnalysisSettings } from '../backends/analysis-settings';
 import type { PriceTable } from '../cost/price-table';
 import type { FailureNotifier } from '../notifications/failure-notifier';
 import { createAnnounceActivities, type AnnounceDeps } from './announce-outcome';
+import { createArchiveActivities } from './archive-original';
 import { loadIntakeConfig, type IntakeConfig } from '../intake/config';
 import { createListLibraryPageActivity } from './list-library-page';
 import { createPlaybackProxyActivity } from './make-playback-proxy';
@@ -17,6 +18,7 @@ import type { MediaRecords } from '../storage/media-records';
 import type { ObjectStore } from '../storage/object-store';
 import type { ReportWriter } from '../report/report-writer';
 import { createReportActivity } from './write-report';
+import { loadWorkerConfig, type ArchiveSettings } from '../worker/config';
 
 /** Everything the activities talk to; created once per worker, injected by tests. */
 export interface ActivityDeps {
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   quota?: QuotaDeps;
   /** The starter's intake config, for the backfill; unset, read once from the environment. */
   intake?: IntakeConfig;
+  /** Where originals are archived after COMPLETED; unset, read once from the worker's environment. */
+  archive?: ArchiveSettings;
 }
 
 /** All activities of analyzeMedia (and of the backfill), bound to their dependencies. */
@@ -47,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     reduceSpine: createReduceActivity(deps),
     writeReport: createReportActivity(deps),
     makePlaybackProxy: createPlaybackProxyActivity(deps),
+    ...createArchiveActivities({ store: deps.store, archive: () => (deps.archive ??= loadWorkerConfig().archive) }),
     ...createAnnounceActivities(deps.announce),
     listLibraryPage: createListLibraryPageActivity({ store: deps.store, intake: () => (deps.intake ??= loadIntakeConfig()) }),
   };

@@ -8,6 +8,7 @@ import type {
   FailureInfo,
   PreviousReport,
   MediaFacts,
+  MediaSource,
   ReportSummary,
   SpineSummary,
   Stage,
@@ -45,6 +46,19 @@ export interface AnalysedRecord extends RecordKey, RerunFields {
   playbackRef?: string;
 }
 
+/**
+ * What became of the uploaded original after COMPLETED: `archived` (the record's source is the
+ * archived copy), `original-kept` (archived, but the original could not be removed: both exist),
+ * `failed` (nothing was archived: the source is where it was uploaded). Absent when archiving is
+ * off or the source was not under the intake prefix.
+ */
+export interface ArchiveNote {
+  status: 'archived' | 'original-kept' | 'failed';
+  /** Why the copy failed, or why the original stayed. */
+  reason?: string;
+  failureType?: string;
+}
+
 export type PersistInput =
   | (AnalysedRecord &
       RunStart & {
@@ -53,6 +67,9 @@ export type PersistInput =
         /** When a waiting review falls back to its policy's default decision. */
         reviewDue?: string;
         review?: ReviewDecision;
+        /** Where the media was uploaded, once `source` is its archived copy; kept by later runs' records. */
+        archivedFrom?: MediaSource;
+        archive?: ArchiveNote;
       })
   | (RecordKey & RunStart & { status: 'REJECTED'; reason: FailureInfo; outcomes: AnalysisOutcome[] })
   | (RecordKey &
@@ -134,6 +151,8 @@ function recordFields(input: PersistInput, runId: string) {
     playbackRef: input.playbackRef,
     rerunOf: input.rerunOf,
     previousReports: input.previousReports,
+    archivedFrom: input.archivedFrom,
+    archive: input.archive,
   };
 }
 

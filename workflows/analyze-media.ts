@@ -16,7 +16,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ReelscopeActivities } from '../activities/create-activities';
-import type { AnalysedRecord } from '../activities/record-status';
+import type { ArchiveCopy } from '../activities/archive-original';
+import type { AnalysedRecord, PersistInput } from '../activities/record-status';
 import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
@@ -44,6 +45,7 @@ import { progressQuery } from './messages';
 import { planAnalyses } from './plan';
 import {
   analysisOptions,
+  archiveCopyOptions,
   permitOptions,
   playbackProxyOptions,
   persistOptions,
@@ -51,6 +53,7 @@ import {
   quotaRequestOptions,
   recordOptions,
   reduceAndReportOptions,
+  removeOriginalOptions,
 } from './policies';
 import { ProgressTracker } from './progress-tracker';
 import { ReviewGate } from './review-gate';
@@ -60,6 +63,7 @@ const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions)
 const { requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(quotaRequestOptions);
 const { probeMedia } = proxyActivities<ReelscopeActivities>(probeOptions);
 const { persistRecord, recordFailure } = proxyActivities<ReelscopeActivities>(persistOptions);
+const { removeArchivedOriginal } = proxyActivities<ReelscopeActivities>({ ...removeOriginalOptions, summary: 'remove the archived original' });
 
 type Step = 'probe' | 'plan' | 'analyse' | 'reduce' | 'report' | 'review' | 'persist';
 
@@ -79,6 +83,13 @@ const ANNOUNCE_OUTCOMES = 'announce-outcomes';
  * stopped, and closes cancelled; earlier runs recorded a FAILED with type Cancelled at once.
  */
 const RECORD_CANCELLED = 'record-cancelled';
+/**
+ * After COMPLETED the original moves from the intake prefix to the archive prefix: copied, the
+ * record written with the copy as its source, then the original removed. Earlier runs left it.
+ */
+const ARCHIVE_ORIGINAL = 'archive-original';
+
+type CompletedRecord = Extract<PersistInput, { status: 'COMPLETED' | 'AWAITING_REVIEW' }>;
 
 /** Reports of earlier runs a record keeps readable; older ones stay in the bucket, unnamed. */
 const MAX_PREVIOUS_REPORTS = 10;
@@ -202,9 +213,11 @@ class MediaPipeline {
     const review = reviewPolicy ? await this.awaitReview(reviewPolicy, analysed) : undefined;
 
     this.step = 'persist';
-    const persistCompleted = () => persistRecord({ ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) });
+    const completed: CompletedRecord = { ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) };
+    const persistCompleted = () => (patched(ARCHIVE_ORIGINAL) ? this.completeAndArchive(completed, media.sizeBytes) : persistRecord(completed));
     // Once everything is done, a cancellation that lands during the final write does not undo
     // it: the write finishes and the run completes, instead of a COMPLETED write racing a CANCELLED one.
+    // The archive's copy and removal go with it: a removal cut short would leave both copies.
     await (patched(RECORD_CANCELLED) ? CancellationScope.nonCancellable(persistCompleted) : persistCompleted());
     this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
     await this.announce({
@@ -217,6 +230,57 @@ class MediaPipeline {
       ...(review ? { review: { decision: review.decision, reviewer: review.reviewer, decidedAt: review.decidedAt, decidedBy: review.decidedBy } } : {}),
     });
     return { mediaId, status: 'COMPLETED', report, outcomes: this.outcomes, ...(review ? { review } : {}) };
+  }
+
+  /**
+   * Records COMPLETED and archives the original around that write, in the one order that loses
+   * nothing whenever the run stops: copy, record the copy as the source (the upload's place as
+   * `archivedFrom`), remove the original. Archiving is housekeeping, not analysis: a copy or a
+   * removal that keeps failing is logged and noted on the record, and the run completes with the
+   * media where it is (never lost; at worst in both places).
+   */
+  private async completeAndArchive(completed: CompletedRecord, sizeBytes: number): Promise<void> {
+    const { mediaId, source } = this.input;
+    const copy = await this.copyOriginal(sizeBytes);
+    if (copy.status === 'kept') return persistRecord(completed);
+    if (copy.status === 'failed') return persistRecord({ ...completed, archive: { status: 'failed', failureType: copy.type, reason: copy.message } });
+    const archived: CompletedRecord = { ...completed, source: copy.archived, archivedFrom: source, archive: { status: 'archived' } };
+    await persistRecord(archived);
+    const removal = await this.removeOriginal(copy.archived);
+    if (removal.status === 'removed') return;
+    try {
+      await persistRecord({ ...archived, archive: { status: 'original-kept', reason: removal.reason } });
+    } catch (err) {
+      // The record is COMPLETED with the copy as its source already; this note only adds why the original is still there.
+      log.warn('could not note the kept original on the record', { mediaId, ...failureCause(err) });
+    }
+  }
+
+  /** The original copied to the archive prefix, left where it is (switched off, not intake), or a failure that leaves it there. */
+  private async copyOriginal(sizeBytes: number): Promise<ArchiveCopy | { status: 'failed'; type: string; message: string }> {
+    const { mediaId, source } = this.input;
+    const { archiveOriginal } = proxyActivities<ReelscopeActivities>({ ...archiveCopyOptions(sizeBytes), summary: `archive the original of ${mediaId}` });
+    try {
+      return await archiveOriginal({ mediaId, source });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const cause = failureCause(err);
+      log.warn('original not archived; it stays where it was uploaded', { mediaId, ...cause });
+      return { status: 'failed', ...cause };
+    }
+  }
+
+  /** Removes the original once the record names the copy; a removal that fails leaves both, said why. */
+  private async removeOriginal(archived: CompletedRecord['source']): Promise<{ status: 'removed' } | { status: 'kept'; reason: string }> {
+    const { mediaId, source } = this.input;
+    try {
+      return await removeArchivedOriginal({ mediaId, original: source, archived });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const cause = failureCause(err);
+      log.warn('archived original not removed; it is in both places', { mediaId, ...cause });
+      return { status: 'kept', reason: `not removed: ${cause.type}: ${cause.message}` };
+    }
   }
 
   /**

@@ -136,3 +136,22 @@ export const deliverWebhookOptions: ActivityOptions = {
 export function playbackProxyOptions(durationSeconds: number): ActivityOptions {
   return { ...analysisOptions(durationSeconds), retry: { ...analysisOptions(durationSeconds).retry, maximumAttempts: 2 } };
 }
+
+/**
+ * Copying the original to the archive: S3 copies server-side at tens of MB/s a part and more,
+ * so a minute per GiB is ample; heartbeats catch a dead worker. Retried like I/O, a little: the
+ * copy is housekeeping, and one that keeps failing leaves the media where it was, recorded.
+ */
+export function archiveCopyOptions(sizeBytes: number): ActivityOptions {
+  return {
+    startToCloseTimeout: `${120 + Math.ceil(sizeBytes / 1024 ** 3) * 60} seconds`,
+    heartbeatTimeout: '1 minute',
+    retry: { ...quickIoRetry, maximumAttempts: 5 },
+  };
+}
+
+/** Removing the archived original: one quick delete, retried like I/O; a failure leaves both copies. */
+export const removeOriginalOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { ...quickIoRetry, maximumAttempts: 5 },
+};
