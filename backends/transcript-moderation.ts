@@ -15,14 +15,21 @@ export async function moderateTranscript(run: AnalysisRun): Promise<Omit<Analysi
   const output: AudioModerationOutput = {
     dictionary: 'obscenity english',
     hits: findProfanity(transcript),
+    // Next to the dictionary, not instead of it: each catches what the other misses.
+    ...(transcript.toxicity ? { toxicity: transcript.toxicity } : {}),
     ...(audioSeconds !== undefined ? { coverage: { audioSeconds, words: transcript.wordCount } } : {}),
   };
   const ref = await store.putJson(`${prefix}audio-moderation.json`, output, signal);
   const heard = audioSeconds !== undefined ? ` from ${audioSeconds.toFixed(1)} s of audio` : ' (audio covered unknown)';
+  const toxicity = output.toxicity;
+  // The threshold is reduce's to apply: here only what was scored.
+  const highest = toxicity ? Math.max(0, ...toxicity.segments.map((s) => s.toxicity)) : 0;
   return {
     status: 'succeeded',
     ref,
-    counts: { hits: output.hits.length, words: transcript.wordCount },
-    summary: `${output.hits.length} profanity hits in ${transcript.wordCount} words${heard}`,
+    counts: { hits: output.hits.length, words: transcript.wordCount, ...(toxicity ? { toxicityScored: toxicity.segments.length } : {}) },
+    summary:
+      `${output.hits.length} profanity hits in ${transcript.wordCount} words${heard}` +
+      (toxicity ? `; toxicity scored over ${toxicity.segments.length} stretch(es), highest ${highest.toFixed(2)}` : ''),
   };
 }

@@ -9,7 +9,38 @@ export interface TranscriptSegment {
   words: RecognizedWord[];
   /** Speaker label (`spk_0`, ...) when the recogniser tells speakers apart. */
   speaker?: string;
+  /** The segment's language, when the recogniser identified languages per word (multi-language identification). */
+  language?: string;
 }
+
+/** A language the recogniser identified in the audio. */
+export interface IdentifiedLanguage {
+  code: string;
+  /** Seconds spoken in it (multi-language identification). */
+  durationSeconds?: number;
+  /** 0..1 confidence of the identification (single-language identification). */
+  score?: number;
+}
+
+/**
+ * A stretch of speech a toxicity detector scored: the overall score and each category's, 0..1.
+ * No text: the stretch's words are in the segments, redacted when the transcript is.
+ */
+export interface ToxicSpeech {
+  start: number;
+  end: number;
+  toxicity: number;
+  categories: Record<string, number>;
+}
+
+/** What a toxicity detector checked: every stretch it scored, toxic or not. */
+export interface ToxicityDetection {
+  engine: string;
+  segments: ToxicSpeech[];
+}
+
+/** An utterance, with its language when the recogniser gives one per word. */
+export type LanguageUtterance = Utterance & { language?: string };
 
 export interface Transcript {
   engine: string;
@@ -22,25 +53,34 @@ export interface Transcript {
    * Absent in transcripts written before it was recorded; then nothing is known of it.
    */
   audioSeconds?: number;
+  /** Every language identified, when the language was identified rather than given. */
+  languages?: IdentifiedLanguage[];
+  /**
+   * Set when personal information was redacted by the recogniser: the words are the redacted
+   * ones (`[PII]`), and no unredacted transcript was written.
+   */
+  redaction?: { piiEntityTypes: string[]; redactedWords: number };
+  /** Set when the recogniser ran toxicity detection; absent, toxicity was not checked. */
+  toxicity?: ToxicityDetection;
 }
 
 /** Longest segment, so the timeline and chapters stay readable on long monologues. */
 const MAX_SEGMENT_SECONDS = 15;
 
 /** Groups recognised words into timed segments: one per utterance, split when too long. */
-export function buildTranscript(utterances: readonly Utterance[], engine: string, language: string): Transcript {
+export function buildTranscript(utterances: readonly LanguageUtterance[], engine: string, language: string): Transcript {
   const segments: TranscriptSegment[] = [];
-  for (const { words, speaker } of utterances) {
+  for (const { words, speaker, language: spoken } of utterances) {
     let group: RecognizedWord[] = [];
     for (const word of words) {
       const first = group[0];
       if (first && word.end - first.start > MAX_SEGMENT_SECONDS) {
-        segments.push(toSegment(group, speaker));
+        segments.push(toSegment(group, speaker, spoken));
         group = [];
       }
       group.push(word);
     }
-    if (group.length) segments.push(toSegment(group, speaker));
+    if (group.length) segments.push(toSegment(group, speaker, spoken));
   }
   return {
     engine,
@@ -51,7 +91,7 @@ export function buildTranscript(utterances: readonly Utterance[], engine: string
   };
 }
 
-function toSegment(words: RecognizedWord[], speaker: string | undefined): TranscriptSegment {
+function toSegment(words: RecognizedWord[], speaker: string | undefined, language: string | undefined): TranscriptSegment {
   const confidence = words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
   return {
     start: words[0]?.start ?? 0,
@@ -60,5 +100,6 @@ function toSegment(words: RecognizedWord[], speaker: string | undefined): Transc
     confidence: Math.round(confidence * 1000) / 1000,
     words,
     ...(speaker ? { speaker } : {}),
+    ...(language ? { language } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { ProfanityHit } from '../media/profanity';
 import type { TechnicalCues } from '../media/technical-cues';
-import type { Transcript } from '../media/transcript';
+import type { ToxicityDetection, Transcript } from '../media/transcript';
 import type { NsfwScores } from '../media/nsfw-classifier';
 
 /**
@@ -141,6 +141,11 @@ export interface FacesOutput {
 export interface AudioModerationOutput {
   dictionary: string;
   hits: ProfanityHit[];
+  /**
+   * The recogniser's toxicity scores of the speech (Amazon Transcribe's toxicity detection),
+   * every stretch it scored; absent when toxicity was not checked.
+   */
+  toxicity?: ToxicityDetection;
   /** Absent when the transcript did not say how much audio it covered. */
   coverage?: SoundCoverage;
 }

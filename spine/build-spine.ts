@@ -1,7 +1,7 @@
 import type { MediaKind, ModerationVerdict } from '../common/types';
 import { describeDamage } from '../media/decode-damage';
 import type { Interval } from '../media/technical-cues';
-import type { BranchOutputs, ShotsOutput, TimedDetection, VisualModerationOutput } from './branch-outputs';
+import type { AudioModerationOutput, BranchOutputs, ShotsOutput, TimedDetection, VisualModerationOutput } from './branch-outputs';
 import { knownPeopleDetections, spineFaces } from './face-appearances';
 import type { ModerationCoverage, ModerationFlag, NameTally, Spine, SpineSegment, SpineTechnicalCues, TimedText } from './spine';
 
@@ -53,6 +53,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
     ...(outputs.audioModeration?.hits ?? [])
       .filter((h) => h.confidence >= thresholds.minConfidence)
       .map((h): ModerationFlag => ({ start: h.start, end: h.end, source: 'audio', category: `profanity:${h.term}`, score: h.confidence })),
+    ...toxicityFlags(outputs.audioModeration, thresholds.moderation),
   ].sort((a, b) => a.start - b.start);
   const keyframes = outputs.thumbnails?.keyframes ?? [];
   const confident = (d: TimedDetection) => d.confidence >= thresholds.minConfidence;
@@ -209,6 +210,22 @@ function visualFlags(output: VisualModerationOutput | undefined, threshold: numb
         }),
       ),
   );
+}
+
+/**
+ * Toxic speech as audio flags, on the moderation threshold like the picture's scores: each
+ * category scoring at least the threshold flags its stretch. A stretch whose overall
+ * toxicity passes while no single category does flags under its strongest category, with
+ * the overall score, so the verdict never reads clean over speech scored toxic.
+ */
+function toxicityFlags(output: AudioModerationOutput | undefined, threshold: number): ModerationFlag[] {
+  return (output?.toxicity?.segments ?? []).flatMap(({ start, end, toxicity, categories }) => {
+    const flag = (category: string, score: number): ModerationFlag => ({ start, end, source: 'audio', category: `toxicity:${category}`, score });
+    const ranked = Object.entries(categories).sort((a, b) => b[1] - a[1]);
+    const passing = ranked.filter(([, score]) => score >= threshold).map(([category, score]) => flag(category, score));
+    if (passing.length > 0 || toxicity < threshold) return passing;
+    return [flag(ranked[0]?.[0] ?? 'overall', toxicity)];
+  });
 }
 
 /** Distinct names seen inside a segment, most confident first. */

@@ -1,7 +1,7 @@
-import { LanguageCode } from '@aws-sdk/client-transcribe';
+import { LanguageCode, PiiEntityType } from '@aws-sdk/client-transcribe';
 import { z } from 'zod';
 import type { AnalysisSettings } from '../backends/analysis-settings';
-import type { AwsBackendSettings } from '../backends/aws/aws-backend-settings';
+import type { AwsBackendSettings, TranscribeTenantOptions } from '../backends/aws/aws-backend-settings';
 import { resolveBedrockModelId } from '../backends/aws/bedrock-model-id';
 import { DEFAULT_PRICES, type PriceTable } from '../cost/price-table';
 import type { BedrockSettings } from '../report/bedrock/bedrock-report-writer';
@@ -31,6 +31,81 @@ const transcribeLanguage = z.string().superRefine((code, ctx) => {
     ctx.addIssue({ code: 'custom', message: `"${code}" is not a Transcribe language code; expected one like en-US, en-GB or de-DE (the LanguageCode enum of @aws-sdk/client-transcribe)` });
   }
 });
+
+/** VocabularyName and VocabularyFilterName as the API model constrains them. */
+const transcribeResourceName = z
+  .string()
+  .regex(/^[0-9a-zA-Z._-]{1,200}$/, 'a Transcribe resource name: letters, digits, ".", "_" and "-", 1 to 200 characters');
+const PII_ENTITY_TYPES: readonly string[] = Object.values(PiiEntityType);
+const languageVocabulary = z.strictObject({ vocabularyName: transcribeResourceName.optional(), vocabularyFilterName: transcribeResourceName.optional() });
+const tenantTranscribeOptions = z.strictObject({
+  languageCode: transcribeLanguage.optional(),
+  identifyLanguages: z.enum(['single', 'multiple']).optional(),
+  languageOptions: z.array(transcribeLanguage).min(2).optional(),
+  vocabularyName: transcribeResourceName.optional(),
+  vocabularyFilterName: transcribeResourceName.optional(),
+  vocabularyFilterMethod: z.enum(['mask', 'remove', 'tag']).optional(),
+  languageVocabularies: z.record(transcribeLanguage, languageVocabulary).optional(),
+  redaction: z
+    .strictObject({
+      piiEntityTypes: z
+        .array(z.string().refine((t) => PII_ENTITY_TYPES.includes(t), { message: `a PII entity type: one of ${PII_ENTITY_TYPES.join(', ')}` }))
+        .min(1)
+        .max(11)
+        .optional(),
+    })
+    .optional(),
+  toxicityDetection: z.boolean().optional(),
+});
+
+/**
+ * Per-tenant Transcribe options as JSON keyed by tenant id, `*` the default for tenants not
+ * listed: `{"*":{},"acme":{"languageCode":"en-US","vocabularyName":"acme-terms","redaction":{},"toxicityDetection":true}}`.
+ */
+const tenantTranscribeTable = z
+  .string()
+  .max(256 * 1024)
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not JSON (${err instanceof Error ? err.message : String(err)}); expected an object keyed by tenant id, "*" for the default` });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), tenantTranscribeOptions));
+
+/**
+ * The combinations StartTranscriptionJob refuses, refused here instead, per tenant: `global`
+ * is the worker's language setting the tenant's options fall back on.
+ */
+function checkTenantTranscribeOptions(tenant: string, options: TranscribeTenantOptions, global: { languageCode?: string; languageOptions: string[] }, ctx: z.RefinementCtx): void {
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', path: ['REELSCOPE_TRANSCRIBE_TENANT_OPTIONS', tenant], message });
+  if (options.languageCode && options.identifyLanguages) problem('set languageCode or identifyLanguages, not both');
+  const fixed = options.identifyLanguages ? undefined : (options.languageCode ?? global.languageCode);
+  const candidates = options.languageOptions ?? global.languageOptions;
+  if (fixed) {
+    if (options.languageOptions) problem(`languageOptions are candidates for identification; the language is fixed to ${fixed}`);
+    if (options.languageVocabularies) problem(`languageVocabularies apply to an identified language; with the language fixed to ${fixed}, use vocabularyName and vocabularyFilterName`);
+  } else {
+    if (options.vocabularyName || options.vocabularyFilterName) {
+      problem('with language identification a vocabulary goes per language (languageVocabularies, sent as LanguageIdSettings), not in vocabularyName / vocabularyFilterName');
+    }
+    for (const code of Object.keys(options.languageVocabularies ?? {})) {
+      if (!candidates.includes(code)) problem(`languageVocabularies names ${code}, which is not among the language options (${candidates.join(', ')})`);
+    }
+  }
+  const filterNamed = !!options.vocabularyFilterName || Object.values(options.languageVocabularies ?? {}).some((v) => v.vocabularyFilterName);
+  if (filterNamed && !options.vocabularyFilterMethod) problem('a vocabulary filter needs vocabularyFilterMethod (mask, remove or tag)');
+  if (!filterNamed && options.vocabularyFilterMethod) problem('vocabularyFilterMethod is set without a vocabulary filter name');
+  const identify = options.identifyLanguages ?? (fixed ? undefined : 'single');
+  // The Transcribe developer guide: redaction is not supported with multi-language identification.
+  if (options.redaction && identify === 'multiple') problem('redaction cannot be combined with identifyLanguages "multiple" (Transcribe does not support it)');
+  // Transcribe detects toxicity in US English batch jobs only: refused here rather than silently skipped per job.
+  if (options.toxicityDetection && fixed !== 'en-US') {
+    problem(`toxicityDetection needs the language fixed to en-US (Transcribe scores US English only); this tenant's language is ${fixed ?? 'identified'}`);
+  }
+}
 
 /**
  * Price overrides: `rekognition.LabelDetection=0.08,rekognition.image=0.0008,transcribe=0.015,bedrock.input=3,bedrock.output=15`.
@@ -82,11 +157,14 @@ const workerEnv = z.object({
   REELSCOPE_BEDROCK_MAX_OUTPUT_TOKENS: positiveInt.default(4096),
   REELSCOPE_REPORT_CHUNK_TOKENS: positiveInt.default(24_000),
   REELSCOPE_REKOGNITION_MIN_CONFIDENCE: percent.default(50),
+  // Rekognition's own default for face search; lower names more strangers, higher misses more of the enrolled.
+  REELSCOPE_FACE_MATCH_THRESHOLD: percent.default(80),
   REELSCOPE_TRANSCRIBE_LANGUAGE: transcribeLanguage.optional(),
   REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS: commaList.pipe(z.array(transcribeLanguage).min(1)).default(['en-US', 'en-GB', 'es-US', 'fr-FR', 'de-DE']),
   REELSCOPE_TRANSCRIBE_MAX_SPEAKERS: z.coerce.number().int().min(2).max(30).default(4),
   REELSCOPE_TRANSCRIBE_SUBTITLES: commaList.pipe(z.array(z.enum(['vtt', 'srt']))).default(['vtt', 'srt']),
   REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES: positiveInt.default(1_900_000_000),
+  REELSCOPE_TRANSCRIBE_TENANT_OPTIONS: z.preprocess(unsetWhenEmpty, tenantTranscribeTable.optional()),
   REELSCOPE_KEYFRAME_SAMPLING_SECONDS: z.coerce.number().positive().optional(),
   REELSCOPE_KEYFRAME_SAMPLING_MAX_FRAMES: positiveInt.max(10_000).default(720),
   REELSCOPE_POLL_INITIAL_MS: milliseconds.default(1_000),
@@ -125,6 +203,10 @@ const workerEnv = z.object({
   .refine((e) => !(e.REELSCOPE_WEBHOOKS && e.REELSCOPE_WEBHOOKS_SECRET_ID), {
     path: ['REELSCOPE_WEBHOOKS'],
     message: 'set REELSCOPE_WEBHOOKS or REELSCOPE_WEBHOOKS_SECRET_ID, not both',
+  })
+  .superRefine((e, ctx) => {
+    const global = { languageCode: e.REELSCOPE_TRANSCRIBE_LANGUAGE, languageOptions: e.REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS };
+    for (const [tenant, options] of Object.entries(e.REELSCOPE_TRANSCRIBE_TENANT_OPTIONS ?? {})) checkTenantTranscribeOptions(tenant, options, global, ctx);
   })
   // The aws backend calls Bedrock: the model id must be one the Bedrock region can invoke.
   .superRefine((e, ctx) => {
@@ -215,12 +297,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     awsBackend: {
       rekognitionMinConfidence: e.REELSCOPE_REKOGNITION_MIN_CONFIDENCE,
+      faceMatchThreshold: e.REELSCOPE_FACE_MATCH_THRESHOLD,
       transcribe: {
         languageCode: e.REELSCOPE_TRANSCRIBE_LANGUAGE,
         languageOptions: e.REELSCOPE_TRANSCRIBE_LANGUAGE_OPTIONS,
         maxSpeakers: e.REELSCOPE_TRANSCRIBE_MAX_SPEAKERS,
         subtitleFormats: e.REELSCOPE_TRANSCRIBE_SUBTITLES,
         extractAudioOverBytes: e.REELSCOPE_TRANSCRIBE_AUDIO_TRACK_OVER_BYTES,
+        ...(e.REELSCOPE_TRANSCRIBE_TENANT_OPTIONS ? { tenantOptions: e.REELSCOPE_TRANSCRIBE_TENANT_OPTIONS } : {}),
       },
       poll: { initialMs: e.REELSCOPE_POLL_INITIAL_MS, maxMs: e.REELSCOPE_POLL_MAX_MS, factor: 1.5 },
       ...(e.REELSCOPE_KEYFRAME_SAMPLING_SECONDS

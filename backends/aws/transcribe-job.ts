@@ -5,9 +5,14 @@ import {
   GetTranscriptionJobCommand,
   StartTranscriptionJobCommand,
   type LanguageCode,
+  type LanguageIdSettings,
+  type PiiEntityType,
+  type Settings,
+  type StartTranscriptionJobRequest,
   type SubtitleFormat,
   type TranscribeClient,
 } from '@aws-sdk/client-transcribe';
+import type { LanguageVocabulary, TranscribeTenantOptions } from './aws-backend-settings';
 import type { JobState } from './job-poller';
 
 export interface TranscriptionRequest {
@@ -20,16 +25,83 @@ export interface TranscriptionRequest {
   outputFolder: string;
   /** A fixed language, or undefined to let Transcribe identify it among `languageOptions`. */
   languageCode?: string;
+  /** Without a fixed language: every language spoken (IdentifyMultipleLanguages), not the dominant one. */
+  identifyMultipleLanguages?: boolean;
   languageOptions?: string[];
   maxSpeakers: number;
   subtitleFormats: SubtitleFormat[];
   kmsKeyId?: string;
+  /** With a fixed language: the vocabulary and filter in Settings. */
+  vocabularyName?: string;
+  vocabularyFilterName?: string;
+  /** Goes in Settings whichever way the filter is named (Settings or LanguageIdSettings). */
+  vocabularyFilterMethod?: TranscribeTenantOptions['vocabularyFilterMethod'];
+  /** With identification: vocabulary and filter per language (LanguageIdSettings). */
+  languageVocabularies?: Record<string, LanguageVocabulary>;
+  /** PII redaction; only the redacted transcript is asked for, so no unredacted copy is ever written. */
+  redaction?: { piiEntityTypes?: string[] };
+  toxicityDetection?: boolean;
 }
 
 export interface TranscriptionInfo {
   state: JobState;
   languageCode?: string;
   identifiedLanguageScore?: number;
+  /** Multi-language identification: each language found and how long it is spoken. */
+  languageCodes?: { code: string; durationSeconds?: number }[];
+}
+
+/**
+ * The StartTranscriptionJob input for a request. A vocabulary goes in Settings with a fixed
+ * language and in LanguageIdSettings (per candidate language) with identification, as the
+ * API reference asks; an option left unset adds no field at all.
+ */
+export function startTranscriptionInput(request: TranscriptionRequest): StartTranscriptionJobRequest {
+  const language: Partial<StartTranscriptionJobRequest> = request.languageCode
+    ? { LanguageCode: request.languageCode as LanguageCode }
+    : {
+        ...(request.identifyMultipleLanguages ? { IdentifyMultipleLanguages: true } : { IdentifyLanguage: true }),
+        ...(request.languageOptions?.length ? { LanguageOptions: request.languageOptions as LanguageCode[] } : {}),
+      };
+  const languageIdSettings = request.languageCode ? undefined : languageIdSettingsOf(request.languageVocabularies);
+  const settings: Settings = {
+    ShowSpeakerLabels: true,
+    MaxSpeakerLabels: request.maxSpeakers,
+    ...(request.languageCode && request.vocabularyName ? { VocabularyName: request.vocabularyName } : {}),
+    ...(request.languageCode && request.vocabularyFilterName ? { VocabularyFilterName: request.vocabularyFilterName } : {}),
+    ...(request.vocabularyFilterMethod ? { VocabularyFilterMethod: request.vocabularyFilterMethod } : {}),
+  };
+  return {
+    TranscriptionJobName: request.jobName,
+    Media: { MediaFileUri: request.mediaUri },
+    OutputBucketName: request.outputBucket,
+    OutputKey: request.outputFolder,
+    ...(request.kmsKeyId ? { OutputEncryptionKMSKeyId: request.kmsKeyId } : {}),
+    ...language,
+    ...(languageIdSettings ? { LanguageIdSettings: languageIdSettings } : {}),
+    Settings: settings,
+    ...(request.redaction
+      ? {
+          ContentRedaction: {
+            RedactionType: 'PII',
+            RedactionOutput: 'redacted',
+            ...(request.redaction.piiEntityTypes?.length ? { PiiEntityTypes: request.redaction.piiEntityTypes as PiiEntityType[] } : {}),
+          },
+        }
+      : {}),
+    ...(request.toxicityDetection ? { ToxicityDetection: [{ ToxicityCategories: ['ALL'] }] } : {}),
+    ...(request.subtitleFormats.length ? { Subtitles: { Formats: request.subtitleFormats, OutputStartIndex: 1 } } : {}),
+  };
+}
+
+function languageIdSettingsOf(vocabularies: Record<string, LanguageVocabulary> | undefined): StartTranscriptionJobRequest['LanguageIdSettings'] {
+  const entries = Object.entries(vocabularies ?? {})
+    .map(([code, v]): [string, LanguageIdSettings] => [
+      code,
+      { ...(v.vocabularyName ? { VocabularyName: v.vocabularyName } : {}), ...(v.vocabularyFilterName ? { VocabularyFilterName: v.vocabularyFilterName } : {}) },
+    ])
+    .filter(([, v]) => Object.keys(v).length > 0);
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /**
@@ -41,23 +113,8 @@ export async function startTranscription(
   request: TranscriptionRequest,
   signal: AbortSignal,
 ): Promise<{ jobName: string; alreadyStarted: boolean }> {
-  const language = request.languageCode
-    ? { LanguageCode: request.languageCode as LanguageCode }
-    : { IdentifyLanguage: true, ...(request.languageOptions?.length ? { LanguageOptions: request.languageOptions as LanguageCode[] } : {}) };
   try {
-    await client.send(
-      new StartTranscriptionJobCommand({
-        TranscriptionJobName: request.jobName,
-        Media: { MediaFileUri: request.mediaUri },
-        OutputBucketName: request.outputBucket,
-        OutputKey: request.outputFolder,
-        ...(request.kmsKeyId ? { OutputEncryptionKMSKeyId: request.kmsKeyId } : {}),
-        ...language,
-        Settings: { ShowSpeakerLabels: true, MaxSpeakerLabels: request.maxSpeakers },
-        ...(request.subtitleFormats.length ? { Subtitles: { Formats: request.subtitleFormats, OutputStartIndex: 1 } } : {}),
-      }),
-      { abortSignal: signal },
-    );
+    await client.send(new StartTranscriptionJobCommand(startTranscriptionInput(request)), { abortSignal: signal });
     return { jobName: request.jobName, alreadyStarted: false };
   } catch (err) {
     if (err instanceof ConflictException) return { jobName: request.jobName, alreadyStarted: true };
@@ -75,7 +132,15 @@ export async function transcriptionState(client: TranscribeClient, jobName: stri
       : job?.TranscriptionJobStatus === 'FAILED'
         ? { state: 'failed', message: job.FailureReason ?? '' }
         : { state: 'running' };
-  return { state, languageCode: job?.LanguageCode, identifiedLanguageScore: job?.IdentifiedLanguageScore };
+  const languageCodes = (job?.LanguageCodes ?? []).flatMap((item) =>
+    item.LanguageCode ? [{ code: item.LanguageCode, ...(item.DurationInSeconds !== undefined ? { durationSeconds: item.DurationInSeconds } : {}) }] : [],
+  );
+  return {
+    state,
+    languageCode: job?.LanguageCode,
+    identifiedLanguageScore: job?.IdentifiedLanguageScore,
+    ...(languageCodes.length ? { languageCodes } : {}),
+  };
 }
 
 /** What DeleteTranscriptionJob did: removed the job, or refused with the service's reason. */
@@ -97,7 +162,14 @@ export async function deleteTranscription(client: TranscribeClient, jobName: str
   }
 }
 
-/** Where Transcribe writes a job's files when OutputKey is a folder. */
-export function transcriptionOutputKey(request: Pick<TranscriptionRequest, 'outputFolder' | 'jobName'>, extension: 'json' | SubtitleFormat): string {
-  return `${request.outputFolder}${request.jobName}.${extension}`;
+/**
+ * Where Transcribe writes a job's files when OutputKey is a folder. A redacted transcript is
+ * named `redacted-<job name>.json` (the location RedactedTranscriptFileUri gives).
+ */
+export function transcriptionOutputKey(
+  request: Pick<TranscriptionRequest, 'outputFolder' | 'jobName' | 'redaction'>,
+  extension: 'json' | SubtitleFormat,
+): string {
+  const redacted = request.redaction && extension === 'json' ? 'redacted-' : '';
+  return `${request.outputFolder}${redacted}${request.jobName}.${extension}`;
 }

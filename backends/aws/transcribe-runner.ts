@@ -7,7 +7,7 @@ import type { TranscriptOutput } from '../../spine/branch-outputs';
 import type { AnalysisRun } from '../analysis-backend';
 import { writeSubtitleFiles } from '../subtitle-files';
 import type { AwsBackendDeps, RunnerResult } from './aws-backend';
-import type { AwsBackendSettings } from './aws-backend-settings';
+import { tenantTranscribeOptions, type AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
 import { isCancellation, jobName, polling } from './job-run';
 import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
@@ -23,17 +23,16 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
   const { input, store, prefix, signal } = run;
   const { settings } = deps;
   const request: TranscriptionRequest = {
+    ...tenantRequest(settings.transcribe, input.tenant),
     jobName: jobName(run, 'transcript'),
     mediaUri: toS3Uri(input.source.bucket, input.source.key),
     outputBucket: store.resultsBucket,
     outputFolder: `${prefix}transcribe/`,
-    languageCode: settings.transcribe.languageCode,
-    languageOptions: settings.transcribe.languageOptions,
     maxSpeakers: settings.transcribe.maxSpeakers,
     // reelscope cues the subtitles itself, below, by the rules the local backend uses too.
     subtitleFormats: [],
   };
-  let language = settings.transcribe.languageCode ?? 'und';
+  let language = request.languageCode ?? 'und';
   // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
   let startedJob: string | undefined;
   const job = await runJobToCompletion({
@@ -59,9 +58,21 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     if (startedJob && isCancellation(run)) await deleteCancelledTranscription(deps.transcribe, startedJob, run);
     throw err;
   });
+  // With redaction this is the redacted transcript, the only one the job was asked to write.
   const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
+  const redactedEntityTypes = request.redaction ? (request.redaction.piiEntityTypes ?? ['ALL']) : undefined;
   // Transcribe is given the whole audio (the file, or its full extracted track).
-  const transcript: TranscriptOutput = { ...transcriptFromTranscribe(raw, language), audioSeconds: input.media.durationSeconds };
+  const transcript: TranscriptOutput = {
+    ...transcriptFromTranscribe(raw, language, redactedEntityTypes ? { redactedEntityTypes } : {}),
+    audioSeconds: input.media.durationSeconds,
+  };
+  if (request.toxicityDetection && !transcript.toxicity) {
+    run.log?.warn('Transcribe was asked for toxicity detection and its output has none: audio moderation rests on the profanity matcher alone', {
+      kind: 'transcript',
+      mediaId: input.mediaId,
+      jobName: request.jobName,
+    });
+  }
   const ref = await store.putJson(`${prefix}transcript.json`, transcript, signal);
   // Not Transcribe's own subtitles: its cues run across a change of speaker and follow limits of
   // its own, so the same speech would be cued differently on the two backends.
@@ -80,7 +91,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
       polls: job.polls,
       ...(subtitles ? { subtitleCues: subtitles.cues } : {}),
     },
-    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${language}, job ${job.jobId}`,
+    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${spokenLanguages(transcript)}${optionsSummary(transcript)}, job ${job.jobId}`,
     cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
     ...(subtitles ? { files: subtitles.files } : {}),
   };
@@ -103,6 +114,35 @@ async function deleteCancelledTranscription(client: TranscribeClient, jobName: s
       error: redactSecrets(err instanceof Error ? `${err.name}: ${err.message}` : String(err)),
     });
   }
+}
+
+/**
+ * The language and tenant options of a tenant's jobs. Which combinations are valid was
+ * checked at worker start; this only places each option where the API takes it.
+ */
+function tenantRequest(transcribe: AwsBackendSettings['transcribe'], tenant: string): Omit<TranscriptionRequest, 'jobName' | 'mediaUri' | 'outputBucket' | 'outputFolder' | 'maxSpeakers' | 'subtitleFormats'> {
+  const options = tenantTranscribeOptions(transcribe, tenant);
+  const identify = options.identifyLanguages;
+  const languageCode = identify ? undefined : (options.languageCode ?? transcribe.languageCode);
+  return {
+    ...(languageCode ? { languageCode } : { languageOptions: options.languageOptions ?? transcribe.languageOptions }),
+    ...(!languageCode && identify === 'multiple' ? { identifyMultipleLanguages: true } : {}),
+    ...(options.vocabularyName ? { vocabularyName: options.vocabularyName } : {}),
+    ...(options.vocabularyFilterName ? { vocabularyFilterName: options.vocabularyFilterName } : {}),
+    ...(options.vocabularyFilterMethod ? { vocabularyFilterMethod: options.vocabularyFilterMethod } : {}),
+    ...(options.languageVocabularies ? { languageVocabularies: options.languageVocabularies } : {}),
+    ...(options.redaction ? { redaction: options.redaction } : {}),
+    ...(options.toxicityDetection ? { toxicityDetection: true } : {}),
+  };
+}
+
+function spokenLanguages(transcript: TranscriptOutput): string {
+  const found = transcript.languages?.map((l) => l.code) ?? [];
+  return found.length > 1 ? found.join(' + ') : transcript.language;
+}
+
+function optionsSummary({ redaction, toxicity }: TranscriptOutput): string {
+  return [redaction ? `, ${redaction.redactedWords} word(s) redacted` : '', toxicity ? `, ${toxicity.segments.length} stretch(es) scored for toxicity` : ''].join('');
 }
 
 function needsAudioTrack(key: string, sizeBytes: number, settings: AwsBackendSettings): boolean {
