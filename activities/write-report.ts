@@ -4,6 +4,7 @@ import type { AnalysisOutcome, AnalysisPlan, MediaFacts, MediaSource, ReportSumm
 import type { ActivityDeps } from './create-activities';
 import { withFailureMapping } from './failures';
 import { bedrockCost, mediaCost, outcomesOfRun } from '../cost/price-table';
+import { buildExports } from '../report/editorial/exports';
 import { renderReportHtml, type ReportImages } from '../report/render-report-html';
 import { reportSchema, type Report } from '../report/report-schema';
 import type { Spine } from '../spine/spine';
@@ -18,7 +19,10 @@ export interface ReportInput {
   spine: SpineSummary;
 }
 
-/** Report: writes report.json (schema-validated) and a self-contained report.html. */
+/**
+ * Report: writes report.json (schema-validated), a self-contained report.html, and beside
+ * them the shots and chapters as CMX3600 EDL and CSV, which report.json names.
+ */
 export function createReportActivity({ store, reportWriter, prices }: ActivityDeps) {
   return async function writeReport(input: ReportInput): Promise<ReportSummary> {
     return withFailureMapping(() => write(input));
@@ -38,16 +42,14 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
     const runId = Context.current().info.workflowExecution?.runId;
     const cost = mediaCost(runId ? outcomesOfRun(input.outcomes, runId) : input.outcomes, modelCost);
     const subtitles = subtitlesOf(input.outcomes);
-    const parsed = reportSchema.safeParse({ ...written.report, ...(cost ? { cost } : {}), ...(subtitles ? { subtitles } : {}) });
-    if (!parsed.success) {
-      throw ApplicationFailure.create({
-        type: 'InvalidAnalysisOutput',
-        message: `report does not match the schema: ${parsed.error.message}`,
-        nonRetryable: true,
-      });
-    }
-    const report = parsed.data;
+    const checked = validated({ ...written.report, ...(cost ? { cost } : {}), ...(subtitles ? { subtitles } : {}) });
     const prefix = runResultsPrefix(input.tenant, input.mediaId);
+    // Checked before the exports are written, so an invalid report leaves nothing behind.
+    const { timecode, files, notes } = buildExports(checked, spine, input.media, input.source.key);
+    const exported = await Promise.all(
+      files.map(async ({ name, body, contentType }) => ({ name, contentType, ref: await store.putBytes(`${prefix}${name}`, body, contentType, signal) })),
+    );
+    const report = validated({ ...checked, exports: { ...(timecode ? { timecode } : {}), files: exported, notes } });
     const jsonRef = await store.putJson(`${prefix}report.json`, report);
     const html = renderReportHtml(report, spine, await loadImages(store, spine));
     const htmlRef = await store.putBytes(`${prefix}report.html`, html, 'text/html; charset=utf-8');
@@ -61,6 +63,18 @@ export function createReportActivity({ store, reportWriter, prices }: ActivityDe
       ...(modelCost ? { cost: modelCost } : {}),
     };
   }
+}
+
+function validated(candidate: unknown): Report {
+  const parsed = reportSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: 'InvalidAnalysisOutput',
+      message: `report does not match the schema: ${parsed.error.message}`,
+      nonRetryable: true,
+    });
+  }
+  return parsed.data;
 }
 
 /**

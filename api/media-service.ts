@@ -3,6 +3,8 @@ import type { Caller } from '../auth/caller';
 import { mediaTypeOf, PLAYBACK_PROXY_MEDIA_TYPE } from '../common/browser-playback';
 import { parseS3Uri } from '../common/s3-uri';
 import { TERMINAL_STATUSES, type AnalysisOutcome, type MediaFacts, type MediaSource, type MediaStatus, type PreviousReport, type Progress, type ReportSummary, type SpineSummary } from '../common/types';
+import { EXPORT_CONTENT_TYPES, EXPORT_NAMES, type ExportName } from '../report/editorial/exports';
+import type { Report } from '../report/report-schema';
 import { InvalidCursorError, type MediaRecords } from '../storage/media-records';
 import type { ObjectStore, ServeAs } from '../storage/object-store';
 import { progressQuery } from '../workflows/messages';
@@ -107,6 +109,8 @@ export class MediaService {
     if (report) {
       // The page renders at /v1/media/{id}/report.html under its CSP; from the bucket it is a download.
       refs.push({ name: 'report.json', ref: report.jsonRef, serveAs: json }, { name: 'report.html', ref: report.htmlRef, serveAs: reportPage });
+      // The EDL and CSV exports beside it: report.json names them (reports before them name none).
+      for (const file of await this.exportsOf(report)) refs.push({ name: `exports/${file.name}`, ref: file.ref, serveAs: { contentType: EXPORT_CONTENT_TYPES[file.name], disposition: 'attachment' } });
     }
     // A re-run keeps its earlier reports readable where their runs wrote them.
     const previous = Array.isArray(record['previousReports']) ? (record['previousReports'] as PreviousReport[]) : [];
@@ -127,6 +131,13 @@ export class MediaService {
       }),
     );
     return { expiresInSeconds: ARTEFACT_LINK_SECONDS, artefacts };
+  }
+
+  /** The export files a report names; none when it names none or names something this code does not know. */
+  private async exportsOf(report: ReportSummary): Promise<{ name: ExportName; ref: string }[]> {
+    const stored = await this.deps.store.getJson<Pick<Report, 'exports'>>(report.jsonRef);
+    const files = Array.isArray(stored.exports?.files) ? stored.exports.files : [];
+    return files.filter((f) => (EXPORT_NAMES as readonly string[]).includes(f.name) && typeof f.ref === 'string' && f.ref.startsWith('s3://'));
   }
 
   private reportOf(record: Record<string, unknown>): ReportSummary {

@@ -2,6 +2,8 @@ import type { AnalysisOutcome, MediaFacts } from '../common/types';
 import { describeDamage } from '../media/decode-damage';
 import { coverageStatement, unverifiedReason } from '../spine/describe-coverage';
 import type { Spine, SpineSegment } from '../spine/spine';
+import { editorialNotes, withKeywordCategory } from './editorial/editorial-notes';
+import { composeSeoDescription } from './editorial/seo-description';
 import { analyseTranscript, type TranscriptAnalysis } from './nlp/analyse-transcript';
 import { reportCoverage, reportNotes } from './report-coverage';
 import type { Report } from './report-schema';
@@ -22,16 +24,24 @@ const IMAGE_FORMATS: Record<string, string> = { mjpeg: 'JPEG', jpeg2000: 'JPEG 2
 export function writeExtractiveReport(input: ReportContext): Report {
   const { media, spine, outcomes } = input;
   const language = analyseTranscript(spine.speech);
+  const topics = language.topics.map(({ name, weight }) => ({ name, weight }));
   return {
     mediaId: input.mediaId,
     generatedBy: EXTRACTIVE_WRITER,
     title: media.title ?? input.sourceKey.split('/').pop() ?? input.mediaId,
     summary: summarize(media, spine, language),
-    chapters: chapters(spine),
-    topics: language.topics.map(({ name, weight }) => ({ name, weight })),
+    seoDescription: composeSeoDescription({
+      what: mediaNoun(media),
+      ...(media.title ? { title: media.title } : {}),
+      topics: topics.map((t) => t.name),
+      people: [...new Set([...spine.people.map((p) => p.name), ...language.names.filter((n) => n.type === 'person').map((n) => n.name)])],
+    }),
+    chapters: chapters(spine).map((chapter) => withKeywordCategory(spine, chapter)),
+    topics,
     entities: entities(media, language),
     moderation: moderation(spine, outcomes),
     ...reportNotes(spine),
+    ...editorialNotes(spine),
     missing: outcomes
       .filter((o) => o.status !== 'succeeded')
       .map((o) => ({ analysis: o.kind, status: o.status === 'failed' ? ('failed' as const) : ('skipped' as const), reason: o.summary })),
@@ -56,6 +66,12 @@ function describeMedia(media: MediaFacts): string {
   }
   if (video) return `A ${formatDuration(media.durationSeconds)} ${video.width}x${video.height} ${video.codec} video${audio ? ` with ${audio.codec} audio` : ', without sound'}.`;
   return `A ${formatDuration(media.durationSeconds)} ${audio?.codec ?? 'audio'} audio recording.`;
+}
+
+/** "21 s video", "3 min 4 s audio recording", "JPEG image": what the description calls the media. */
+function mediaNoun(media: MediaFacts): string {
+  if (media.kind === 'image') return `${IMAGE_FORMATS[media.video?.codec ?? ''] ?? (media.video?.codec ?? 'still').toUpperCase()} image`;
+  return `${formatDuration(media.durationSeconds)} ${media.video ? 'video' : 'audio recording'}`;
 }
 
 /** Speech recognised with confidence, and the low-confidence speech kept beside it. */

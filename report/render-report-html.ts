@@ -32,9 +32,9 @@ h1{margin-bottom:.2rem}.meta{color:#5b6474}
 .lane-unclear .bar{background:#b9dcc3}#transcript p.low{color:#5b6474}
 .lane-silence .bar{background:#b8bec9}.lane-black .bar{background:#1d2330}.lane-flags .bar{background:#d9534f}.lane-cues .bar{background:#c98a1b;border-right:1px solid #fff}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #e6e9ef;text-align:left}
-#transcript p{margin:.3rem 0}.ts{color:#5b6474;font-variant-numeric:tabular-nums;margin-right:.5rem}`;
+#transcript p{margin:.3rem 0}.category{font-size:12px;color:#5b6474}.ts{color:#5b6474;font-variant-numeric:tabular-nums;margin-right:.5rem}`;
 
-/** Renders the self-contained report.html: poster, thumbnail strip, timeline, transcript. */
+/** Renders the self-contained report.html: poster, thumbnail strip, timeline, chapters, editorial outputs, transcript. */
 export function renderReportHtml(report: Report, spine: Spine, images: ReportImages): string {
   const duration = spine.durationSeconds;
   // Only video has shots: audio's segments are stretches of speech and silence, a still is one image.
@@ -42,13 +42,13 @@ export function renderReportHtml(report: Report, spine: Spine, images: ReportIma
     spine.kind === 'image' ? ['segments', 'Image', 'still image'] : spine.hasVideo ? ['shots', 'Shots', 'shot'] : ['segments', 'Segments', 'segment'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(report.title)} · reelscope</title><style>${STYLE}</style></head>
+<title>${escapeHtml(report.title)} · reelscope</title>${report.seoDescription ? `<meta name="description" content="${escapeHtml(report.seoDescription)}">` : ''}<style>${STYLE}</style></head>
 <body>
 <header><h1>${escapeHtml(report.title)}</h1>
 <p class="meta"><span id="verdict" class="${escapeHtml(report.moderation.verdict)}">${escapeHtml(report.moderation.verdict)}</span>
  · ${formatTime(duration)} · media ${escapeHtml(report.mediaId)} · written by ${escapeHtml(report.generatedBy)}</p></header>
 <p>${escapeHtml(report.summary)}</p>
-${report.damage ? `<p id="damage">Damaged file: ${escapeHtml(describeDamage(report.damage))}. What the analyses found there may not be what was recorded.</p>\n` : ''}${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
+${report.seoDescription ? `<p id="seo-description"><strong>SEO description:</strong> ${escapeHtml(report.seoDescription)}</p>\n` : ''}${report.damage ? `<p id="damage">Damaged file: ${escapeHtml(describeDamage(report.damage))}. What the analyses found there may not be what was recorded.</p>\n` : ''}${images.poster ? `<img id="poster" alt="poster frame" src="${dataUri(images.poster.jpeg)}">` : ''}
 <h2>Keyframes</h2>
 <div id="thumbnails">${images.keyframes
     .map((k) => `<figure><img class="thumb" alt="keyframe at ${formatTime(k.time)}" src="${dataUri(k.jpeg)}"><figcaption>${formatTime(k.time)}</figcaption></figure>`)
@@ -63,8 +63,8 @@ ${lane('black', 'Black', spine.blackSegments.map((s) => ({ ...s, label: 'black f
 ${cuesLane(spine, duration)}${lane('flags', 'Flags', spine.moderation.flags.map((f) => ({ start: f.start, end: f.end, label: `${f.source} ${f.category} ${f.score.toFixed(2)}` })), duration)}
 </div>
 ${technicalCuesSection(spine)}<h2>Chapters</h2>
-<ol>${report.chapters.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> <span class="ts">${formatTime(c.start)}–${formatTime(c.end)}</span><br>${escapeHtml(c.summary)}</li>`).join('')}</ol>
-<h2>Topics and entities</h2>
+<ol id="chapters">${report.chapters.map((c) => `<li><strong>${escapeHtml(c.title)}</strong> <span class="ts">${formatTime(c.start)}–${formatTime(c.end)}</span> ${chapterCategory(c)}<br>${escapeHtml(c.summary)}</li>`).join('')}</ol>
+${adBreaksSection(report)}${facesSection(report)}<h2>Topics and entities</h2>
 ${topicsAndEntities(report)}
 <h2>Moderation</h2>
 <p>${escapeHtml(report.moderation.rationale)}</p>
@@ -75,10 +75,54 @@ ${report.moderation.flags.length ? `<table><tr><th>time</th><th>source</th><th>c
       .join('')}</table>` : ''}
 <h2>Not analysed</h2>
 <ul>${report.missing.map((m) => `<li>${escapeHtml(m.analysis)} (${escapeHtml(m.status)}): ${escapeHtml(m.reason)}</li>`).join('') || '<li>everything ran</li>'}</ul>
-${report.cost ? costSection(report.cost) : ''}<h2>Transcript</h2>
+${report.cost ? costSection(report.cost) : ''}${exportsSection(report)}<h2>Transcript</h2>
 ${report.subtitles ? `<p id="subtitles">${escapeHtml(describeSubtitles(report.subtitles))}</p>\n` : ''}<div id="transcript">${transcript(spine) || '<p>No speech recognised.</p>'}</div>
 </body></html>
 `;
+}
+
+/** The chapter's IAB tier-1 category and who chose it, or that none fits; a refused model answer is named. */
+function chapterCategory(chapter: Report['chapters'][number]): string {
+  const { category, refusedCategory } = chapter;
+  const chosen = category
+    ? `IAB ${escapeHtml(category.name)} (${escapeHtml(category.id)}, ${category.source === 'model' ? 'chosen by the model' : `by keywords: ${escapeHtml((category.matched ?? []).join(', '))}`})`
+    : 'no IAB category fits';
+  const refused = refusedCategory ? `; the model's "${escapeHtml(refusedCategory)}" is not on the list and was refused` : '';
+  return `<span class="category">${chosen}${refused}</span>`;
+}
+
+/** Suggested ad breaks with why each was chosen, and the rules, so "none" reads as "none met the rules". */
+function adBreaksSection({ adBreaks }: Report): string {
+  if (!adBreaks) return '';
+  const { rules, suggestions } = adBreaks;
+  const ruleText = `Shot changes inside silence, not in the first or last ${rules.edgeSeconds} s, at least ${rules.minGapSeconds} s apart; a black stretch within ${rules.blackNearbySeconds} s ranks a cut higher among equals.`;
+  const rows = suggestions
+    .map((b) => `<tr><td>${b.rank}</td><td>${formatTime(b.time)} <span class="ts">(${b.time.toFixed(2)} s)</span></td><td>${escapeHtml(b.reason)}</td></tr>`)
+    .join('');
+  const table = rows ? `<table id="ad-breaks"><tr><th>rank</th><th>time</th><th>why</th></tr>${rows}</table>` : '<p id="ad-breaks">No shot change met the rules.</p>';
+  return `<h2>Ad breaks</h2>\n<p class="meta">${escapeHtml(ruleText)}</p>\n${table}\n`;
+}
+
+/** What face detection saw, what it compared the faces with, and when each known person was on screen. */
+function facesSection({ faces }: Report): string {
+  if (!faces) return '';
+  const rows = faces.knownPeople
+    .map((p) => `<tr><td>${escapeHtml(p.name)}</td><td>${p.ranges.map((r) => `${formatTime(r.start)}–${formatTime(r.end)} (similarity ${r.similarity.toFixed(2)})`).join(', ')}</td></tr>`)
+    .join('');
+  const table = rows ? `<table id="known-people"><tr><th>known person</th><th>on screen</th></tr>${rows}</table>\n` : '';
+  return `<h2>Faces</h2>\n<p id="faces">${escapeHtml(faces.statement)}</p>\n${table}`;
+}
+
+/**
+ * The export files by name, linked relative to this page: they sit beside it in the results
+ * folder (and in the API's artefact list), and the page embeds nothing from outside itself.
+ */
+function exportsSection({ exports }: Report): string {
+  if (!exports) return '';
+  const files = exports.files.map((f) => `<li><a href="${escapeHtml(f.name)}" download>${escapeHtml(f.name)}</a></li>`).join('');
+  const timecode = exports.timecode ? `<p class="meta">Timecode: ${escapeHtml(exports.timecode)}.</p>\n` : '';
+  const notes = exports.notes.length ? `<ul id="export-notes">${exports.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>\n` : '';
+  return `<h2>Exports</h2>\n${timecode}<ul id="exports">${files || '<li>none</li>'}</ul>\n${notes}`;
 }
 
 /** Topics from the speech and entities from every source; "none found" only when both are empty. */

@@ -1,4 +1,5 @@
 import type { ModerationVerdict } from '../../common/types';
+import { editorialNotes, withModelCategory } from '../editorial/editorial-notes';
 import { reportCoverage, reportNotes } from '../report-coverage';
 import type { Report } from '../report-schema';
 import type { ReportContext } from '../report-writer';
@@ -11,7 +12,9 @@ import type { ReportDraft } from './report-draft-schema';
  * never from the model. The model's verdict can raise a clean spine to "flagged" (it may see
  * something in the speech the detectors scored low) or to "unverified", but cannot clear a
  * spine whose flags reached the threshold, nor call clean what moderation did not cover.
- * `evidence` is every text the model was shown, for grounding entity names.
+ * A chapter category off the fixed list is refused and replaced by the keyword choice; ad
+ * breaks and faces come from the spine. `evidence` is every text the model was shown, for
+ * grounding entity names.
  */
 export function assembleReport(context: ReportContext, draft: ReportDraft, modelId: string, evidence: string): Report {
   const { spine, outcomes, media } = context;
@@ -20,7 +23,8 @@ export function assembleReport(context: ReportContext, draft: ReportDraft, model
     generatedBy: `amazon-bedrock ${modelId}`,
     title: draft.title,
     summary: draft.summary,
-    chapters: chapters(draft.chapters, media.durationSeconds),
+    seoDescription: draft.seoDescription,
+    chapters: chapters(draft.chapters, media.durationSeconds).map(({ category, ...chapter }) => withModelCategory(spine, chapter, category)),
     topics: uniqueBy(draft.topics, (t) => t.name.toLowerCase()),
     entities: groundEntities(draft.entities, evidence),
     moderation: {
@@ -30,6 +34,7 @@ export function assembleReport(context: ReportContext, draft: ReportDraft, model
       flags: spine.moderation.flags.map(({ start, end, source, category, score }) => ({ start, end, source, category, score })),
     },
     ...reportNotes(spine),
+    ...editorialNotes(spine),
     missing: outcomes
       .filter((o) => o.status !== 'succeeded')
       .map((o) => ({ analysis: o.kind, status: o.status === 'failed' ? ('failed' as const) : ('skipped' as const), reason: o.summary })),
@@ -58,7 +63,7 @@ function rationale({ spine }: ReportContext, draft: ReportDraft): string {
 }
 
 /** Chapter times inside [0, duration], each start before its end, in order of start. */
-function chapters(drafted: ReportDraft['chapters'], duration: number): Report['chapters'] {
+function chapters(drafted: ReportDraft['chapters'], duration: number): ReportDraft['chapters'] {
   const clamp = (t: number) => Math.min(Math.max(0, t), Math.max(0, duration));
   return drafted
     .map((c) => ({ ...c, start: clamp(Math.min(c.start, c.end)), end: clamp(Math.max(c.start, c.end)) }))

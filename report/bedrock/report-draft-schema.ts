@@ -1,5 +1,8 @@
 import type { ToolInputSchema, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
+import { NONE_FITS } from '../editorial/editorial-notes';
+import { IAB_TIER1_NAMES } from '../editorial/iab-tier1';
+import { SEO_DESCRIPTION_MAX_CHARS, seoDescriptionProblems } from '../editorial/seo-description';
 import { reportSchema } from '../report-schema';
 
 /**
@@ -23,6 +26,19 @@ const chapter = z.object({
   summary: z.string().max(600).describe('One or two sentences; quote speech where it helps.'),
 });
 
+/**
+ * The model picks from the fixed list, which reaches it as the JSON Schema's enum. zod takes
+ * any string on purpose: an answer off the list must not cost the whole draft a repair turn;
+ * assembly refuses it and puts the keyword choice in its place.
+ */
+const category = z
+  .string()
+  .max(120)
+  .meta({ enum: [...IAB_TIER1_NAMES, NONE_FITS] })
+  .describe(`The chapter's IAB Content Taxonomy 3.0 tier-1 category, exactly one name from the list; "${NONE_FITS}" when none fits.`);
+
+const reportChapter = chapter.extend({ category: category.optional() });
+
 const topic = z.object({
   name: z.string().min(1).max(60),
   weight: z.number().min(0).max(1).describe('Relative importance: 1 for the main topic.'),
@@ -37,7 +53,16 @@ const entity = z.object({
 export const reportDraftSchema = z.object({
   title: z.string().min(1).max(200),
   summary: z.string().min(1).max(2_000).describe('What the media contains, in a short paragraph.'),
-  chapters: z.array(chapter).max(40).describe('Consecutive stretches of the media, in order.'),
+  // The rules are checked by code too (seo-description.ts); a breach gets a repair turn that names it.
+  seoDescription: z
+    .string()
+    .min(1)
+    .max(SEO_DESCRIPTION_MAX_CHARS)
+    .superRefine((text, ctx) => {
+      for (const problem of seoDescriptionProblems(text)) ctx.addIssue({ code: 'custom', message: `seoDescription: ${problem}` });
+    })
+    .describe(`A search-engine description of the media: one or two sentences, at most ${SEO_DESCRIPTION_MAX_CHARS} characters, no URLs.`),
+  chapters: z.array(reportChapter).max(40).describe('Consecutive stretches of the media, in order.'),
   topics: z.array(topic).max(12),
   entities: z.array(entity).max(40).describe('People, places, organisations and works named in the evidence.'),
   moderation: z.object({

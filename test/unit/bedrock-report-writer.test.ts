@@ -5,6 +5,7 @@ import { chunkTimeline, estimateTokens } from '../../report/bedrock/chunk-timeli
 import { groundEntities } from '../../report/bedrock/ground-entities';
 import { mediaFacts, timelineLines } from '../../report/bedrock/prompt';
 import { chunkDraftSchema, chunkTool, reportDraftSchema, reportTool } from '../../report/bedrock/report-draft-schema';
+import { IAB_TIER1 } from '../../report/editorial/iab-tier1';
 import { ModelOutputInvalidError } from '../../report/model-output-invalid-error';
 import { reportSchema } from '../../report/report-schema';
 import type { ReportContext } from '../../report/report-writer';
@@ -109,7 +110,8 @@ function firstUserText(request: ConverseRequest): string {
 const goodReport = {
   title: 'A whiteboard talk on durable workflows',
   summary: 'Mr Jones explains durable workflows step by step.',
-  chapters: [{ title: 'Steps', start: 0, end: 99, summary: '"step 0 of the durable workflow"' }],
+  seoDescription: 'Mr. Jones explains durable workflows at a whiteboard, step by step.',
+  chapters: [{ title: 'Steps', start: 0, end: 99, summary: '"step 0 of the durable workflow"', category: 'Technology & Computing' }],
   topics: [{ name: 'durable workflows', weight: 1 }],
   entities: [
     { name: 'Ada Lovelace', type: 'person', source: 'celebrity recognition' },
@@ -158,13 +160,17 @@ describe('Bedrock report writer: pure parts', () => {
     const sampledChunk = chunkDraftSchema.safeParse(sampleFromSchema(chunkTool.spec.inputSchema?.json));
 
     // Assert
-    expect(Object.keys(reportJson.properties).sort()).toEqual(['chapters', 'entities', 'moderation', 'summary', 'title', 'topics']);
+    expect(Object.keys(reportJson.properties).sort()).toEqual(['chapters', 'entities', 'moderation', 'seoDescription', 'summary', 'title', 'topics']);
     expect(JSON.stringify(reportJson)).not.toMatch(/"flags"|"mediaId"|"generatedBy"|"missing"/);
     expect(reportJson.additionalProperties).toBe(false);
     expect(JSON.stringify(reportJson)).toContain('"maxLength":2000');
     expect(JSON.stringify(reportJson)).toContain('"enum":["clean","flagged","unverified"]');
     expect(sampledReport.success).toBe(true);
     expect(sampledChunk.success).toBe(true);
+    // The model chooses the category from the fixed list, which it sees as an enum.
+    const chapterJson = (reportJson.properties['chapters'] as { items: { properties: Record<string, { enum?: string[] }> } }).items.properties;
+    expect(chapterJson['category']?.enum).toEqual([...IAB_TIER1.map((c) => c.name), 'none']);
+    expect(JSON.stringify(reportJson.properties['seoDescription'])).toContain('"maxLength":160');
   });
 
   it('keeps only entity names found as whole words in the evidence, ignoring case, accents and punctuation', () => {
@@ -257,7 +263,10 @@ describe('Bedrock report writer (real BedrockRuntimeClient over HTTP against the
     expect(firstUserText(request as ConverseRequest)).toContain('people: Ada Lovelace');
     expect(reportSchema.safeParse(report).success).toBe(true);
     expect(report).toMatchObject({ mediaId: 'media-1', generatedBy: `amazon-bedrock ${MODEL_ID}`, title: goodReport.title });
-    expect(report.chapters).toEqual([{ title: 'Steps', start: 0, end: 10, summary: '"step 0 of the durable workflow"' }]);
+    expect(report.chapters).toEqual([
+      { title: 'Steps', start: 0, end: 10, summary: '"step 0 of the durable workflow"', category: { id: '596', name: 'Technology & Computing', source: 'model' } },
+    ]);
+    expect(report.seoDescription).toBe(goodReport.seoDescription);
     expect(report.entities.map((e) => e.name)).toEqual(['Ada Lovelace']);
     expect(report.missing).toEqual([
       { analysis: 'celebrities', status: 'failed', reason: 'job FAILED' },
@@ -270,6 +279,73 @@ describe('Bedrock report writer (real BedrockRuntimeClient over HTTP against the
       calls: 1,
     });
     expect(usage?.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('refuses a chapter category off the IAB list and puts the keyword choice in its place; "none" stands', async () => {
+    // Arrange: the first stretch talks about computers, the second about nothing on the list.
+    const speech = (i: number) => (i === 0 ? 'the computer runs software written in a programming language' : 'we waited there quietly for a while');
+    const context = clip({ duration: 20, segments: 2, speech });
+    fake.config.modelResponder = () => ({
+      ...goodReport,
+      chapters: [
+        { title: 'Code', start: 0, end: 10, summary: 'About software.', category: 'Cryptocurrency Moonshots' },
+        { title: 'Waiting', start: 10, end: 20, summary: 'Quiet.', category: 'none' },
+      ],
+    });
+
+    // Act
+    const { report } = await createBedrockReportWriter(client, settings).write(context);
+
+    // Assert: one call, no repair turn spent on the category.
+    expect(fake.counters.converse.calls).toBe(1);
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.chapters[0]).toMatchObject({
+      category: { id: '596', name: 'Technology & Computing', source: 'keywords', matched: expect.arrayContaining(['computer', 'software', 'programming']) },
+      refusedCategory: 'Cryptocurrency Moonshots',
+    });
+    expect(report.chapters[1]).not.toHaveProperty('category');
+    expect(report.chapters[1]).not.toHaveProperty('refusedCategory');
+  });
+
+  it('refuses an off-list category with none fitting by keywords, rather than guessing', async () => {
+    // Arrange
+    const context = clip({ duration: 10, segments: 1, speech: () => 'we waited there quietly for a while' });
+    fake.config.modelResponder = () => ({ ...goodReport, chapters: [{ title: 'Waiting', start: 0, end: 10, summary: 'Quiet.', category: 'Waiting Rooms' }] });
+
+    // Act
+    const { report } = await createBedrockReportWriter(client, settings).write(context);
+
+    // Assert
+    expect(report.chapters[0]).toEqual({ title: 'Waiting', start: 0, end: 10, summary: 'Quiet.', refusedCategory: 'Waiting Rooms' });
+  });
+
+  it('sends an SEO description with a URL or three sentences back for repair, naming the rule', async () => {
+    // Arrange
+    const answers = ['Watch it at https://example.com now.', 'One. Two. Three.'];
+    fake.config.modelResponder = () => ({ ...goodReport, seoDescription: answers.shift() ?? goodReport.seoDescription });
+
+    // Act
+    const first = createBedrockReportWriter(client, settings).write(clip({ duration: 10, segments: 1 }));
+
+    // Assert: both answers break a rule, so the repair turn fails too and the writer gives up.
+    await expect(first).rejects.toThrow(/seoDescription: it contains a URL or a domain name|seoDescription: it has 3 sentences/);
+    const repair = JSON.stringify(fake.counters.converse.requests[1]?.messages?.at(-1));
+    expect(repair).toContain('seoDescription: it contains a URL or a domain name');
+  });
+
+  it('answers the new draft schema from the fake by default: the sampled report validates, its categories on the list', async () => {
+    // Arrange: no responder, so the fake samples the tool's JSON Schema.
+    const context = clip({ duration: 10, segments: 2 });
+
+    // Act
+    const { report } = await createBedrockReportWriter(client, settings).write(context);
+
+    // Assert
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.seoDescription).toEqual(expect.any(String));
+    expect(report.chapters.length).toBeGreaterThan(0);
+    for (const chapter of report.chapters) expect(chapter.category?.source).toBe('model');
+    expect(report.adBreaks).toEqual({ rules: expect.any(Object), suggestions: [] });
   });
 
   it('takes moderation flags from the spine: the model can neither add flags nor clear a flagged spine', async () => {
