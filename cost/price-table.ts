@@ -8,7 +8,7 @@ import type { AnalysisKind, AnalysisOutcome, CostLine } from '../common/types';
  */
 export interface PriceTable {
   rekognitionPerMinute: Record<RekognitionFeature, number>;
-  /** Image APIs (DetectLabels, DetectModerationLabels, RecognizeCelebrities, DetectText), first million images a month. */
+  /** Image APIs (DetectLabels, DetectModerationLabels, RecognizeCelebrities, DetectText, DetectFaces, SearchFacesByImage), first million images a month. */
   rekognitionPerImage: number;
   transcribePerMinute: number;
   bedrockPerMillionTokens: { input: number; output: number };
@@ -19,10 +19,15 @@ export type RekognitionFeature =
   | 'ContentModeration'
   | 'CelebrityRecognition'
   | 'TextDetection'
-  | 'SegmentDetection';
+  | 'SegmentDetection'
+  | 'FaceDetection'
+  | 'FaceSearch';
 
 /** The image APIs keyframe sampling calls instead of a video job. */
 export type RekognitionImageApi = 'DetectLabels' | 'DetectModerationLabels' | 'RecognizeCelebrities' | 'DetectText';
+
+/** The image APIs the faces analysis calls per keyframe: every face, then the largest one searched. */
+export type FaceImageApi = 'DetectFaces' | 'SearchFacesByImage';
 
 export const DEFAULT_PRICES: PriceTable = {
   rekognitionPerMinute: {
@@ -32,6 +37,9 @@ export const DEFAULT_PRICES: PriceTable = {
     TextDetection: 0.1,
     // Shot and technical-cue detection are billed $0.05 a minute each; reelscope asks for both.
     SegmentDetection: 0.1,
+    FaceDetection: 0.1,
+    // Searching a collection; the faces stored in it are billed apart, a few cents per 1000 faces a month.
+    FaceSearch: 0.1,
   },
   rekognitionPerImage: 0.001,
   transcribePerMinute: 0.024,
@@ -58,7 +66,7 @@ export const KEYFRAME_API: Partial<Record<AnalysisKind, RekognitionImageApi>> = 
   text: 'DetectText',
 };
 
-export function rekognitionImageCost(api: RekognitionImageApi, images: number, prices: PriceTable): CostLine {
+export function rekognitionImageCost(api: RekognitionImageApi | FaceImageApi, images: number, prices: PriceTable): CostLine {
   return { service: 'rekognition', item: api, unit: 'image', quantity: images, usd: usd(images * prices.rekognitionPerImage) };
 }
 

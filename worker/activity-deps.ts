@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createAwsBackend } from '../backends/aws/aws-backend';
+import { createAwsFaceEnroller } from '../backends/aws/face-collection';
+import { KnownPeople } from '../backends/known-people';
 import type { ActivityDeps } from '../activities/create-activities';
 import { logFailureNotifier, type FailureLog } from '../notifications/failure-notifier';
 import { eventBridgePublisher, logOutcomePublisher, type OutcomeLog } from '../notifications/outcome-publisher';
@@ -22,6 +24,7 @@ export function createActivityDeps(
   temporal?: Client,
 ): ActivityDeps {
   const local = createLocalBackend(config.analysis);
+  const store = new ObjectStore(clients.s3, config.bucket, { kmsKeyId: config.aws.kmsKeyId });
   const backend =
     config.backend === 'aws'
       ? createAwsBackend({
@@ -31,10 +34,11 @@ export function createActivityDeps(
           prices: config.prices,
           // The worker image has ffmpeg: keyframes and transcript moderation stay on it.
           onWorker: { thumbnails: local.runners.thumbnails, audioModeration: local.runners.audioModeration },
+          knownPeople: new KnownPeople(store, createAwsFaceEnroller(clients.rekognition)),
         })
       : local;
   return {
-    store: new ObjectStore(clients.s3, config.bucket, { kmsKeyId: config.aws.kmsKeyId }),
+    store,
     records: new MediaRecords(clients.doc, config.tables),
     backend,
     settings: config.analysis,

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { boundedMap } from '../../common/bounded-map';
 import type { AnalysisKind, AnalysisOutcome, BackendCapabilities, Capability } from '../../common/types';
 import type { AnalysisBackend, AnalysisRun, AnalysisRunner } from '../analysis-backend';
+import type { KnownPeople } from '../known-people';
 import {
   KEYFRAME_API,
   REKOGNITION_FEATURE,
@@ -16,11 +17,12 @@ import {
 } from '../../cost/price-table';
 import { withKeyframes, type KeyframeSampling } from '../../media/keyframe-sampler';
 import { MediaUnusableError } from '../../media/media-unusable-error';
-import type { VisualModerationOutput } from '../../spine/branch-outputs';
+import type { FacesOutput, VisualModerationOutput } from '../../spine/branch-outputs';
 import type { AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion, type JobCheckpoint } from './job-poller';
-import { detectInFrame, joinFrameResults } from './rekognition-image';
-import { celebritiesOutput, labelsOutput, moderationOutput, textOutput } from './rekognition-outputs';
+import { collectionIdFor } from './face-collection';
+import { detectFacesInFrame, detectInFrame, joinFrameResults } from './rekognition-image';
+import { celebritiesOutput, facesOutput, labelsOutput, moderationOutput, textOutput, type FaceSearchContext } from './rekognition-outputs';
 import { writeVideoJobResults } from './rekognition-results-writer';
 import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
 import { transcribe } from './transcribe-runner';
@@ -30,6 +32,8 @@ import { isCancellation, polling } from './job-run';
 const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1 };
 /** Image API calls in flight per analysis: the image APIs' TPS quota is per account, shared by every run. */
 const IMAGE_CALLS_IN_FLIGHT = 4;
+/** DetectFaces, and SearchFacesByImage when the frame shows a face and someone is enrolled. */
+const FACE_IMAGE_CALLS_PER_FRAME = 2;
 
 export interface AwsBackendDeps {
   rekognition: RekognitionClient;
@@ -38,6 +42,11 @@ export interface AwsBackendDeps {
   prices: PriceTable;
   /** Analyses that run on the worker itself (thumbnails, transcript moderation). */
   onWorker: Partial<Record<AnalysisKind, AnalysisRunner>>;
+  /**
+   * The tenants' enrolled people: the faces analysis searches a tenant's collection when it
+   * holds anyone and names matches from these records. Absent, faces are detected, never searched.
+   */
+  knownPeople?: KnownPeople;
 }
 
 /**
@@ -64,7 +73,10 @@ export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling)
       labels: sampled('LabelDetection'),
       celebrities: sampled('CelebrityRecognition'),
       text: sampled('TextDetection'),
-      faces: { available: false, reason: 'face detection is not built for the aws backend yet' },
+      // Priced as a search: what a tenant with enrolled people runs (detection costs the same a minute).
+      faces: sampling
+        ? { available: true, usdPerMinute: (60 / sampling.intervalSeconds) * prices.rekognitionPerImage * FACE_IMAGE_CALLS_PER_FRAME }
+        : rekognition('FaceSearch'),
     },
   };
 }
@@ -87,12 +99,18 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
       return sampling && imageApi ? detectInKeyframes(kind, imageApi, sampling, run, deps) : detectInVideo(kind, feature, run, deps);
     };
   }
+  runners.faces = (run) => detectFaces(run, deps);
   return { capabilities: awsCapabilities(deps.prices, sampling), runners };
 }
 
 export type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
 
-async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+/** What the faces analysis adds to a video job: the collection it searches, kept in the checkpoint too. */
+interface FaceJob {
+  search: FaceSearchContext;
+}
+
+async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps, faceJob?: FaceJob): Promise<RunnerResult> {
   const { input, store, prefix, signal } = run;
   const { rekognition, settings } = deps;
   let checkpoint: JobCheckpoint | undefined;
@@ -109,6 +127,9 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
           clientRequestToken: requestToken(run, kind),
           jobTag: input.mediaId,
           minConfidence: settings.rekognitionMinConfidence,
+          ...(feature === 'FaceSearch' && faceJob?.search.collectionId
+            ? { faceSearch: { collectionId: faceJob.search.collectionId, faceMatchThreshold: faceJob.search.faceMatchThreshold } }
+            : {}),
         },
         signal,
       ),
@@ -116,7 +137,7 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
     ...polling(run, settings),
     heartbeat: (latest) => {
       checkpoint = latest;
-      run.heartbeat(latest);
+      run.heartbeat(faceJob ? { ...latest, faceFeature: feature } : latest);
     },
   }).catch((err: unknown) => {
     // Rekognition Video has no call that stops a job: a cancelled analysis leaves it running, and billed, to its end.
@@ -127,15 +148,20 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
   });
   // A 6-hour video's results run to hundreds of pages: each is written as it arrives, and
   // each page heartbeats the job's checkpoint, so a retry re-attaches to the finished job.
-  const written = await writeVideoJobResults({ store, prefix, kind, signal, durationSeconds: input.media.durationSeconds }, feature, job.jobId, videoJobPages(rekognition, feature, job.jobId, signal), (pages) =>
-    run.heartbeat({ ...checkpoint, resultPages: pages }),
+  const written = await writeVideoJobResults(
+    { store, prefix, kind, signal, durationSeconds: input.media.durationSeconds, ...(faceJob ? { faceSearch: faceJob.search } : {}) },
+    feature,
+    job.jobId,
+    videoJobPages(rekognition, feature, job.jobId, signal),
+    (pages) => run.heartbeat({ ...checkpoint, resultPages: pages, ...(faceJob ? { faceFeature: feature } : {}) }),
   );
+  const searched = feature === 'FaceSearch' ? ` (${feature} against ${faceJob?.search.names.size ?? 0} known people)` : '';
   return {
     status: 'succeeded',
     ref: written.ref,
     jobId: job.jobId,
     counts: { detections: written.items, pages: written.pages, polls: job.polls },
-    summary: `${written.items} detections in ${written.pages} page(s) from job ${job.jobId}`,
+    summary: `${written.items} detections in ${written.pages} page(s) from job ${job.jobId}${searched}`,
     cost: [rekognitionCost(feature, input.media.durationSeconds, deps.prices)],
   };
 }
@@ -196,6 +222,62 @@ async function detectInKeyframes(
     counts: { detections: results.items.length, keyframes: frames.length },
     summary: `${results.items.length} detections on ${frames.length} sampled keyframe(s) (${api})`,
     cost: [rekognitionImageCost(api, frames.length, deps.prices)],
+  };
+}
+
+/**
+ * Faces, and which of the tenant's known people they are: a FaceSearch job against the
+ * tenant's collection when anyone is enrolled in it, else a FaceDetection job; on keyframes
+ * (sampling on, or a still image) DetectFaces and SearchFacesByImage per frame.
+ */
+async function detectFaces(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  const search = await faceSearchContext(run, deps);
+  const sampling = run.input.media.kind === 'image' ? STILL_IMAGE : deps.settings.keyframeSampling;
+  if (sampling) return facesInKeyframes(sampling, search, run, deps);
+  // A retried attempt keeps the job kind its first attempt started, whoever was enrolled since.
+  const resumed = (run.resumeFrom as { faceFeature?: unknown } | undefined)?.faceFeature;
+  const feature: RekognitionFeature =
+    resumed === 'FaceSearch' || resumed === 'FaceDetection' ? resumed : search.collectionId ? 'FaceSearch' : 'FaceDetection';
+  return detectInVideo('faces', feature, run, deps, { search });
+}
+
+/** The tenant's collection and its people's names; no collection when nobody has a face in it. */
+async function faceSearchContext({ input, signal }: AnalysisRun, deps: AwsBackendDeps): Promise<FaceSearchContext> {
+  const people = (await deps.knownPeople?.list(input.tenant, signal)) ?? [];
+  // People enrolled on the local backend have descriptors, not faces in the collection.
+  const indexed = people.filter((person) => person.faces.some((face) => face.faceId));
+  return {
+    ...(indexed.length > 0 ? { collectionId: collectionIdFor(input.tenant) } : {}),
+    names: new Map(indexed.map((person) => [person.personId, person.name])),
+    faceMatchThreshold: deps.settings.faceMatchThreshold,
+  };
+}
+
+async function facesInKeyframes(sampling: KeyframeSampling, search: FaceSearchContext, run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  const { input, mediaUrl, store, prefix, signal, heartbeat } = run;
+  const collection = search.collectionId ? { collectionId: search.collectionId, faceMatchThreshold: search.faceMatchThreshold } : undefined;
+  let done = 0;
+  const frames = await withKeyframes(mediaUrl, input.media.durationSeconds, sampling, signal, (sampled) =>
+    boundedMap(sampled, IMAGE_CALLS_IN_FLIGHT, async (frame) => {
+      const faces = await detectFacesInFrame(deps.rekognition, { time: frame.time, jpeg: await readFile(frame.path) }, collection, signal);
+      heartbeat({ keyframesDone: ++done, keyframes: sampled.length });
+      return faces;
+    }),
+  );
+  if (frames.length === 0) throw new MediaUnusableError('NoDecodableFrames', 'no keyframe of the picture could be decoded for DetectFaces');
+  const searches = frames.filter((f) => f.searched).length;
+  const feature = collection ? 'FaceSearch' : 'FaceDetection';
+  const results = { items: frames.flatMap((f) => f.items as never[]), pages: frames.length };
+  await store.putJson(`${prefix}rekognition/DetectFaces.json`, { frames: frames.length, searchedFrames: searches, ...results }, signal);
+  const normalized: FacesOutput = facesOutput(feature, results, search);
+  const ref = await store.putJson(`${prefix}faces.json`, normalized, signal);
+  const matched = normalized.faces.filter((f) => f.match).length;
+  return {
+    status: 'succeeded',
+    ref,
+    counts: { detections: normalized.faces.length, matches: matched, keyframes: frames.length },
+    summary: `${normalized.faces.length} faces on ${frames.length} sampled keyframe(s), ${matched} matched among ${normalized.knownPeopleSearched} known people`,
+    cost: [rekognitionImageCost('DetectFaces', frames.length, deps.prices), ...(searches > 0 ? [rekognitionImageCost('SearchFacesByImage', searches, deps.prices)] : [])],
   };
 }
 

@@ -1,11 +1,17 @@
 import {
+  DetectFacesCommand,
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
   DetectTextCommand,
   RecognizeCelebritiesCommand,
+  SearchFacesByImageCommand,
+  type BoundingBox,
   type CelebrityRecognition,
   type ContentModerationDetection,
+  type FaceDetection,
+  type FaceMatch,
   type LabelDetection,
+  type PersonMatch,
   type RekognitionClient,
   type TextDetectionResult,
 } from '@aws-sdk/client-rekognition';
@@ -80,4 +86,83 @@ export async function detectInFrame(
 /** Every frame's detections in time order, as one video job would have returned them. */
 export function joinFrameResults<Item>(frames: { items: Item[]; modelVersion?: string }[]): VideoJobResults<Item> {
   return { items: frames.flatMap((f) => f.items), modelVersion: frames.find((f) => f.modelVersion)?.modelVersion, pages: frames.length };
+}
+
+/** One frame's faces as the video API's items: FaceDetection's, or FaceSearch's when a collection was searched. */
+export interface FrameFaces {
+  items: FaceDetection[] | PersonMatch[];
+  /** Whether SearchFacesByImage was called (and billed) for this frame. */
+  searched: boolean;
+}
+
+/** How many candidate matches to ask for: the best known one is kept, the rest rank it. */
+const SEARCH_MATCHES = 5;
+
+/**
+ * DetectFaces on a sampled frame, then, when a collection is given and the frame shows a
+ * face, SearchFacesByImage. That API searches only the largest face of an image: its match
+ * goes to the detected face whose box it overlaps most, the other faces stay unnamed.
+ */
+export async function detectFacesInFrame(
+  client: RekognitionClient,
+  frame: FrameImage,
+  search: { collectionId: string; faceMatchThreshold: number } | undefined,
+  signal: AbortSignal,
+): Promise<FrameFaces> {
+  const Timestamp = Math.round(frame.time * 1000);
+  const Image = { Bytes: frame.jpeg };
+  const options = { abortSignal: signal };
+  const retried = <T>(call: () => Promise<T>) => retryThrottled(call, { ...FRAME_BACKOFF, signal, isRetryable: isTransientAwsError });
+  const detected = await retried(() => client.send(new DetectFacesCommand({ Image, Attributes: ['DEFAULT'] }), options));
+  const faces = detected.FaceDetails ?? [];
+  if (!search || faces.length === 0) return { items: faces.map((Face) => ({ Timestamp, Face })), searched: false };
+  const found = await retried(async () => {
+    try {
+      return await client.send(
+        new SearchFacesByImageCommand({
+          CollectionId: search.collectionId,
+          Image,
+          MaxFaces: SEARCH_MATCHES,
+          FaceMatchThreshold: search.faceMatchThreshold,
+          QualityFilter: 'AUTO',
+        }),
+        options,
+      );
+    } catch (err) {
+      // The search's own detector found no face DetectFaces did: nothing to compare, not a failure.
+      if (err instanceof Error && err.name === 'InvalidParameterException') return { FaceMatches: [] as FaceMatch[], SearchedFaceBoundingBox: undefined };
+      throw err;
+    }
+  });
+  const searchedIndex = closestBox(
+    faces.map((f) => f.BoundingBox),
+    found.SearchedFaceBoundingBox,
+  );
+  const items: PersonMatch[] = faces.map((Face, Index) => ({
+    Timestamp,
+    Person: { Index, BoundingBox: Face.BoundingBox, Face },
+    FaceMatches: Index === searchedIndex ? (found.FaceMatches ?? []) : [],
+  }));
+  return { items, searched: true };
+}
+
+/** The index of the box that overlaps `target` most (intersection over union), or -1. */
+function closestBox(boxes: (BoundingBox | undefined)[], target: BoundingBox | undefined): number {
+  if (!target) return -1;
+  let best = -1;
+  let bestOverlap = 0;
+  boxes.forEach((box, i) => {
+    const overlap = box ? intersectionOverUnion(box, target) : 0;
+    if (overlap > bestOverlap) [best, bestOverlap] = [i, overlap];
+  });
+  return best;
+}
+
+function intersectionOverUnion(a: BoundingBox, b: BoundingBox): number {
+  const [ax, ay, aw, ah] = [a.Left ?? 0, a.Top ?? 0, a.Width ?? 0, a.Height ?? 0];
+  const [bx, by, bw, bh] = [b.Left ?? 0, b.Top ?? 0, b.Width ?? 0, b.Height ?? 0];
+  const w = Math.max(0, Math.min(ax + aw, bx + bw) - Math.max(ax, bx));
+  const h = Math.max(0, Math.min(ay + ah, by + bh) - Math.max(ay, by));
+  const union = aw * ah + bw * bh - w * h;
+  return union > 0 ? (w * h) / union : 0;
 }

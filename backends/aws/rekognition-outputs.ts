@@ -1,6 +1,6 @@
 import { TechnicalCueType } from '@aws-sdk/client-rekognition';
 import type { Interval } from '../../media/technical-cues';
-import type { CelebritiesOutput, LabelsOutput, ShotsOutput, TechnicalCue, TextOutput, VisualModerationOutput } from '../../spine/branch-outputs';
+import type { CelebritiesOutput, FacesOutput, LabelsOutput, ShotsOutput, TechnicalCue, TextOutput, VisualModerationOutput } from '../../spine/branch-outputs';
 import type { RekognitionFeature } from '../../cost/price-table';
 import type { FeatureItems, VideoJobResults } from './rekognition-video';
 
@@ -101,6 +101,66 @@ function textDetections(items: FeatureItems['TextDetection'][]): TextOutput['det
   );
 }
 
+/** What faces are compared with: the tenant's collection and the people enrolled in it. */
+export interface FaceSearchContext {
+  /** The collection searched; absent when no search ran (nobody enrolled). */
+  collectionId?: string;
+  /** Known people's names by person id, the ExternalImageId each enrolled face carries. */
+  names: ReadonlyMap<string, string>;
+  /** Similarity (percent) a match had to reach. */
+  faceMatchThreshold: number;
+}
+
+type FaceFeature = 'FaceDetection' | 'FaceSearch';
+type FaceItem = FeatureItems['FaceDetection'] | FeatureItems['FaceSearch'];
+
+export function facesOutput<F extends FaceFeature>(feature: F, results: VideoJobResults<FeatureItems[F]>, context: FaceSearchContext): FacesOutput {
+  return { faces: faceDetections(feature, results.items, context), ...facesMembers(feature, results.modelVersion, context) };
+}
+
+function facesMembers(feature: FaceFeature, version: string | undefined, context: FaceSearchContext): Omit<FacesOutput, 'faces'> {
+  const searched = feature === 'FaceSearch' && context.collectionId !== undefined;
+  return {
+    model: `${model(feature, version)}${searched ? ` collection ${context.collectionId}` : ''}`,
+    knownPeopleSearched: searched ? context.names.size : 0,
+    ...(searched ? { matchThreshold: context.faceMatchThreshold / 100 } : {}),
+  };
+}
+
+/**
+ * Each sighting of a face, with its best match among the tenant's known people. A match whose
+ * ExternalImageId names nobody enrolled any more (removed after the job started) is dropped:
+ * the report names only people the tenant still keeps.
+ */
+function faceDetections(feature: FaceFeature, items: FaceItem[], context: FaceSearchContext): FacesOutput['faces'] {
+  if (feature === 'FaceDetection') {
+    return (items as FeatureItems['FaceDetection'][]).flatMap(({ Timestamp, Face }) =>
+      Face ? [{ time: seconds(Timestamp), confidence: fraction(Face.Confidence), ...faceBox(Face.BoundingBox) }] : [],
+    );
+  }
+  return (items as FeatureItems['FaceSearch'][]).flatMap(({ Timestamp, Person, FaceMatches }) => {
+    const best = (FaceMatches ?? [])
+      .filter((m) => m.Face?.ExternalImageId !== undefined && context.names.has(m.Face.ExternalImageId))
+      .sort((a, b) => (b.Similarity ?? 0) - (a.Similarity ?? 0))[0];
+    const face = Person?.Face;
+    if (!face && !best) return [];
+    const personId = best?.Face?.ExternalImageId;
+    return [
+      {
+        time: seconds(Timestamp),
+        confidence: fraction(face?.Confidence ?? best?.Face?.Confidence),
+        ...faceBox(face?.BoundingBox ?? Person?.BoundingBox),
+        ...(best && personId ? { match: { personId, name: context.names.get(personId) ?? '', similarity: fraction(best.Similarity) } } : {}),
+      },
+    ];
+  });
+}
+
+function faceBox(box: { Left?: number; Top?: number; Width?: number; Height?: number } | undefined): { box?: NonNullable<FacesOutput['faces'][number]['box']> } {
+  if (box?.Left === undefined || box.Top === undefined || box.Width === undefined || box.Height === undefined) return {};
+  return { box: { left: box.Left, top: box.Top, width: box.Width, height: box.Height } };
+}
+
 /**
  * Shots and every technical cue from segment detection (black frames also as
  * `blackSegments`, which the spine marks shots black by). Silence and loudness need the audio
@@ -165,7 +225,12 @@ export interface StreamedOutput<Item> {
  * write. `durationSeconds` is the video's: Rekognition Video moderates the whole video and
  * lists only moments with findings, so the output says it covered all of it.
  */
-export function streamedOutput<F extends RekognitionFeature>(feature: F, durationSeconds: number): StreamedOutput<FeatureItems[F]> {
+export function streamedOutput<F extends RekognitionFeature>(
+  feature: F,
+  durationSeconds: number,
+  /** The faces features' names and collection; without it a face search names nobody. */
+  faceSearch: FaceSearchContext = { names: new Map(), faceMatchThreshold: 0 },
+): StreamedOutput<FeatureItems[F]> {
   const detections = <Item>(map: (items: Item[]) => unknown[]): StreamedOutput<Item> => ({
     streamed: 'detections',
     add: map,
@@ -187,6 +252,16 @@ export function streamedOutput<F extends RekognitionFeature>(feature: F, duratio
           entries: sampler.flush(),
           members: { model: model(feature, version), intervalSeconds: MODERATION_SAMPLE_SECONDS, coverage: { start: 0, end: durationSeconds } },
         }),
+      };
+      return output;
+    }
+    case 'FaceDetection':
+    case 'FaceSearch': {
+      const faces: FaceFeature = feature === 'FaceDetection' ? 'FaceDetection' : 'FaceSearch';
+      const output: StreamedOutput<FaceItem> = {
+        streamed: 'faces',
+        add: (items) => faceDetections(faces, items, faceSearch),
+        end: (version) => ({ entries: [], members: facesMembers(faces, version, faceSearch) }),
       };
       return output;
     }

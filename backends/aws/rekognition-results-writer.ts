@@ -3,7 +3,7 @@ import type { VideoMetadata } from '@aws-sdk/client-rekognition';
 import type { AnalysisKind } from '../../common/types';
 import type { RekognitionFeature } from '../../cost/price-table';
 import type { ObjectStore } from '../../storage/object-store';
-import { streamedOutput } from './rekognition-outputs';
+import { streamedOutput, type FaceSearchContext } from './rekognition-outputs';
 import type { FeatureItems, VideoJobPage } from './rekognition-video';
 
 export interface WrittenJobResults {
@@ -32,14 +32,14 @@ export interface JobResultsManifest {
  * attempt writes the same keys again. `onPage` runs after each page is written (a heartbeat).
  */
 export async function writeVideoJobResults<F extends RekognitionFeature>(
-  target: { store: ObjectStore; prefix: string; kind: AnalysisKind; signal: AbortSignal; durationSeconds: number },
+  target: { store: ObjectStore; prefix: string; kind: AnalysisKind; signal: AbortSignal; durationSeconds: number; faceSearch?: FaceSearchContext },
   feature: F,
   jobId: string,
   pages: AsyncIterable<VideoJobPage<FeatureItems[F]>>,
   onPage: (pagesWritten: number) => void = () => {},
 ): Promise<WrittenJobResults> {
-  const { store, prefix, kind, signal, durationSeconds } = target;
-  const output = streamedOutput(feature, durationSeconds);
+  const { store, prefix, kind, signal, durationSeconds, faceSearch } = target;
+  const output = streamedOutput(feature, durationSeconds, faceSearch);
   const document = new StreamedJsonObject(output.streamed);
   const uploading = store.putStream(`${prefix}${kind}.json`, document.readable, 'application/json', signal);
   // A failed upload must stop the writes waiting for it to drain.

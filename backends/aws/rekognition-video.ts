@@ -1,21 +1,29 @@
 import {
   GetCelebrityRecognitionCommand,
   GetContentModerationCommand,
+  GetFaceDetectionCommand,
+  GetFaceSearchCommand,
   GetLabelDetectionCommand,
   GetSegmentDetectionCommand,
   GetTextDetectionCommand,
   paginateGetCelebrityRecognition,
   paginateGetContentModeration,
+  paginateGetFaceDetection,
+  paginateGetFaceSearch,
   paginateGetLabelDetection,
   paginateGetSegmentDetection,
   paginateGetTextDetection,
   StartCelebrityRecognitionCommand,
   StartContentModerationCommand,
+  StartFaceDetectionCommand,
+  StartFaceSearchCommand,
   StartLabelDetectionCommand,
   StartSegmentDetectionCommand,
   StartTextDetectionCommand,
   type CelebrityRecognition,
   type ContentModerationDetection,
+  type FaceDetection,
+  type PersonMatch,
   type LabelDetection,
   type RekognitionClient,
   type SegmentDetection,
@@ -40,6 +48,8 @@ export interface VideoJobRequest {
   jobTag: string;
   /** Percent, 0..100: detections below it are not returned (labels and moderation). */
   minConfidence: number;
+  /** FaceSearch only: the tenant's collection, and the similarity (percent) a match must reach. */
+  faceSearch?: { collectionId: string; faceMatchThreshold: number };
 }
 
 /** Everything one finished job found, all pages joined. */
@@ -63,6 +73,8 @@ export interface FeatureItems {
   CelebrityRecognition: CelebrityRecognition;
   TextDetection: TextDetectionResult;
   SegmentDetection: SegmentDetection;
+  FaceDetection: FaceDetection;
+  FaceSearch: PersonMatch;
 }
 
 interface StatusPage {
@@ -92,6 +104,13 @@ export async function startVideoJob(
         return client.send(new StartTextDetectionCommand(common), options);
       case 'SegmentDetection':
         return client.send(new StartSegmentDetectionCommand({ ...common, SegmentTypes: ['SHOT', 'TECHNICAL_CUE'] }), options);
+      case 'FaceDetection':
+        return client.send(new StartFaceDetectionCommand({ ...common, FaceAttributes: 'DEFAULT' }), options);
+      case 'FaceSearch': {
+        if (!request.faceSearch) throw new Error('StartFaceSearch needs a collection and a match threshold');
+        const { collectionId, faceMatchThreshold } = request.faceSearch;
+        return client.send(new StartFaceSearchCommand({ ...common, CollectionId: collectionId, FaceMatchThreshold: faceMatchThreshold }), options);
+      }
     }
   })();
   if (!started.JobId) throw new Error(`Start${feature} returned no JobId`);
@@ -119,6 +138,10 @@ export async function videoJobState(
         return client.send(new GetTextDetectionCommand(input), options);
       case 'SegmentDetection':
         return client.send(new GetSegmentDetectionCommand(input), options);
+      case 'FaceDetection':
+        return client.send(new GetFaceDetectionCommand(input), options);
+      case 'FaceSearch':
+        return client.send(new GetFaceSearchCommand(input), options);
     }
   })();
   if (page.JobStatus === 'SUCCEEDED') return { state: 'succeeded' };
@@ -150,6 +173,10 @@ export async function* videoJobPages<F extends RekognitionFeature>(
         return mapPages(paginateGetTextDetection(config, { JobId: jobId }), (p) => ({ items: p.TextDetections, version: p.TextModelVersion, videoMetadata: p.VideoMetadata }));
       case 'SegmentDetection':
         return mapPages(paginateGetSegmentDetection(config, { JobId: jobId }), (p) => ({ items: p.Segments, videoMetadata: p.VideoMetadata?.[0] }));
+      case 'FaceDetection':
+        return mapPages(paginateGetFaceDetection(config, { JobId: jobId }), (p) => ({ items: p.Faces, videoMetadata: p.VideoMetadata }));
+      case 'FaceSearch':
+        return mapPages(paginateGetFaceSearch(config, { JobId: jobId, SortBy: 'TIMESTAMP' }), (p) => ({ items: p.Persons, videoMetadata: p.VideoMetadata }));
       default:
         throw new Error(`unknown Rekognition feature ${String(feature)}`);
     }

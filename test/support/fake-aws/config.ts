@@ -11,6 +11,20 @@ export interface JobInfo {
   request: Record<string, unknown>;
 }
 
+/** A face the fake sees on an image; `person` is its identity, which searches match by. */
+export interface ScriptedFace {
+  person?: string;
+  /** Percent; generated when absent. */
+  confidence?: number;
+}
+
+/** Someone the fake sees in a video over [start, end] seconds. */
+export interface ScriptedVideoFace {
+  person: string;
+  start: number;
+  end: number;
+}
+
 /** Families, or a predicate over the started job. */
 export type JobMatcher = ReadonlySet<JobFamily> | ((job: JobInfo) => boolean);
 
@@ -36,6 +50,13 @@ export interface FakeAwsConfig {
    * last second beside shots, or every cue type in turn when the job asked for cues alone.
    */
   technicalCues?: (job: JobInfo) => ScriptedCue[];
+  /**
+   * The faces on an image, by the sha256 (hex) of its bytes, largest first; undefined leaves the
+   * image to the default rule (0, 1 or 2 strangers from the hash). See faces.ts.
+   */
+  imageFaces?: (sha256: string) => ScriptedFace[] | undefined;
+  /** Who a face detection or face search job sees, read when the job starts; undefined: two strangers. */
+  videoFaces?: (job: JobInfo) => ScriptedVideoFace[] | undefined;
   /** Sentences the fake Transcribe hears, spread over the media; speakers alternate per sentence. */
   transcriptScript: string[];
   /**
@@ -73,6 +94,8 @@ export function defaultConfig(): FakeAwsConfig {
       CelebrityRecognition: 300,
       TextDetection: 300,
       SegmentDetection: 300,
+      FaceDetection: 300,
+      FaceSearch: 300,
       Transcription: 300,
     },
     transcriptionQueuedMs: 50,
@@ -80,7 +103,7 @@ export function defaultConfig(): FakeAwsConfig {
     concurrentJobLimit: { rekognition: 20, transcribe: 100 },
     mediaDurationSeconds: () => 30,
     eventBuses: ['default', 'reelscope'],
-    resultCounts: { LabelDetection: 12, ContentModeration: 12, CelebrityRecognition: 12, TextDetection: 12, SegmentDetection: 12 },
+    resultCounts: { LabelDetection: 12, ContentModeration: 12, CelebrityRecognition: 12, TextDetection: 12, SegmentDetection: 12, FaceDetection: 12, FaceSearch: 12 },
     transcriptScript: [
       'Welcome back to the show.',
       'Today we look at how durable workflows replace state machines.',

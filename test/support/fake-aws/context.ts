@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FakeAwsConfig } from './config';
 import type { FakeAwsCounters } from './counters';
+import type { FakeCollection } from './faces';
 import type { PublishedEvent } from './eventbridge';
 import type { JobStore } from './jobs';
 
@@ -14,6 +15,8 @@ export interface FakeAwsContext {
   s3: S3Client;
   s3Endpoint: string;
   objectExists(bucket: string, key: string): Promise<boolean>;
+  /** Rekognition face collections by id. */
+  collections: Map<string, FakeCollection>;
   /** Every event the bus accepted, oldest first. */
   events: PublishedEvent[];
 }

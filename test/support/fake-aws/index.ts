@@ -72,6 +72,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     s3,
     s3Endpoint: options.s3Endpoint.replace(/\/$/, ''),
     events: [],
+    collections: new Map(),
     async objectExists(bucket, key) {
       try {
         await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -122,6 +123,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       jobs.clear();
       faults.reset();
       context.events.length = 0;
+      context.collections.clear();
       context.config = defaultConfig();
       context.counters = new FakeAwsCounters(jobs);
     },

@@ -14,12 +14,8 @@ export function isImageOperation(operation: string): operation is ImageOperation
   return (IMAGE_OPERATIONS as readonly string[]).includes(operation);
 }
 
-/**
- * The image APIs keyframe sampling calls, on inline image bytes (the JSON protocol carries
- * them base64): checked as the service checks them, answered with detections that depend
- * only on the bytes, so the same frame always gets the same answer.
- */
-export function detectInImage(context: FakeAwsContext, operation: ImageOperation, body: Body): unknown {
+/** A request's Image.Bytes, checked as every image API checks them: present, at most 5 MB, JPEG or PNG. */
+export function imageBytes(body: Body): Buffer {
   const image = body['Image'] as { Bytes?: unknown; S3Object?: unknown } | undefined;
   if (image?.S3Object !== undefined) throw wireError('rekognition', 'InvalidParameterException', 'The fake Rekognition reads Image.Bytes only.');
   if (typeof image?.Bytes !== 'string' || image.Bytes.length === 0) throw wireError('rekognition', 'InvalidParameterException', 'Image.Bytes is required.');
@@ -28,6 +24,16 @@ export function detectInImage(context: FakeAwsContext, operation: ImageOperation
   const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
   const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   if (!jpeg && !png) throw wireError('rekognition', 'InvalidImageFormatException', 'Request has unsupported image format');
+  return bytes;
+}
+
+/**
+ * The image APIs keyframe sampling calls, on inline image bytes (the JSON protocol carries
+ * them base64): checked as the service checks them, answered with detections that depend
+ * only on the bytes, so the same frame always gets the same answer.
+ */
+export function detectInImage(context: FakeAwsContext, operation: ImageOperation, body: Body): unknown {
+  const bytes = imageBytes(body);
   // RecognizeCelebrities takes no threshold; DetectText takes one per word in its filters.
   const wordFilter = (body['Filters'] as { WordFilter?: { MinConfidence?: unknown } } | undefined)?.WordFilter;
   const minConfidence = operation === 'DetectText' ? (wordFilter?.MinConfidence ?? 80) : (body['MinConfidence'] ?? (operation === 'DetectLabels' ? 55 : 50));

@@ -139,6 +139,9 @@ export function generateDetections(options: GenerateOptions): unknown[] {
       });
     case 'SegmentDetection':
       return segments(options, durationMs, random);
+    case 'FaceDetection':
+    case 'FaceSearch':
+      throw new Error('face jobs see the collection: their results come from faces.ts');
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
+import { checkFaceJobRequest, faceJobResults, faceOperation, isFaceOperation } from './faces';
 import { detectInImage, isImageOperation } from './rekognition-image';
 import { audioMetadata, generateDetections, videoMetadata, type SegmentRequest } from './rekognition-results';
 import { isRekognitionFamily, type RekognitionFamily } from './services';
@@ -15,6 +16,8 @@ const ITEMS_KEY: Record<RekognitionFamily, string> = {
   CelebrityRecognition: 'Celebrities',
   TextDetection: 'TextDetections',
   SegmentDetection: 'Segments',
+  FaceDetection: 'Faces',
+  FaceSearch: 'Persons',
 };
 const MODEL_VERSION: Partial<Record<RekognitionFamily, Record<string, string>>> = {
   LabelDetection: { LabelModelVersion: '3.0' },
@@ -26,6 +29,7 @@ const SORT_KEY: Partial<Record<RekognitionFamily, { value: string; key: (item: I
   LabelDetection: { value: 'NAME', key: (item) => String(item['Label']?.['Name']) },
   ContentModeration: { value: 'NAME', key: (item) => String(item['ModerationLabel']?.['Name']) },
   CelebrityRecognition: { value: 'ID', key: (item) => String(item['Celebrity']?.['Id']) },
+  FaceSearch: { value: 'INDEX', key: (item) => String(item['Person']?.['Index']).padStart(6, '0') },
 };
 
 type Body = Record<string, unknown>;
@@ -36,6 +40,7 @@ const invalid = (message: string) => wireError('rekognition', 'InvalidParameterE
 /** RekognitionService Start* and Get* for stored video, and the image APIs keyframe sampling calls; JSON 1.1. */
 export async function rekognition(context: FakeAwsContext, operation: string, body: Body): Promise<unknown> {
   if (isImageOperation(operation)) return detectInImage(context, operation, body);
+  if (isFaceOperation(operation)) return faceOperation(context, operation, body);
   const [, verb, family = ''] = /^(Start|Get)(\w+)$/.exec(operation) ?? [];
   if (!isRekognitionFamily(family)) throw wireError('rekognition', 'UnknownOperationException', `The fake Rekognition does not implement ${operation}.`);
   return verb === 'Start' ? start(context, operation, family, body) : get(context, family, body);
@@ -54,6 +59,8 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
     checkSegmentTypes(body['SegmentTypes']);
     segmentFilters(body);
   }
+  const faceFamily = family === 'FaceDetection' || family === 'FaceSearch';
+  const collection = faceFamily ? checkFaceJobRequest(context, family, body) : undefined;
   const jobTag = body['JobTag'];
   if (jobTag !== undefined && (typeof jobTag !== 'string' || !JOB_TAG.test(jobTag))) {
     // A model constraint: answered before the service looks at the request, as AWS's common ValidationException.
@@ -88,7 +95,7 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
     resultCount: context.config.resultCounts[family],
   });
   // Generated now, so a test changing the config later does not rewrite a running job's results.
-  job.results = generateDetections({
+  job.results = faceFamily ? faceJobResults(context, job, collection) : generateDetections({
     family,
     seedText: `${context.seed}|${job.family}|${job.bucket}/${job.key}`,
     count: job.resultCount,

@@ -4,7 +4,15 @@ export type FakeService = 'rekognition' | 'transcribe' | 'bedrock' | 'eventbridg
 /** Services with asynchronous jobs and a concurrent-job quota. */
 export type JobService = 'rekognition' | 'transcribe';
 
-export const REKOGNITION_FAMILIES = ['LabelDetection', 'ContentModeration', 'CelebrityRecognition', 'TextDetection', 'SegmentDetection'] as const;
+export const REKOGNITION_FAMILIES = [
+  'LabelDetection',
+  'ContentModeration',
+  'CelebrityRecognition',
+  'TextDetection',
+  'SegmentDetection',
+  'FaceDetection',
+  'FaceSearch',
+] as const;
 export type RekognitionFamily = (typeof REKOGNITION_FAMILIES)[number];
 export type JobFamily = RekognitionFamily | 'Transcription';
 /** Every kind of job the fake runs: one per job-based analysis of a video. */
