@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { RESULTS_PREFIX } from '../../common/s3-uri';
 import { storeEnvShape } from '../../common/store-env';
 import { ApiFunction } from './api-function';
@@ -17,6 +18,9 @@ import { TemporalSecrets } from './temporal-secrets';
 import { UploadSessionsTable } from './upload-sessions-table';
 import { grantWorkerAccess } from './worker-permissions';
 import { WorkerService } from './worker-service';
+
+/** Where the worker archives originals by default: the prefix the media bucket's archive-processed lifecycle rule moves to infrequent access. */
+const ARCHIVE_PREFIX = 'processed/';
 
 /**
  * reelscope on AWS: uploads to incoming/ trigger the starter through EventBridge, the
@@ -53,6 +57,9 @@ export class ReelscopeStack extends Stack {
     const completions = new CompletionEvents(this, 'Completions', { busName: config.eventBusName });
     // The API refuses up front what the worker's probe would reject: both read one setting.
     const acceptedKinds = config.workerEnvironment['REELSCOPE_ACCEPTED_KINDS'] ?? storeEnvShape.REELSCOPE_ACCEPTED_KINDS.parse(undefined).join(',');
+    // The worker archives originals after COMPLETED unless told not to; its grant follows the same settings.
+    const archiving = z.stringbool().parse(config.workerEnvironment['REELSCOPE_ARCHIVE_ORIGINALS'] ?? 'true');
+    const archivePrefix = config.workerEnvironment['REELSCOPE_ARCHIVE_PREFIX'] ?? ARCHIVE_PREFIX;
 
     const starter = new StarterFunction(this, 'Starter', {
       bucket: media.bucket,
@@ -80,6 +87,9 @@ export class ReelscopeStack extends Stack {
         REELSCOPE_FAILURES_TABLE: tables.failures.tableName,
         REELSCOPE_BEDROCK_MODEL_ID: config.bedrockModelId,
         REELSCOPE_ACCEPTED_KINDS: acceptedKinds,
+        // The worker archives only what the starter takes in, to where the bucket's lifecycle expects it.
+        REELSCOPE_INCOMING_PREFIX: config.incomingPrefix,
+        REELSCOPE_ARCHIVE_PREFIX: archivePrefix,
         ...completions.environment(),
         ...config.workerEnvironment,
       },
@@ -89,6 +99,7 @@ export class ReelscopeStack extends Stack {
       bucket: media.bucket,
       incomingPrefix: config.incomingPrefix,
       resultsPrefix: RESULTS_PREFIX,
+      ...(archiving ? { archivePrefix } : {}),
       records: tables.records,
       failures: tables.failures,
       bedrockModelId: config.bedrockModelId,

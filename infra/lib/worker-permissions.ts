@@ -13,6 +13,8 @@ export interface WorkerAccess {
   bucket: s3.IBucket;
   incomingPrefix: string;
   resultsPrefix: string;
+  /** Where originals are archived after COMPLETED (REELSCOPE_ARCHIVE_PREFIX); unset when archiving is off. */
+  archivePrefix?: string;
   records: dynamodb.ITable;
   failures: dynamodb.ITable;
   bedrockModelId: string;
@@ -24,7 +26,8 @@ export interface WorkerAccess {
 /**
  * Exactly the calls the worker makes, statement by statement (the activities are the
  * reference: probe reads incoming/, analyses and reports write results/, Rekognition and
- * Transcribe read the media with the caller's own S3 permission). The worker passes no role
+ * Transcribe read the media with the caller's own S3 permission; with archiving on, the
+ * original is copied to processed/ and its incoming/ version removed). The worker passes no role
  * to any service: no iam:PassRole, no SNS notification channel, no Transcribe data-access role.
  */
 export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
@@ -39,12 +42,28 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     resources: [incoming, results],
   }));
   role.addToPolicy(new iam.PolicyStatement({ sid: 'WriteResults', actions: ['s3:PutObject'], resources: [results] }));
+  const archived = access.archivePrefix === undefined ? undefined : bucket.arnForObjects(`${access.archivePrefix}*`);
+  if (archived) {
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ArchiveOriginals',
+      // CopyObject reads the source with the read grant above and writes here; a large one copies
+      // in parts, and an unfinished multipart copy is aborted. Re-runs read the archived copy.
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [archived],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'RemoveArchivedOriginals',
+      // Only once the record names the copy; a version id removes exactly the version analysed.
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: [incoming],
+    }));
+  }
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'ListOwnPrefixes',
     // Without ListBucket a missing key answers 403 instead of 404, and "not there yet" looks like "denied".
     actions: ['s3:ListBucket'],
     resources: [bucket.bucketArn],
-    conditions: { StringLike: { 's3:prefix': [`${access.incomingPrefix}*`, `${access.resultsPrefix}*`] } },
+    conditions: { StringLike: { 's3:prefix': [access.incomingPrefix, access.resultsPrefix, ...(access.archivePrefix === undefined ? [] : [access.archivePrefix])].map((prefix) => `${prefix}*`) } },
   }));
 
   role.addToPolicy(new iam.PolicyStatement({
@@ -86,8 +105,8 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'Object grants are prefix-scoped: incoming/ (read) and results/ (read/write) of the media bucket, whose keys are per tenant and per media.',
-      findings: [access.incomingPrefix, access.resultsPrefix].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
+      reason: 'Object grants are prefix-scoped: incoming/ (read, and delete once archived), results/ (read/write) and the archive prefix (read/write) of the media bucket, whose keys are per tenant and per media.',
+      findings: [access.incomingPrefix, access.resultsPrefix, ...(access.archivePrefix === undefined ? [] : [access.archivePrefix])].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
     },
     {
       id: 'AwsSolutions-IAM5',

@@ -121,6 +121,8 @@ describe('object-created rule', () => {
     ['incoming/acme/clip.mp4', 0, false],
     ['results/acme/clip.mp4', 1024, false],
     ['results/acme/0123/thumbnails/key-0001.jpg', 1024, false],
+    // The worker's archived copy of an analysed original: never a new upload.
+    ['processed/acme/clip.mp4', 1024, false],
     // The fixture's own object sits at the bucket root, outside incoming/.
     ['lecture-intro.mp4', 2_457_600, false],
   ])('on the EventBridge payload, key %s of %d bytes matches: %s', (key, size, expected) => {
@@ -307,7 +309,7 @@ describe('worker service', () => {
     });
   });
 
-  it('may read incoming/, read and write results/, run only its Rekognition, Transcribe and Bedrock calls, and touch only its tables', () => {
+  it('may read incoming/, read and write results/ and processed/, delete only under incoming/, run only its Rekognition, Transcribe and Bedrock calls, and touch only its tables', () => {
     const statements = statementsOf(cloud.template, 'WorkersTaskRoleDefaultPolicy');
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
     const bucketArn = { 'Fn::GetAtt': [resourceOf(cloud.template, 'AWS::S3::Bucket', 'MediaBucketMedia').logicalId, 'Arn'] };
@@ -315,7 +317,11 @@ describe('worker service', () => {
 
     expect(bySid['ReadMediaAndResults']).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [under('incoming/'), under('results/')] });
     expect(bySid['WriteResults']).toMatchObject({ Action: 's3:PutObject', Resource: under('results/') });
-    expect(bySid['ListOwnPrefixes']).toMatchObject({ Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*'] } } });
+    expect(bySid['ListOwnPrefixes']).toMatchObject({ Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*', 'processed/*'] } } });
+    // Archiving: the copy lands in processed/, and only the original under incoming/ is removed.
+    expect(bySid['ArchiveOriginals']).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:AbortMultipartUpload'], Resource: under('processed/') });
+    expect(bySid['RemoveArchivedOriginals']).toMatchObject({ Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: under('incoming/') });
+    expect(env).toMatchObject({ REELSCOPE_INCOMING_PREFIX: 'incoming/', REELSCOPE_ARCHIVE_PREFIX: 'processed/' });
     expect([bySid['RekognitionVideoJobs']!.Action].flat().sort()).toEqual(
       ['CelebrityRecognition', 'ContentModeration', 'LabelDetection', 'SegmentDetection', 'TextDetection'].flatMap((f) => [`rekognition:Get${f}`, `rekognition:Start${f}`]).sort(),
     );
@@ -326,9 +332,24 @@ describe('worker service', () => {
 
     const actions = actionsOf(statements);
     expect(actions.filter((a) => a.endsWith('*') || a === 'iam:PassRole')).toEqual([]);
-    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
-    expect(actions.some((a) => /^s3:(Delete|PutBucket|PutObjectAcl)/.test(a))).toBe(false);
+    expect([...new Set(actions.filter((a) => a.startsWith('s3:')))]).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Delete')))).toEqual([bySid['RemoveArchivedOriginals']]);
+    expect(actions.some((a) => /^s3:(PutBucket|PutObjectAcl)/.test(a))).toBe(false);
     expect(bySid['RekognitionImageCalls']).toBeUndefined();
+  });
+
+  it('with archiving switched off, may neither write processed/ nor delete anything', () => {
+    const { template, nag } = synth({
+      temporal: { mode: 'cloud', address: 'media.a1b2c.tmprl.cloud:7233', namespace: 'media.a1b2c' },
+      workerEnvironment: { REELSCOPE_ARCHIVE_ORIGINALS: 'false' },
+    });
+    const statements = statementsOf(template, 'WorkersTaskRoleDefaultPolicy');
+
+    expect(statements.map((s) => s.Sid)).not.toEqual(expect.arrayContaining(['ArchiveOriginals']));
+    expect(statements.map((s) => s.Sid)).not.toEqual(expect.arrayContaining(['RemoveArchivedOriginals']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain('processed/');
+    expect(nag.violations).toEqual([]);
   });
 
   it('may call the Rekognition image APIs only when keyframe sampling is configured', () => {
