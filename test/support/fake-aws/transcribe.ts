@@ -1,15 +1,24 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { LanguageCode } from '@aws-sdk/client-transcribe';
+import { LanguageCode, PiiEntityType } from '@aws-sdk/client-transcribe';
 import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
 import { outputFiles, subtitleFile, transcriptDocument } from './transcribe-output';
+import { languageDurations, parseScript, shapeTranscript, type ShapingRequest, type TranscriptDocumentShape } from './transcribe-script';
 
 type Body = Record<string, unknown>;
 interface Settings {
   ShowSpeakerLabels?: boolean;
   MaxSpeakerLabels?: number;
   ChannelIdentification?: boolean;
+  VocabularyName?: string;
+  VocabularyFilterName?: string;
+  VocabularyFilterMethod?: string;
+}
+interface ContentRedactionRequest {
+  RedactionType?: string;
+  RedactionOutput?: string;
+  PiiEntityTypes?: string[];
 }
 interface SubtitlesRequest {
   Formats?: string[];
@@ -17,6 +26,10 @@ interface SubtitlesRequest {
 }
 
 const NAME = /^[0-9a-zA-Z._-]{1,200}$/;
+/** VocabularyName, VocabularyFilterName and LanguageModelName: the model's pattern and length. */
+const RESOURCE_NAME = /^[0-9a-zA-Z._-]{1,200}$/;
+const PII_TYPES: readonly string[] = Object.values(PiiEntityType);
+const FILTER_METHODS = ['remove', 'mask', 'tag'];
 /** StartTranscriptionJob's OutputKey constraint, from the API reference. */
 const OUTPUT_KEY = /^[a-zA-Z0-9\-_.!*'()/]{1,1024}$/;
 /** The LanguageCode enum of the API model, as the SDK generated from it ships it. */
@@ -26,6 +39,9 @@ const badRequest = (message: string) => wireError('transcribe', 'BadRequestExcep
 /** Model constraint violations, worded as the service words them (BadRequestException, 400). */
 const constraint = (value: unknown, member: string, rule: string) =>
   badRequest(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: Member must ${rule}`);
+
+/** Each delivered job's (unredacted) transcript document: GetTranscriptionJob reports its languages. */
+const shapedDocuments = new WeakMap<FakeJob, TranscriptDocumentShape>();
 
 const notFound = () => badRequest("The requested job couldn't be found. Check the job name and try your request again.");
 
@@ -87,6 +103,49 @@ function validateMembers(body: Body): void {
       if (typeof option !== 'string' || !LANGUAGES.includes(option)) throw constraint(option, `languageOptions.${i + 1}.member`, `satisfy enum value set: [${LANGUAGES.join(', ')}]`);
     });
   }
+  const settings = (body['Settings'] ?? {}) as Settings;
+  for (const member of ['VocabularyName', 'VocabularyFilterName'] as const) {
+    const name = settings[member];
+    if (name !== undefined && !RESOURCE_NAME.test(name)) throw constraint(name, `settings.${member.charAt(0).toLowerCase()}${member.slice(1)}`, 'satisfy regular expression pattern: ^[0-9a-zA-Z._-]+');
+  }
+  if (settings.VocabularyFilterMethod !== undefined && !FILTER_METHODS.includes(settings.VocabularyFilterMethod)) {
+    throw constraint(settings.VocabularyFilterMethod, 'settings.vocabularyFilterMethod', `satisfy enum value set: [${FILTER_METHODS.join(', ')}]`);
+  }
+  const idSettings = body['LanguageIdSettings'];
+  if (idSettings !== undefined) {
+    if (typeof idSettings !== 'object' || idSettings === null) throw constraint(idSettings, 'languageIdSettings', 'be a map');
+    const entries = Object.entries(idSettings as Record<string, Record<string, unknown>>);
+    if (entries.length < 1 || entries.length > 5) throw constraint(idSettings, 'languageIdSettings', 'have length between 1 and 5');
+    for (const [code, value] of entries) {
+      if (!LANGUAGES.includes(code)) throw constraint(code, 'languageIdSettings.key', `satisfy enum value set: [${LANGUAGES.join(', ')}]`);
+      for (const member of ['VocabularyName', 'VocabularyFilterName', 'LanguageModelName']) {
+        const name = value[member];
+        if (name !== undefined && (typeof name !== 'string' || !RESOURCE_NAME.test(name))) throw constraint(name, `languageIdSettings.${code}.member.${member}`, 'satisfy regular expression pattern: ^[0-9a-zA-Z._-]+');
+      }
+    }
+  }
+  const redaction = body['ContentRedaction'] as ContentRedactionRequest | undefined;
+  if (redaction !== undefined) {
+    if (redaction.RedactionType !== 'PII') throw constraint(redaction.RedactionType ?? null, 'contentRedaction.redactionType', 'satisfy enum value set: [PII]');
+    if (redaction.RedactionOutput !== 'redacted' && redaction.RedactionOutput !== 'redacted_and_unredacted') {
+      throw constraint(redaction.RedactionOutput ?? null, 'contentRedaction.redactionOutput', 'satisfy enum value set: [redacted, redacted_and_unredacted]');
+    }
+    const types = redaction.PiiEntityTypes;
+    if (types !== undefined) {
+      if (!Array.isArray(types) || types.length > 11) throw constraint(types, 'contentRedaction.piiEntityTypes', 'have length less than or equal to 11');
+      types.forEach((t, i) => {
+        if (!PII_TYPES.includes(t)) throw constraint(t, `contentRedaction.piiEntityTypes.${i + 1}.member`, `satisfy enum value set: [${PII_TYPES.join(', ')}]`);
+      });
+    }
+  }
+  const toxicity = body['ToxicityDetection'];
+  if (toxicity !== undefined) {
+    if (!Array.isArray(toxicity) || toxicity.length !== 1) throw constraint(toxicity, 'toxicityDetection', 'have length equal to 1');
+    const categories = (toxicity[0] as { ToxicityCategories?: unknown }).ToxicityCategories;
+    if (!Array.isArray(categories) || categories.length !== 1 || categories[0] !== 'ALL') {
+      throw constraint(categories ?? null, 'toxicityDetection.1.member.toxicityCategories', 'have length equal to 1 and satisfy enum value set: [ALL]');
+    }
+  }
   const outputKey = body['OutputKey'];
   if (outputKey !== undefined && (typeof outputKey !== 'string' || !OUTPUT_KEY.test(outputKey))) {
     throw constraint(outputKey, 'outputKey', "satisfy regular expression pattern: [a-zA-Z0-9-_.!*'()/]{1,1024}$");
@@ -115,6 +174,22 @@ function validate(body: Body): void {
   const subtitles = (body['Subtitles'] ?? {}) as SubtitlesRequest;
   if (!(subtitles.Formats ?? []).every((f) => f === 'vtt' || f === 'srt')) throw badRequest('Subtitles.Formats accepts vtt and srt.');
   if (![undefined, 0, 1].includes(subtitles.OutputStartIndex)) throw badRequest('Subtitles.OutputStartIndex must be 0 or 1.');
+  if (settings.VocabularyFilterName && !settings.VocabularyFilterMethod) throw badRequest('VocabularyFilterMethod is required when you specify VocabularyFilterName.');
+  const idSettings = body['LanguageIdSettings'] as Record<string, { VocabularyFilterName?: string }> | undefined;
+  if (identify && (settings.VocabularyName || settings.VocabularyFilterName)) {
+    throw badRequest('To use a custom vocabulary or vocabulary filter with language identification, specify it in LanguageIdSettings.');
+  }
+  if (idSettings) {
+    if (!identify) throw badRequest('LanguageIdSettings can only be used with IdentifyLanguage or IdentifyMultipleLanguages.');
+    const options = (body['LanguageOptions'] as string[] | undefined) ?? [];
+    const stray = Object.keys(idSettings).find((code) => !options.includes(code));
+    if (stray) throw badRequest(`The language ${stray} in LanguageIdSettings must also be in LanguageOptions.`);
+    if (Object.values(idSettings).some((v) => v.VocabularyFilterName) && !settings.VocabularyFilterMethod) {
+      throw badRequest('VocabularyFilterMethod is required when you specify VocabularyFilterName.');
+    }
+  }
+  if (body['ContentRedaction'] && body['IdentifyMultipleLanguages'] === true) throw badRequest('Content redaction is not supported with multi-language identification.');
+  if (body['ToxicityDetection'] && body['LanguageCode'] !== 'en-US') throw badRequest('Toxicity detection is only supported for en-US.');
   const format = body['MediaFormat'];
   if (format !== undefined && (typeof format !== 'string' || !FORMATS.includes(format))) throw badRequest(`MediaFormat must be one of ${FORMATS.join(', ')}.`);
   // The real service can keep output in a bucket of its own; the fake has nowhere else to write.
@@ -162,6 +237,8 @@ function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<type
   const settings = request['Settings'] as Settings | undefined;
   const subtitles = request['Subtitles'] as SubtitlesRequest | undefined;
   const files = output(job);
+  const redaction = request['ContentRedaction'] as ContentRedactionRequest | undefined;
+  const multiple = request['IdentifyMultipleLanguages'] === true;
   const url = (key: string) => `${context.s3Endpoint}/${String(request['OutputBucketName'])}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const identify = request['IdentifyLanguage'] === true || request['IdentifyMultipleLanguages'] === true;
   const done = status === 'COMPLETED' || status === 'FAILED';
@@ -169,11 +246,25 @@ function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<type
   return {
     TranscriptionJobName: job.id,
     TranscriptionJobStatus: status,
-    ...(request['LanguageCode'] ? { LanguageCode: request['LanguageCode'] } : status === 'COMPLETED' ? { LanguageCode: identifiedLanguage(request) } : {}),
+    ...(request['LanguageCode']
+      ? { LanguageCode: request['LanguageCode'] }
+      : status !== 'COMPLETED'
+        ? {}
+        : multiple
+          ? { LanguageCodes: languageDurations(shapedDocuments.get(job)) }
+          : { LanguageCode: identifiedLanguage(request) }),
     MediaSampleRateHertz: request['MediaSampleRateHertz'] ?? 48000,
     MediaFormat: request['MediaFormat'] ?? mediaFormat(job.key),
     Media: request['Media'],
-    Transcript: status === 'COMPLETED' ? { TranscriptFileUri: url(files.json) } : {},
+    Transcript:
+      status !== 'COMPLETED'
+        ? {}
+        : redaction
+          ? {
+              RedactedTranscriptFileUri: url(redactedKey(files.json)),
+              ...(redaction.RedactionOutput === 'redacted_and_unredacted' ? { TranscriptFileUri: url(files.json) } : {}),
+            }
+          : { TranscriptFileUri: url(files.json) },
     // A queued job has not started.
     ...(status === 'QUEUED' ? {} : { StartTime: seconds(Math.min(job.startedAt + context.config.transcriptionQueuedMs, job.startedAt + job.durationMs)) }),
     CreationTime: seconds(job.startedAt),
@@ -183,10 +274,14 @@ function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<type
     ...(identify
       ? {
           IdentifyLanguage: request['IdentifyLanguage'] === true,
+          IdentifyMultipleLanguages: multiple,
           ...(request['LanguageOptions'] ? { LanguageOptions: request['LanguageOptions'] } : {}),
-          ...(status === 'COMPLETED' ? { IdentifiedLanguageScore: 0.9632 } : {}),
+          ...(request['LanguageIdSettings'] ? { LanguageIdSettings: request['LanguageIdSettings'] } : {}),
+          ...(status === 'COMPLETED' && !multiple ? { IdentifiedLanguageScore: 0.9632 } : {}),
         }
       : {}),
+    ...(redaction ? { ContentRedaction: redaction } : {}),
+    ...(request['ToxicityDetection'] ? { ToxicityDetection: request['ToxicityDetection'] } : {}),
     ...(subtitles?.Formats?.length
       ? {
           Subtitles: {
@@ -219,19 +314,47 @@ async function deliver(context: FakeAwsContext, job: FakeJob): Promise<void> {
   const request = job.request;
   const settings = request['Settings'] as Settings | undefined;
   const subtitles = request['Subtitles'] as SubtitlesRequest | undefined;
-  const sentences = context.config.transcriptScript;
+  const script = parseScript(context.config.transcriptScript);
+  const sentences = script.map((s) => s.spoken);
   const files = output(job);
-  const document = transcriptDocument({
-    jobName: job.id,
-    sentences,
-    durationSeconds: job.mediaSeconds,
-    maxSpeakers: settings?.ShowSpeakerLabels ? settings.MaxSpeakerLabels : undefined,
-    seedText: `${context.seed}|${job.bucket}/${job.key}`,
-  });
+  const generate = (): TranscriptDocumentShape =>
+    transcriptDocument({
+      jobName: job.id,
+      sentences,
+      durationSeconds: job.mediaSeconds,
+      maxSpeakers: settings?.ShowSpeakerLabels ? settings.MaxSpeakerLabels : undefined,
+      seedText: `${context.seed}|${job.bucket}/${job.key}`,
+    });
+  const redaction = request['ContentRedaction'] as ContentRedactionRequest | undefined;
+  const shaping: ShapingRequest = {
+    toxicity: request['ToxicityDetection'] !== undefined,
+    ...(request['IdentifyMultipleLanguages'] === true ? { multipleLanguages: (request['LanguageOptions'] as string[] | undefined) ?? [] } : {}),
+    ...(request['IdentifyLanguage'] === true
+      ? { singleLanguage: { identified: identifiedLanguage(request), options: (request['LanguageOptions'] as string[] | undefined) ?? [identifiedLanguage(request)] } }
+      : {}),
+  };
+  const document = generate();
+  shapeTranscript(document, script, shaping);
+  shapedDocuments.set(job, document);
   const bucket = String(request['OutputBucketName']);
   const put = (key: string, text: string, type: string) => context.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: type }));
-  await put(files.json, JSON.stringify(document), 'application/json');
-  for (const { format, key } of files.subtitles) {
-    await put(key, subtitleFile(format, sentences, job.mediaSeconds, subtitles?.OutputStartIndex ?? 0), format === 'vtt' ? 'text/vtt' : 'application/x-subrip');
+  let spokenSentences = sentences;
+  if (redaction) {
+    const redacted = generate();
+    shapeTranscript(redacted, script, { ...shaping, redact: redaction.PiiEntityTypes?.length ? redaction.PiiEntityTypes : ['ALL'] });
+    await put(redactedKey(files.json), JSON.stringify(redacted), 'application/json');
+    // Subtitles show what the transcript shows: with redaction, the redacted words.
+    spokenSentences = redacted.results.audio_segments.map((s) => s.transcript ?? '');
   }
+  // With RedactionOutput "redacted" the service writes no unredacted transcript at all.
+  if (!redaction || redaction.RedactionOutput === 'redacted_and_unredacted') await put(files.json, JSON.stringify(document), 'application/json');
+  for (const { format, key } of files.subtitles) {
+    await put(key, subtitleFile(format, spokenSentences, job.mediaSeconds, subtitles?.OutputStartIndex ?? 0), format === 'vtt' ? 'text/vtt' : 'application/x-subrip');
+  }
+}
+
+/** A redacted transcript's key: the transcript's, its file name prefixed with "redacted-". */
+function redactedKey(jsonKey: string): string {
+  const slash = jsonKey.lastIndexOf('/');
+  return `${jsonKey.slice(0, slash + 1)}redacted-${jsonKey.slice(slash + 1)}`;
 }
