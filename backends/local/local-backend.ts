@@ -10,6 +10,9 @@ import { detectTechnicalCues } from '../../media/technical-cues';
 import { extractThumbnails } from '../../media/thumbnails';
 import { buildTranscript } from '../../media/transcript';
 import { writeSubtitleFiles } from '../subtitle-files';
+import type { KnownPeople } from '../known-people';
+import { createLocalFacesRunner } from './local-faces';
+import { createLocalObjectsRunner } from './local-objects';
 import { createLocalTextRunner } from './local-text';
 import { moderateTranscript } from '../transcript-moderation';
 import type {
@@ -20,7 +23,8 @@ import type {
 } from '../../spine/branch-outputs';
 
 const FREE: Capability = { available: true, usdPerMinute: 0 };
-const NO_LOCAL_MODEL = 'no local model for this analysis; it runs on the aws backend (Amazon Rekognition)';
+// Naming public figures needs a database of them; the models that ship in packages know no one.
+const NO_CELEBRITY_MODEL = 'no local model for this analysis: naming public figures needs a celebrity database, which the aws backend has (Amazon Rekognition)';
 
 export const LOCAL_CAPABILITIES: BackendCapabilities = {
   backend: 'local',
@@ -30,17 +34,23 @@ export const LOCAL_CAPABILITIES: BackendCapabilities = {
     thumbnails: FREE,
     visualModeration: FREE,
     audioModeration: FREE,
-    labels: { available: false, reason: NO_LOCAL_MODEL },
-    celebrities: { available: false, reason: NO_LOCAL_MODEL },
+    labels: FREE,
+    celebrities: { available: false, reason: NO_CELEBRITY_MODEL },
     text: FREE,
-    faces: { available: false, reason: 'face detection is not built for the local backend yet' },
+    faces: FREE,
   },
 };
 
-/** The embedded default: real tools (ffmpeg, pocketsphinx, nsfwjs, obscenity) on real media. */
-export function createLocalBackend(settings: AnalysisSettings): AnalysisBackend {
+/**
+ * The embedded default: real tools (ffmpeg, pocketsphinx, nsfwjs, tesseract.js, Human) on real
+ * media. `knownPeople` is the registry the faces analysis names the tenant's people from;
+ * without it faces are still found and reported as compared with nobody.
+ */
+export function createLocalBackend(settings: AnalysisSettings, knownPeople?: KnownPeople): AnalysisBackend {
   const runners: Partial<Record<AnalysisKind, AnalysisRunner>> = {
     text: createLocalTextRunner(settings),
+    labels: createLocalObjectsRunner(settings),
+    faces: createLocalFacesRunner(settings, knownPeople),
     audioModeration: moderateTranscript,
 
     async transcript({ mediaUrl, store, prefix, signal, heartbeat }) {

@@ -13,7 +13,7 @@ const video: MediaFacts = {
 };
 
 describe('planAnalyses', () => {
-  it('runs what the local backend can do and skips the rest with its reason', () => {
+  it('runs what the local backend can do (objects and faces too, free) and skips celebrities with its reason', () => {
     const plan = planAnalyses(video, LOCAL_CAPABILITIES);
     const decisions = Object.fromEntries(plan.analyses.map((a) => [a.kind, a.decision]));
     expect(decisions).toEqual({
@@ -22,12 +22,13 @@ describe('planAnalyses', () => {
       thumbnails: 'run',
       visualModeration: 'run',
       audioModeration: 'run',
-      labels: 'skip',
+      labels: 'run',
       celebrities: 'skip',
       text: 'run',
-      faces: 'skip',
+      faces: 'run',
     });
-    expect(plan.analyses.find((a) => a.kind === 'labels')).toMatchObject({ reason: expect.stringContaining('no local model') });
+    expect(plan.analyses.find((a) => a.kind === 'celebrities')).toMatchObject({ reason: expect.stringContaining('celebrity database') });
+    expect(plan.estimatedCostUsd).toBe(0);
     expect(plan.analyses.find((a) => a.kind === 'audioModeration')).toMatchObject({ after: 'transcript' });
   });
 
