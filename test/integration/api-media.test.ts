@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkflowBundle } from '@temporalio/worker';
+import type { Report } from '../../report/report-schema';
 import { MediaRecords } from '../../storage/media-records';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { makeVideoClip } from '../support/media-fixtures';
@@ -115,6 +116,23 @@ describe('API media routes and tenant isolation', () => {
     expect(body.artefacts.map((a) => a.name)).toEqual(expect.arrayContaining(['transcript', 'spine', 'report.json', 'report.html', 'thumbnails/poster']));
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it('offers the EDL and CSV exports report.json names, as text/plain and text/csv downloads', async () => {
+    // Act
+    const report = (await (await api.call(`/v1/media/${mediaId}/report`, { token: viewer })).json()) as Report;
+    const { artefacts } = (await (await api.call(`/v1/media/${mediaId}/artefacts`, { token: viewer })).json()) as { artefacts: { name: string; url: string }[] };
+    const link = (name: string) => artefacts.find((a) => a.name === name)?.url ?? '';
+    const [edl, csv] = await Promise.all([fetch(link('exports/shots.edl')), fetch(link('exports/chapters.csv'))]);
+
+    // Assert
+    expect(report.exports?.files.map((f) => f.name)).toEqual(['shots.edl', 'chapters.edl', 'shots.csv', 'chapters.csv']);
+    expect(artefacts.map((a) => a.name)).toEqual(expect.arrayContaining(['exports/shots.edl', 'exports/chapters.edl', 'exports/shots.csv', 'exports/chapters.csv']));
+    expect(edl.headers.get('content-type')).toBe('text/plain; charset=us-ascii');
+    expect(edl.headers.get('content-disposition')).toBe('attachment');
+    expect(await edl.text()).toMatch(/^TITLE: .+\r\nFCM: NON-DROP FRAME\r\n\r\n001  \S{1,8} +B +C {8}00:00:00:00 \d{2}:\d{2}:\d{2}:\d{2} 01:00:00:00 /);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect((await csv.text()).split('\r\n')[0]).toBe('chapter,title,start_seconds,end_seconds,start_timecode,end_timecode,iab_category_id,iab_category,category_source,summary');
   });
 
   it('serves every link as what reelscope found it to be, never as the uploader declared it', async () => {

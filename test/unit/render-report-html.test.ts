@@ -81,6 +81,54 @@ describe('renderReportHtml', () => {
     expect(html).toMatch(/<h1>&lt;script&gt;alert\(1\)&lt;\/script&gt; &quot;quoted&quot;\.mp4<\/h1>/);
   });
 
+  it('shows the SEO description, chapter categories, ad breaks, faces and exports, escaped', () => {
+    // Arrange
+    const report = makeReport({
+      seoDescription: 'A 20 s video about <b>bold</b> things.',
+      chapters: [
+        { title: 'Match', start: 0, end: 10, summary: 'goal', category: { id: '483', name: 'Sports', source: 'keywords', matched: ['goal', 'team'] } },
+        { title: 'Talk', start: 10, end: 15, summary: 'x', category: { id: '596', name: 'Technology & Computing', source: 'model' } },
+        { title: 'Rest', start: 15, end: 20, summary: 'y', refusedCategory: EVIL },
+      ],
+      adBreaks: { rules: { edgeSeconds: 5, minGapSeconds: 60, blackNearbySeconds: 1 }, suggestions: [{ time: 12, rank: 1, silenceSeconds: 2, blackNearby: true, reason: 'shot change inside 2.0 s of silence' }] },
+      faces: { faceCount: 4, knownPeopleSearched: 2, statement: '4 faces seen. Compared with 2 known people.', knownPeople: [{ personId: 'p1', name: EVIL, ranges: [{ start: 61, end: 65, similarity: 0.93 }] }] },
+      exports: { timecode: '25 fps non-drop', files: [{ name: 'shots.edl', ref: 's3://b/k/shots.edl', contentType: 'text/plain' }], notes: ['a note'] },
+    });
+
+    // Act
+    const html = renderReportHtml(report, makeSpine(), { keyframes: [] });
+
+    // Assert
+    expect(html).toContain('<meta name="description" content="A 20 s video about &lt;b&gt;bold&lt;/b&gt; things.">');
+    expect(html).toContain('<p id="seo-description"><strong>SEO description:</strong> A 20 s video about &lt;b&gt;bold&lt;/b&gt; things.</p>');
+    expect(html).toContain('IAB Sports (483, by keywords: goal, team)');
+    expect(html).toContain('IAB Technology &amp; Computing (596, chosen by the model)');
+    expect(html).toContain('no IAB category fits; the model\'s "&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;" is not on the list and was refused');
+    expect(html).toMatch(/<table id="ad-breaks">.*<td>1<\/td><td>00:12 <span class="ts">\(12.00 s\)<\/span><\/td><td>shot change inside 2.0 s of silence<\/td>/);
+    expect(html).toContain('<p id="faces">4 faces seen. Compared with 2 known people.</p>');
+    expect(html).toContain('01:01–01:05 (similarity 0.93)');
+    expect(html).toContain('<a href="shots.edl" download>shots.edl</a>');
+    expect(html).toContain('Timecode: 25 fps non-drop.');
+    expect(html).not.toContain('<script>');
+  });
+
+  it('says no known people were enrolled, and that no cut met the ad-break rules', () => {
+    // Arrange
+    const report = makeReport({
+      adBreaks: { rules: { edgeSeconds: 5, minGapSeconds: 60, blackNearbySeconds: 1 }, suggestions: [] },
+      faces: { faceCount: 0, knownPeopleSearched: 0, statement: '0 faces seen. No known people enrolled: faces were not compared.', knownPeople: [] },
+    });
+
+    // Act
+    const html = renderReportHtml(report, makeSpine(), { keyframes: [] });
+
+    // Assert
+    expect(html).toContain('<p id="ad-breaks">No shot change met the rules.</p>');
+    expect(html).toContain('No known people enrolled: faces were not compared.');
+    expect(html).not.toContain('id="known-people"');
+    expect(html).not.toContain('<h2>Exports</h2>');
+  });
+
   it('draws one shot bar per segment at its share of the duration', () => {
     const html = renderReportHtml(makeReport(), makeSpine(), { keyframes: [] });
     const bars = laneBars(html, 'shots');

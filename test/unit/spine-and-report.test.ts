@@ -138,6 +138,100 @@ describe('writeExtractiveReport', () => {
   });
 });
 
+describe('editorial outputs of the extractive report', () => {
+  const media: MediaFacts = {
+    kind: 'video',
+    formatName: 'mp4',
+    durationSeconds: 240,
+    sizeBytes: 1,
+    streamCount: 2,
+    video: { codec: 'h264', width: 640, height: 360, framesPerSecond: 25 },
+    audio: { codec: 'aac', sampleRate: 16000, channels: 1 },
+  };
+  const long: SpineMedia = { kind: 'video', durationSeconds: 240, hasVideo: true, hasAudio: true };
+  const outcomes: AnalysisOutcome[] = [
+    { kind: 'visualModeration', status: 'succeeded', summary: 'ok' },
+    { kind: 'audioModeration', status: 'succeeded', summary: 'ok' },
+  ];
+  const sportsAndSilence: BranchOutputs = {
+    transcript: {
+      engine: 'ps',
+      language: 'en-US',
+      text: '',
+      wordCount: 0,
+      segments: [
+        { start: 2, end: 40, text: 'the team scored a goal late in the football match', confidence: 0.9, words: [] },
+        { start: 130, end: 170, text: 'and then the weather turned and we all went quietly home', confidence: 0.9, words: [] },
+      ],
+    },
+    shots: {
+      sceneCuts: [3, 120, 150],
+      shots: [{ start: 0, end: 3 }, { start: 3, end: 120 }, { start: 120, end: 150 }, { start: 150, end: 240 }],
+      blackSegments: [{ start: 119.5, end: 120.4 }],
+      silences: [{ start: 2.5, end: 3.5 }, { start: 110, end: 125 }, { start: 148, end: 151 }],
+    },
+    faces: {
+      model: 'test detector',
+      knownPeopleSearched: 0,
+      matchThreshold: 0.8,
+      faces: [{ time: 10, confidence: 0.9 }, { time: 11, confidence: 0.95 }],
+    },
+  };
+
+  it('writes a valid SEO description, a category per chapter where one fits, ad breaks and the faces', () => {
+    // Act
+    const spine = buildSpine('m5', long, sportsAndSilence, thresholds);
+    const report = writeExtractiveReport({ mediaId: 'm5', sourceKey: 'incoming/acme/match.mp4', media, spine, outcomes });
+
+    // Assert
+    expect(reportSchema.parse(report)).toEqual(report);
+    expect(report.seoDescription).toMatch(/^A 4 min 0 s video/);
+    expect([...(report.seoDescription ?? '')].length).toBeLessThanOrEqual(160);
+    const sports = report.chapters.find((c) => c.summary.includes('football'));
+    expect(sports?.category).toEqual({ id: '483', name: 'Sports', source: 'keywords', matched: ['football', 'match', 'team', 'goal'] });
+    // "weather" alone is one word of Science: not enough, so no category is claimed.
+    expect(report.chapters.find((c) => c.summary.includes('weather'))).not.toHaveProperty('category');
+    // The cut at 3 s is inside silence but within the first 5 s; 120 and 150 are 30 s apart, under the 60 s gap.
+    expect(report.adBreaks?.suggestions).toEqual([
+      { time: 120, rank: 1, silenceSeconds: 15, blackNearby: true, reason: 'shot change inside 15.0 s of silence (110.0–125.0 s), black frames at 119.5–120.4 s' },
+    ]);
+    expect(report.faces).toEqual({ faceCount: 2, knownPeopleSearched: 0, statement: '2 faces seen. No known people enrolled: faces were not compared.', knownPeople: [] });
+  });
+
+  it('names the known people with their time ranges and says how many were compared', () => {
+    // Arrange
+    const ada = { personId: 'p-ada', name: 'Ada Lovelace', similarity: 0.91 };
+    const withPeople: BranchOutputs = {
+      ...sportsAndSilence,
+      faces: { model: 'test detector', knownPeopleSearched: 3, matchThreshold: 0.8, faces: [{ time: 10, confidence: 0.9, match: ada }, { time: 14, confidence: 0.9, match: { ...ada, similarity: 0.97 } }] },
+    };
+
+    // Act
+    const spine = buildSpine('m6', long, withPeople, thresholds);
+    const report = writeExtractiveReport({ mediaId: 'm6', sourceKey: 'incoming/acme/match.mp4', media, spine, outcomes });
+
+    // Assert
+    expect(report.faces).toEqual({
+      faceCount: 2,
+      knownPeopleSearched: 3,
+      statement: '2 faces seen. Compared with 3 known people.',
+      knownPeople: [{ personId: 'p-ada', name: 'Ada Lovelace', ranges: [{ start: 10, end: 14, similarity: 0.97 }] }],
+    });
+    expect(report.seoDescription).toContain('Features Ada Lovelace.');
+  });
+
+  it('gives audio no ad breaks (no shots) and a report without face detection no faces section', () => {
+    // Act
+    const spine = buildSpine('m7', { kind: 'audio', durationSeconds: 20, hasVideo: false, hasAudio: true }, { ...outputs, shots: { ...outputs.shots!, shots: [{ start: 0, end: 20 }] } }, thresholds);
+    const report = writeExtractiveReport({ mediaId: 'm7', sourceKey: 'incoming/acme/a.m4a', media: { ...media, kind: 'audio', durationSeconds: 20, video: undefined }, spine, outcomes });
+
+    // Assert
+    expect(report).not.toHaveProperty('adBreaks');
+    expect(report).not.toHaveProperty('faces');
+    expect(report.seoDescription).toMatch(/^A 20 s audio recording/);
+  });
+});
+
 describe('moderation verdicts state what they rest on', () => {
   const png: MediaFacts = {
     kind: 'image',
