@@ -11,6 +11,7 @@ import { replay } from './commands/replay';
 import { report } from './commands/report';
 import { builds, promoteBuild } from './commands/builds';
 import { cancel } from './commands/cancel';
+import { addPerson, listPeople, removePerson } from './commands/people';
 import { rerun } from './commands/rerun';
 import { retry } from './commands/retry';
 import { review } from './commands/review';
@@ -131,6 +132,27 @@ export function createProgram(cli: CliEnvironment): Command {
     .option('--pause', 'stop starting analyses until --resume', false)
     .option('--resume', 'start analyses again after --pause', false)
     .action(async (uri: string, opts: BackfillOptions) => emit(await backfill(await cli.context(), uri, opts, output())));
+
+  const people = program.command('people').description("the tenant's known people: whom the faces analysis names");
+  people
+    .command('add')
+    .description('enrol the one face on a photo (JPEG or PNG, at most 5 MB) as a known person')
+    .argument('<photo>', 'a local photo of the person alone')
+    .requiredOption('--name <name>', "the person's name, as reports will show it")
+    .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
+    .option('--person <person-id>', 'add this face to an enrolled person instead of enrolling a new one')
+    .action(async (photo: string, opts: { name: string; tenant: string; person?: string }) => emit(await addPerson(await cli.context(), photo, opts, output())));
+  people
+    .command('list')
+    .description("the tenant's known people, by name")
+    .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
+    .action(async (opts: { tenant: string }) => emit(await listPeople(await cli.context(), opts, output())));
+  people
+    .command('remove')
+    .description('forget a known person and every face enrolled for them')
+    .argument('<person-id>')
+    .requiredOption('--tenant <tenant>', 'tenant id', tenantId)
+    .action(async (personId: string, opts: { tenant: string }) => emit(await removePerson(await cli.context(), personId, opts, output())));
 
   program
     .command('builds')
