@@ -32,10 +32,10 @@ export const MIN_SAMPLE_SPACING_SECONDS = 10;
  * What the samples may decode, in seconds of media: a frame between keyframes costs decoding
  * from the keyframe before it, and a file with one keyframe would otherwise cost a full decode
  * (the 40 s of CPU for 10 minutes of 720p that keyframe-only decoding removed). 5% of the
- * duration, at least 30 s: about what the keyframe pass itself costs.
+ * duration, at least 20 s: a few seconds of CPU at 720p, about what the keyframe pass costs.
  */
 const SAMPLE_DECODE_SHARE = 0.05;
-const MIN_SAMPLE_DECODE_SECONDS = 30;
+const MIN_SAMPLE_DECODE_SECONDS = 20;
 /** A sample this close to the end could seek past the last frame and decode nothing. */
 const END_MARGIN_SECONDS = 0.5;
 
@@ -76,7 +76,7 @@ export async function extractThumbnails(
     } else if (picked.length < options.maxKeyframes) {
       // A pass cut short by the maximum saw only part of the keyframes, and needs no more thumbnails.
       const targets = chooseSamples(scan.keyframeTimes, durationSeconds, options.maxKeyframes - picked.length);
-      samples = await sampleAtTimes(targets, (job) => pass({ ...job, width: options.widthPixels, jpegQuality: 4 }));
+      samples = await sampleAtTimes(targets, options, (job) => pass({ ...job, width: options.widthPixels * 2, jpegQuality: 3 }), dir, signal);
     }
     if (picked.length === 0) {
       throw new MediaUnusableError('NoDecodableFrames', 'no frame of the video could be decoded for thumbnails');
@@ -96,9 +96,10 @@ interface Frame {
 }
 
 interface Sample {
-  /** The even time asked for; the frame is the first at or after it. */
-  target: number;
+  /** At thumbnail width: the first frame at or after the even time asked for. */
   frame: Frame;
+  /** The same frame at poster width, so that a sample made poster is not decoded twice. */
+  large: Frame;
 }
 
 /**
@@ -117,11 +118,7 @@ async function extractPoster(
   if (third > 0) {
     const keyframe = keyframeTimes.filter((k) => k <= third).at(-1) ?? -1;
     const sample = samples.filter((s) => s.frame.time <= third).at(-1);
-    if (sample && sample.frame.time > keyframe) {
-      // Decoded again from the keyframe before it, at the poster's width: within what the sample itself cost.
-      const [atSample] = (await pass({ ...job, keyframesOnly: false, seek: { to: sample.target, accurate: true }, prefix: 'sampled-poster' })).picked;
-      if (atSample) return atSample;
-    }
+    if (sample && sample.frame.time > keyframe) return sample.large;
     const [atKeyframe] = (await pass({ ...job, keyframesOnly: true, seek: { to: third, accurate: false }, prefix: 'poster' })).picked;
     if (atKeyframe) return atKeyframe;
   }
@@ -171,11 +168,15 @@ export function chooseSamples(keyframeTimes: number[], durationSeconds: number, 
 /**
  * One pass per keyframe the targets start from: an accurate seek to the first target (the
  * decoder starts at the keyframe before it and drops frames until the target), then the
- * first frame at or after each later target, and the pass stops at the last.
+ * first frame at or after each later target, and the pass stops at the last. The frames are
+ * written at poster width and shrunk from those JPEGs (a still, not the media, decoded again).
  */
 async function sampleAtTimes(
   targets: SampleTarget[],
+  options: ThumbnailOptions,
   pass: (job: Pick<JpegPass, 'keyframesOnly' | 'seek' | 'select' | 'maxFrames' | 'prefix'>) => Promise<PassResult>,
+  dir: string,
+  signal?: AbortSignal,
 ): Promise<Sample[]> {
   const byKeyframe = new Map<number, number[]>();
   for (const t of targets) byKeyframe.set(t.fromKeyframe, [...(byKeyframe.get(t.fromKeyframe) ?? []), t.time]);
@@ -184,8 +185,16 @@ async function sampleAtTimes(
   for (const times of byKeyframe.values()) {
     const [first, ...later] = times as [number, ...number[]];
     const select = ['isnan(prev_selected_t)', ...later.map((t) => `gte(t\\,${t})*lt(prev_selected_t\\,${t})`)].join('+');
-    const { picked } = await pass({ keyframesOnly: false, seek: { to: first, accurate: true }, select, maxFrames: times.length, prefix: `sample-${++group}` });
-    picked.forEach((frame, i) => samples.push({ target: times[i]!, frame }));
+    const prefix = `sample-${++group}`;
+    const { picked } = await pass({ keyframesOnly: false, seek: { to: first, accurate: true }, select, maxFrames: times.length, prefix });
+    if (picked.length === 0) continue;
+    await runFfmpeg({
+      input: join(dir, `${prefix}-%05d.jpg`),
+      outputOptions: ['-vf', `scale=${options.widthPixels}:-2`, '-q:v', '4'],
+      output: join(dir, `small-${prefix}-%05d.jpg`),
+      signal,
+    });
+    picked.forEach((large, i) => samples.push({ large, frame: { time: large.time, path: join(dir, `small-${prefix}-${String(i + 1).padStart(5, '0')}.jpg`) } }));
   }
   return samples;
 }

@@ -168,10 +168,12 @@ describe('thumbnails decode keyframes only', () => {
     expect(await Promise.all(set!.keyframes.map((k) => colourOf(k.jpeg)))).toEqual(['red', 'blue', 'green']);
     expect(set!.poster.time).toBe(10);
     expect(await colourOf(set!.poster.jpeg)).toBe('blue');
-    // Bounded: one pass up to 20 s for the samples and one to 10 s for the poster, not a decode per sample from the start
+    expect(await jpegSize(set!.keyframes[1]!.jpeg)).toEqual({ width: 320, height: 180 });
+    expect(await jpegSize(set!.poster.jpeg)).toEqual({ width: 640, height: 360 });
+    // Bounded: one pass from the keyframe up to 20 s serves both samples and the poster, not a decode per sample
     const lastDecoded = Math.max(...decoded.map((f) => f.time));
     expect(lastDecoded).toBeLessThan(21);
-    expect(decoded.length).toBeLessThan(3 + 20 * 25 + 10 * 25 + 10);
+    expect(decoded.length).toBeLessThan(20 * 25 + 10);
   });
 
   it('long media with one keyframe samples only as far as its decode budget reaches', async () => {
@@ -182,10 +184,10 @@ describe('thumbnails decode keyframes only', () => {
     let set: Awaited<ReturnType<typeof extractThumbnails>> | undefined;
     const decoded = await decodedFrames(dir, async () => (set = await extractThumbnails(clip, 90, OPTIONS)));
 
-    // Assert: samples every 10 s while the 30 s budget (its floor) lasts; nothing decoded past it
-    expect(set!.keyframes.map((k) => k.time)).toEqual([0, 10, 20, 30]);
-    expect(set!.poster.time).toBe(30);
-    expect(Math.max(...decoded.map((f) => f.time))).toBeLessThan(31);
+    // Assert: samples every 10 s while the 20 s budget (its floor) lasts; nothing decoded past it
+    expect(set!.keyframes.map((k) => k.time)).toEqual([0, 10, 20]);
+    expect(set!.poster.time).toBe(20);
+    expect(Math.max(...decoded.map((f) => f.time))).toBeLessThan(21);
   });
 
   it('stops when the activity is cancelled', async () => {
