@@ -18,6 +18,31 @@ const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecomme
  * timed words it covers.
  */
 export function findProfanity(transcript: Transcript): ProfanityHit[] {
+  const hits = [...dictionaryHits(transcript)];
+  return [...hits, ...vocabularyFilterHits(transcript, hits)].sort((a, b) => a.start - b.start);
+}
+
+/** What Transcribe writes for a word a vocabulary filter masked, punctuation kept. */
+const MASKED_WORD = /^\*\*\*[.,?!;:]*$/;
+
+/**
+ * Words a vocabulary filter caught: the tenant listed them as unwanted, and a masked word
+ * (`***`) no dictionary can read any more, so each counts as a hit in its own right. A word
+ * the dictionary already matched is not counted twice. Removed words leave nothing to find.
+ */
+function vocabularyFilterHits(transcript: Transcript, found: readonly ProfanityHit[]): ProfanityHit[] {
+  const filter = transcript.vocabularyFilter;
+  if (!filter || filter.method === 'remove') return [];
+  const term = `vocabulary filter ${filter.names.join(', ')}`;
+  return transcript.segments.flatMap((segment) =>
+    segment.words
+      .filter((w) => (filter.method === 'tag' ? w.vocabularyFilterMatch === true : MASKED_WORD.test(w.word)))
+      .filter((w) => !found.some((hit) => hit.start < w.end && hit.end > w.start))
+      .map((w): ProfanityHit => ({ start: w.start, end: w.end, term, spoken: w.word, confidence: w.confidence })),
+  );
+}
+
+function dictionaryHits(transcript: Transcript): ProfanityHit[] {
   const hits: ProfanityHit[] = [];
   for (const segment of transcript.segments) {
     const offsets: { from: number; to: number }[] = [];

@@ -1,4 +1,7 @@
-import type { RecognizedWord, Utterance } from './pocketsphinx';
+import type { RecognizedWord } from './pocketsphinx';
+
+/** A recognised word; `vocabularyFilterMatch` when a vocabulary filter in `tag` mode matched it. */
+export type TranscriptWord = RecognizedWord & { vocabularyFilterMatch?: true };
 
 export interface TranscriptSegment {
   start: number;
@@ -6,7 +9,7 @@ export interface TranscriptSegment {
   text: string;
   /** Mean word confidence. */
   confidence: number;
-  words: RecognizedWord[];
+  words: TranscriptWord[];
   /** Speaker label (`spk_0`, ...) when the recogniser tells speakers apart. */
   speaker?: string;
   /** The segment's language, when the recogniser identified languages per word (multi-language identification). */
@@ -40,7 +43,20 @@ export interface ToxicityDetection {
 }
 
 /** An utterance, with its language when the recogniser gives one per word. */
-export type LanguageUtterance = Utterance & { language?: string };
+export interface LanguageUtterance {
+  words: TranscriptWord[];
+  speaker?: string;
+  language?: string;
+}
+
+/**
+ * A vocabulary filter the recogniser applied: `mask` writes `***` for each match, `remove`
+ * drops it (audio moderation cannot see those words), `tag` keeps it marked.
+ */
+export interface AppliedVocabularyFilter {
+  names: string[];
+  method: 'mask' | 'remove' | 'tag';
+}
 
 export interface Transcript {
   engine: string;
@@ -60,6 +76,8 @@ export interface Transcript {
    * ones (`[PII]`), and no unredacted transcript was written.
    */
   redaction?: { piiEntityTypes: string[]; redactedWords: number };
+  /** Set when a vocabulary filter applied to the words. */
+  vocabularyFilter?: AppliedVocabularyFilter;
   /** Set when the recogniser ran toxicity detection; absent, toxicity was not checked. */
   toxicity?: ToxicityDetection;
 }
@@ -71,7 +89,7 @@ const MAX_SEGMENT_SECONDS = 15;
 export function buildTranscript(utterances: readonly LanguageUtterance[], engine: string, language: string): Transcript {
   const segments: TranscriptSegment[] = [];
   for (const { words, speaker, language: spoken } of utterances) {
-    let group: RecognizedWord[] = [];
+    let group: TranscriptWord[] = [];
     for (const word of words) {
       const first = group[0];
       if (first && word.end - first.start > MAX_SEGMENT_SECONDS) {
@@ -91,7 +109,7 @@ export function buildTranscript(utterances: readonly LanguageUtterance[], engine
   };
 }
 
-function toSegment(words: RecognizedWord[], speaker: string | undefined, language: string | undefined): TranscriptSegment {
+function toSegment(words: TranscriptWord[], speaker: string | undefined, language: string | undefined): TranscriptSegment {
   const confidence = words.reduce((sum, w) => sum + w.confidence, 0) / words.length;
   return {
     start: words[0]?.start ?? 0,

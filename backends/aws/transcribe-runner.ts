@@ -61,9 +61,13 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
   // With redaction this is the redacted transcript, the only one the job was asked to write.
   const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
   const redactedEntityTypes = request.redaction ? (request.redaction.piiEntityTypes ?? ['ALL']) : undefined;
+  const filterNames = [request.vocabularyFilterName, ...Object.values(request.languageVocabularies ?? {}).map((v) => v.vocabularyFilterName)].filter(
+    (name): name is string => !!name,
+  );
+  const vocabularyFilter = request.vocabularyFilterMethod && filterNames.length ? { names: filterNames, method: request.vocabularyFilterMethod } : undefined;
   // Transcribe is given the whole audio (the file, or its full extracted track).
   const transcript: TranscriptOutput = {
-    ...transcriptFromTranscribe(raw, language, redactedEntityTypes ? { redactedEntityTypes } : {}),
+    ...transcriptFromTranscribe(raw, language, { ...(redactedEntityTypes ? { redactedEntityTypes } : {}), ...(vocabularyFilter ? { vocabularyFilter } : {}) }),
     audioSeconds: input.media.durationSeconds,
   };
   if (request.toxicityDetection && !transcript.toxicity) {

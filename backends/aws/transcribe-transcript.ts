@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import type { RecognizedWord } from '../../media/pocketsphinx';
-import { buildTranscript, type IdentifiedLanguage, type LanguageUtterance, type ToxicityDetection, type Transcript } from '../../media/transcript';
+import {
+  buildTranscript,
+  type AppliedVocabularyFilter,
+  type IdentifiedLanguage,
+  type LanguageUtterance,
+  type ToxicityDetection,
+  type Transcript,
+  type TranscriptWord,
+} from '../../media/transcript';
 
 /** Transcribe writes times and scores as strings in some places and as numbers in others. */
 const decimal = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]).transform(Number);
@@ -16,6 +23,8 @@ const transcribeOutputSchema = z.object({
         speaker_label: z.string().optional(),
         // Multi-language identification: the language of each word.
         language_code: z.string().optional(),
+        // A vocabulary filter in `tag` mode matched the word.
+        vocabularyFilterMatch: z.boolean().optional(),
         alternatives: z
           .array(
             z.object({
@@ -54,6 +63,8 @@ const REDACTED_WORD = '[PII]';
 export interface TranscribeJobOptions {
   /** The entity types redaction was asked for (`ALL` when none were named); unset, nothing was redacted. */
   redactedEntityTypes?: string[];
+  /** The vocabulary filter the job was asked to apply. */
+  vocabularyFilter?: AppliedVocabularyFilter;
 }
 
 /**
@@ -75,11 +86,12 @@ export function transcriptFromTranscribe(raw: unknown, language: string, options
       continue;
     }
     if (best.content === REDACTED_WORD || best.redactions?.length) redactedWords += 1;
-    const word: RecognizedWord = {
+    const word: TranscriptWord = {
       word: best.content,
       start: Number(item.start_time ?? 0),
       end: Number(item.end_time ?? item.start_time ?? 0),
       confidence: Number(best.confidence ?? 0),
+      ...(item.vocabularyFilterMatch ? { vocabularyFilterMatch: true as const } : {}),
     };
     const previous = current?.words[current.words.length - 1];
     if (
@@ -106,6 +118,7 @@ export function transcriptFromTranscribe(raw: unknown, language: string, options
     ...transcript,
     ...(languages.length ? { languages } : {}),
     ...(options.redactedEntityTypes ? { redaction: { piiEntityTypes: options.redactedEntityTypes, redactedWords } } : {}),
+    ...(options.vocabularyFilter ? { vocabularyFilter: options.vocabularyFilter } : {}),
     ...(toxicity ? { toxicity } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ReelscopeActivities } from '../../activities/create-activities';
 import { createAwsClients, type AwsClients } from '../../common/aws-clients';
-import type { AnalysisInput, AnalysisOutcome } from '../../common/types';
+import type { AnalysisInput, AnalysisOutcome, SpineSummary } from '../../common/types';
 import type { Spine } from '../../spine/spine';
 import type { AudioModerationOutput, TranscriptOutput } from '../../spine/branch-outputs';
 import { ObjectStore } from '../../storage/object-store';
@@ -28,9 +28,9 @@ const TENANT_OPTIONS = {
   },
 };
 
-/** What the fake "hears": PII, a toxic sentence and a Spanish one (see transcribe-script.ts). */
+/** What the fake "hears": a word acme's filter lists, PII, a toxic sentence and a Spanish one (see transcribe-script.ts). */
 const SCRIPT = [
-  'Welcome back to the show.',
+  'Welcome back to the ~darn~ show.',
   'My name is {NAME:Ada Lovelace} and my number is {PHONE:555 0199}.',
   '[toxic insult=0.91 profanity=0.35] You are a complete idiot.',
   '[es-US] Hola a todos y gracias por venir.',
@@ -84,7 +84,7 @@ describe('Transcribe options per tenant (MockActivityEnvironment, real Transcrib
     const input = await mediaInput(tenant, mediaId);
     const transcript: AnalysisOutcome = await environment(mediaId).run(activities.analyzeTranscript, input);
     const audio: AnalysisOutcome = await environment(mediaId).run(activities.analyzeAudioModeration, { ...input, transcriptRef: transcript.ref });
-    const summary = await environment(mediaId).run(activities.reduceSpine, { mediaId, tenant, media: input.media, outcomes: [transcript, audio] });
+    const summary: SpineSummary = await environment(mediaId).run(activities.reduceSpine, { mediaId, tenant, media: input.media, outcomes: [transcript, audio] });
     const [job] = fake.jobs();
     if (!job) throw new Error('no Transcribe job was started');
     return {
@@ -133,6 +133,18 @@ describe('Transcribe options per tenant (MockActivityEnvironment, real Transcrib
     expect(await store.head(config.bucket, `${folder}${job.id}.json`)).toBeUndefined();
   });
 
+  it('masks the words of the tenant\'s vocabulary filter, and audio moderation counts each one', async () => {
+    // Act
+    const { output, moderation, spine } = await analyse('acme', 'm-options-filter');
+
+    // Assert
+    expect(output.text).toMatch(/^Welcome back to the \*\*\* show\./);
+    expect(output.vocabularyFilter).toEqual({ names: ['acme-blocklist'], method: 'mask' });
+    const [hit] = moderation.hits;
+    expect(hit).toMatchObject({ term: 'vocabulary filter acme-blocklist', spoken: '***' });
+    expect(spine.moderation.flags).toContainEqual(expect.objectContaining({ source: 'audio', category: 'profanity:vocabulary filter acme-blocklist', start: hit?.start }));
+  });
+
   it('turns Transcribe\'s toxicity into audio moderation flags the verdict rests on', async () => {
     // Act
     const { output, moderation, audio, spine } = await analyse('acme', 'm-options-toxic');
@@ -140,8 +152,8 @@ describe('Transcribe options per tenant (MockActivityEnvironment, real Transcrib
     // Assert
     expect(output.toxicity?.segments).toHaveLength(SCRIPT.length);
     expect(moderation.toxicity).toEqual(output.toxicity);
-    // The profanity dictionary alone finds nothing in these words: the flag is toxicity's.
-    expect(moderation.hits).toEqual([]);
+    // The dictionary finds nothing in these words; the one hit is the word acme's filter masked.
+    expect(moderation.hits).toEqual([expect.objectContaining({ term: 'vocabulary filter acme-blocklist', spoken: '***' })]);
     expect(audio.summary).toMatch(/toxicity scored over 4 stretch\(es\), highest 0\.91/);
     const toxic = spine.moderation.flags.filter((f) => f.category.startsWith('toxicity:'));
     expect(toxic).toEqual([expect.objectContaining({ source: 'audio', category: 'toxicity:insult', score: 0.91 })]);

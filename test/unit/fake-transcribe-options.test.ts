@@ -119,6 +119,28 @@ describe('the fake Transcribe\'s options (real TranscribeClient over HTTP)', () 
     expect(JSON.stringify(await read(`fake-aws/options/redacted-${name}.json`))).not.toContain('Grace');
   });
 
+  it.each([
+    ['mask', 'Well *** it.', { content: '***' }],
+    ['remove', 'Well it.', undefined],
+    ['tag', 'Well darn it.', { content: 'darn', vocabularyFilterMatch: true }],
+  ] as const)('applies a vocabulary filter in %s mode to the words it lists', async (method, text, item) => {
+    // Arrange
+    fake.config.transcriptScript = ['Well ~darn~ it.'];
+
+    // Act
+    const { name, call } = start({ Settings: { VocabularyFilterName: 'blocklist', VocabularyFilterMethod: method } });
+    await call;
+    await finished(name);
+    const document = await read(`fake-aws/options/${name}.json`);
+
+    // Assert
+    expect((document.results['transcripts'] as { transcript: string }[])[0]?.transcript).toBe(text);
+    const items = document.results['items'] as { alternatives: { content: string }[]; vocabularyFilterMatch?: boolean }[];
+    const second = items[1];
+    if (item) expect({ content: second?.alternatives[0]?.content, ...(second?.vocabularyFilterMatch ? { vocabularyFilterMatch: true } : {}) }).toEqual(item);
+    else expect(items.map((i) => i.alternatives[0]?.content)).toEqual(['Well', 'it', '.']);
+  });
+
   it('scores every sentence in toxicity_detection with the seven categories', async () => {
     // Act
     const { name, call } = start({ ToxicityDetection: [{ ToxicityCategories: ['ALL'] }] });

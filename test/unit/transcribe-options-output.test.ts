@@ -1,5 +1,6 @@
 import { startTranscriptionInput, transcriptionOutputKey, type TranscriptionRequest } from '../../backends/aws/transcribe-job';
 import { transcriptFromTranscribe } from '../../backends/aws/transcribe-transcript';
+import { findProfanity } from '../../media/profanity';
 import type { AudioModerationOutput } from '../../spine/branch-outputs';
 import { buildSpine } from '../../spine/build-spine';
 
@@ -127,6 +128,35 @@ describe('transcriptFromTranscribe (the Transcribe output file)', () => {
     const raw = { results: { items: [], toxicity_detection: [{ toxicity: 'high', categories: {}, start_time: 0, end_time: 1 }] } };
 
     expect(() => transcriptFromTranscribe(raw, 'en-US')).toThrow();
+  });
+});
+
+describe('vocabulary filter matches in audio moderation (findProfanity)', () => {
+  const filter = (method: 'mask' | 'tag' | 'remove') => ({ names: ['acme-blocklist'], method });
+
+  it('counts a tagged word once, also when the dictionary matched it too', () => {
+    // Arrange
+    const raw = {
+      results: {
+        items: [word('Oh', 0, 0.2), word('darn', 0.2, 0.5, { vocabularyFilterMatch: true }), word('shit', 0.6, 0.9, { vocabularyFilterMatch: true }), punctuation('.')],
+      },
+    };
+
+    // Act
+    const hits = findProfanity(transcriptFromTranscribe(raw, 'en-US', { vocabularyFilter: filter('tag') }));
+
+    // Assert
+    expect(hits.filter((h) => h.term.startsWith('vocabulary filter')).map((h) => h.spoken)).toEqual(['darn']);
+    expect(hits.filter((h) => h.spoken === 'shit.').every((h) => h.term === 'shit')).toBe(true);
+    expect(hits.some((h) => h.spoken === 'shit.')).toBe(true);
+  });
+
+  it('counts masked words only when the filter masked them', () => {
+    const raw = { results: { items: [word('Oh', 0, 0.2), word('***', 0.2, 0.5), punctuation('!')] } };
+
+    expect(findProfanity(transcriptFromTranscribe(raw, 'en-US', { vocabularyFilter: filter('mask') })).map((h) => h.spoken)).toEqual(['***!']);
+    expect(findProfanity(transcriptFromTranscribe(raw, 'en-US', { vocabularyFilter: filter('remove') }))).toEqual([]);
+    expect(findProfanity(transcriptFromTranscribe(raw, 'en-US'))).toEqual([]);
   });
 });
 

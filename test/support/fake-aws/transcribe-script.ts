@@ -5,7 +5,8 @@
  *
  * - `[es-US] Hola a todos.`: the sentence is spoken in that language (multi-language identification);
  * - `[toxic insult=0.91 profanity=0.42] You are an idiot.`: Transcribe's toxicity scores of the sentence;
- * - `My name is {NAME:Ada Lovelace}.`: words that are personal information of that PII entity type.
+ * - `My name is {NAME:Ada Lovelace}.`: words that are personal information of that PII entity type;
+ * - `Well ~darn~ it.`: a word the job's vocabulary filter lists (whatever filter the job names).
  *
  * Unannotated sentences are in the job's language, not toxic (low scores), without PII.
  */
@@ -23,10 +24,13 @@ export interface ScriptedSentence {
   toxicity?: Partial<Record<string, number>>;
   /** Token ranges (indexes into the whitespace-split spoken text, end exclusive) that are PII. */
   pii: { from: number; to: number; type: string }[];
+  /** Token indexes a vocabulary filter matches. */
+  filtered: number[];
 }
 
 const LEADING_TAG = /^\s*\[([^\]]+)\]\s*/;
 const PII_SPAN = /\{([A-Z_]+):([^}]+)\}/g;
+const FILTERED_WORD = /^~[^~\s]+~[.,?!;:]*$/;
 
 /** Reads the annotations out of the script's sentences. */
 export function parseScript(sentences: readonly string[]): ScriptedSentence[] {
@@ -50,13 +54,18 @@ export function parseScript(sentences: readonly string[]): ScriptedSentence[] {
       rest = rest.slice(tag[0].length);
     }
     const pii: ScriptedSentence['pii'] = [];
-    const spoken = rest.replace(PII_SPAN, (_match, type: string, words: string, offset: number) => {
+    const unfiltered = rest.replace(PII_SPAN, (_match, type: string, words: string, offset: number) => {
       const before = rest.slice(0, offset).replace(PII_SPAN, (_m, _t, w: string) => w);
       const from = before.split(/\s+/).filter(Boolean).length;
       pii.push({ from, to: from + words.split(/\s+/).filter(Boolean).length, type });
       return words;
     });
-    return { spoken, ...(language ? { language } : {}), ...(toxicity ? { toxicity } : {}), pii };
+    const filtered = unfiltered
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((token, index) => (FILTERED_WORD.test(token) ? [index] : []));
+    const spoken = unfiltered.replace(/~([^~\s]+)~/g, '$1');
+    return { spoken, ...(language ? { language } : {}), ...(toxicity ? { toxicity } : {}), pii, filtered };
   });
 }
 
@@ -77,6 +86,8 @@ export interface TranscriptDocumentShape {
 export interface ShapingRequest {
   /** PII entity types to redact (`ALL` for all); unset, nothing is redacted. */
   redact?: string[];
+  /** The vocabulary filter method, when the job names a filter. */
+  vocabularyFilter?: 'mask' | 'remove' | 'tag';
   toxicity: boolean;
   /** Multi-language identification: sentence languages among these (the first when a sentence's is not one). */
   multipleLanguages?: string[];
@@ -98,6 +109,7 @@ export function shapeTranscript(document: TranscriptDocumentShape, script: reado
     const sentence = script[index];
     if (!sentence) return;
     const words = segment.items.map((id) => byId.get(id)).filter((item): item is Item => item?.type === 'pronunciation');
+    if (request.vocabularyFilter) filterSentence(words, sentence, request.vocabularyFilter, removed);
     if (request.redact) redactSentence(words, segment.items, sentence, request.redact, removed);
     if (request.multipleLanguages) {
       const options = request.multipleLanguages;
@@ -167,6 +179,17 @@ function redactSentence(
     const start = sentenceItems.indexOf(first.id);
     const end = sentenceItems.indexOf(last.id);
     for (const id of sentenceItems.slice(start + 1, end + 1)) removed.add(id);
+  }
+}
+
+/** mask: `***` for the word; remove: the word goes (its punctuation stays); tag: `vocabularyFilterMatch`. */
+function filterSentence(words: Item[], sentence: ScriptedSentence, method: 'mask' | 'remove' | 'tag', removed: Set<number>): void {
+  for (const index of sentence.filtered) {
+    const word = words[index];
+    if (!word) continue;
+    if (method === 'remove') removed.add(word.id);
+    else if (method === 'tag') word['vocabularyFilterMatch'] = true;
+    else word.alternatives = word.alternatives.map((a) => ({ ...a, content: '***' }));
   }
 }
 

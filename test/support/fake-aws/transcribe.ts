@@ -326,8 +326,12 @@ async function deliver(context: FakeAwsContext, job: FakeJob): Promise<void> {
       seedText: `${context.seed}|${job.bucket}/${job.key}`,
     });
   const redaction = request['ContentRedaction'] as ContentRedactionRequest | undefined;
+  const idSettings = (request['LanguageIdSettings'] ?? {}) as Record<string, { VocabularyFilterName?: string }>;
+  const filterNamed = !!settings?.VocabularyFilterName || Object.values(idSettings).some((v) => v.VocabularyFilterName);
+  const filterMethod = settings?.VocabularyFilterMethod as ShapingRequest['vocabularyFilter'];
   const shaping: ShapingRequest = {
     toxicity: request['ToxicityDetection'] !== undefined,
+    ...(filterNamed && filterMethod ? { vocabularyFilter: filterMethod } : {}),
     ...(request['IdentifyMultipleLanguages'] === true ? { multipleLanguages: (request['LanguageOptions'] as string[] | undefined) ?? [] } : {}),
     ...(request['IdentifyLanguage'] === true
       ? { singleLanguage: { identified: identifiedLanguage(request), options: (request['LanguageOptions'] as string[] | undefined) ?? [identifiedLanguage(request)] } }
