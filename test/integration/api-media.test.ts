@@ -130,7 +130,7 @@ describe('API media routes and tenant isolation', () => {
     expect(artefacts.map((a) => a.name)).toEqual(expect.arrayContaining(['exports/shots.edl', 'exports/chapters.edl', 'exports/shots.csv', 'exports/chapters.csv']));
     expect(edl.headers.get('content-type')).toBe('text/plain; charset=us-ascii');
     expect(edl.headers.get('content-disposition')).toBe('attachment');
-    expect(await edl.text()).toMatch(/^TITLE: .+\r\nFCM: NON-DROP FRAME\r\n\r\n001  \S{1,8} +B +C {8}00:00:00:00 \d{2}:\d{2}:\d{2}:\d{2} 01:00:00:00 /);
+    expect(await edl.text()).toMatch(/^TITLE: .+\r\nFCM: NON-DROP FRAME\r\n\r\n001 {2}\S{1,8} +B +C {8}00:00:00:00 \d{2}:\d{2}:\d{2}:\d{2} 01:00:00:00 /);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
     expect((await csv.text()).split('\r\n')[0]).toBe('chapter,title,start_seconds,end_seconds,start_timecode,end_timecode,iab_category_id,iab_category,category_source,summary');
   });
