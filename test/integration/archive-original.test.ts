@@ -8,21 +8,25 @@ import type { ArchiveNote } from '../../activities/record-status';
 import { createListLibraryPageActivity } from '../../activities/list-library-page';
 import { MediaService } from '../../api/media-service';
 import { createAwsClients, type AwsClients } from '../../common/aws-clients';
-import type { AnalyzeMediaInput, AnalyzeMediaResult } from '../../common/types';
+import { ANALYSIS_KINDS, type AnalysisKind, type AnalyzeMediaInput, type AnalyzeMediaResult } from '../../common/types';
 import { loadIntakeConfig } from '../../intake/config';
 import { startAnalysis } from '../../intake/start-analysis';
 import { lastRunInput } from '../../operations/last-run-input';
 import { rerunMedia } from '../../operations/rerun-media';
+import { retryMedia } from '../../operations/retry-media';
 import type { HandledEvent } from '../../starter/handle-s3-event';
 import { handleLambdaEvent } from '../../starter/lambda-event';
 import type { StarterLog } from '../../starter/starter-log';
-import { MediaRecords } from '../../storage/media-records';
+import { MediaRecords, type RecordKey, type RunFields, type RunIdentity } from '../../storage/media-records';
+import type { MediaStatus } from '../../common/types';
 import { ObjectStore, type CopiedObject, type ObjectVersion } from '../../storage/object-store';
 import { loadWorkerConfig, type ArchiveSettings } from '../../worker/config';
 import { eventFixture } from '../support/event-fixtures';
 import { makeVideoClip } from '../support/media-fixtures';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../support/test-worker';
 
+/** Archiving follows the record, whatever ran: two quick ffmpeg analyses keep each run short. */
+const SKIP: AnalysisKind[] = ANALYSIS_KINDS.filter((kind) => kind !== 'shots' && kind !== 'thumbnails');
 const ARCHIVING: ArchiveSettings = { enabled: true, intakePrefix: 'incoming/', archivePrefix: 'processed/' };
 const silent: StarterLog = { info() {}, warn() {}, error() {}, withCorrelationId: () => silent };
 
@@ -31,6 +35,14 @@ class SourceRemovedBeforeCopy extends ObjectStore {
   override async copyObject(from: ObjectVersion, to: { bucket: string; key: string }, options?: Parameters<ObjectStore['copyObject']>[2]): Promise<CopiedObject> {
     await this.deleteObject(from.bucket, from.key, from.versionId);
     return super.copyObject(from, to, options);
+  }
+}
+
+/** A store that refuses the COMPLETED write as DynamoDB refuses a denied one: the run fails at persist, recorded. */
+class CompletedWriteRefused extends MediaRecords {
+  override async update(key: RecordKey, run: RunIdentity, status: MediaStatus, fields?: RunFields): Promise<boolean> {
+    if (status === 'COMPLETED') throw Object.assign(new Error('not authorized to write the record'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    return super.update(key, run, status, fields);
   }
 }
 
@@ -57,6 +69,10 @@ describe('archiving the original after COMPLETED', () => {
   });
   afterAll(() => archiving?.stop());
 
+  async function upload(worker: TestWorker, name?: string): Promise<AnalyzeMediaInput> {
+    return { ...(await worker.upload(clip, { tenant, ...(name ? { name } : {}) })), skip: SKIP };
+  }
+
   async function analyse(worker: TestWorker, input: AnalyzeMediaInput): Promise<AnalyzeMediaResult> {
     const { workflowId } = await startAnalysis(worker.client, worker.taskQueue, input);
     return (await worker.client.workflow.getHandle(workflowId).result()) as AnalyzeMediaResult;
@@ -68,11 +84,11 @@ describe('archiving the original after COMPLETED', () => {
     const archivedKey = () => input.source.key.replace(/^incoming\//, 'processed/');
 
     beforeAll(async () => {
-      input = await archiving.upload(clip, { tenant, name: 'archived clip.mp4' });
+      input = await upload(archiving, 'archived clip.mp4');
       result = await analyse(archiving, input);
     });
 
-    it('is under processed/ with the same bytes and type, the incoming key is gone, and the record points at the copy', async () => {
+    it('is under processed/ with the same bytes, the incoming key is gone, and the record points at the copy', async () => {
       // Arrange
       const uploaded = await readFile(clip);
 
@@ -151,7 +167,7 @@ describe('archiving the original after COMPLETED', () => {
       return { ...deps, archive: ARCHIVING, store: new SourceRemovedBeforeCopy(faultClients.s3, deps.store.resultsBucket) };
     });
     try {
-      const input = await faulty.upload(clip, { tenant });
+      const input = await upload(faulty);
 
       // Act
       const result = await analyse(faulty, input);
@@ -169,11 +185,47 @@ describe('archiving the original after COMPLETED', () => {
     }
   });
 
+  it('keeps the original when the run stops after the copy, before its COMPLETED record, and archives it on the retry', async () => {
+    // Arrange: a worker whose store refuses the COMPLETED write, and after it a healthy one on the same queue.
+    let faultClients: AwsClients | undefined;
+    const refusing = await startTestWorker(bundle, {}, (deps) => {
+      faultClients = createAwsClients(loadWorkerConfig().aws);
+      return { ...deps, archive: ARCHIVING, records: new CompletedWriteRefused(faultClients.doc, archiving.config.tables) };
+    });
+    const input = await upload(refusing);
+    const archivedKey = input.source.key.replace(/^incoming\//, 'processed/');
+    const { workflowId } = await startAnalysis(refusing.client, refusing.taskQueue, input);
+    const failed = await refusing.client.workflow.getHandle(workflowId).result().then(() => undefined, (err: unknown) => err);
+    await refusing.stop();
+    faultClients?.destroy();
+
+    // Assert: the run failed at persist with the original in place, and the retry would analyse it.
+    expect(failed).toBeDefined();
+    expect(await records.get(input.mediaId)).toMatchObject({ status: 'FAILED', source: { key: input.source.key }, reason: { step: 'persist', type: 'AwsAccessDenied' } });
+    expect(await store.head(input.source.bucket, input.source.key)).toMatchObject({ sizeBytes: input.source.sizeBytes });
+    expect((await lastRunInput(archiving.client, archiving.client.workflow.getHandle(workflowId))).input.source).toEqual(input.source);
+
+    // Act: the retry, on a healthy worker polling the queue the run started on.
+    const healthy = await startTestWorker(bundle, {}, (deps) => ({ ...deps, archive: ARCHIVING }), { REELSCOPE_TASK_QUEUE: refusing.taskQueue });
+    try {
+      const retried = await retryMedia(healthy.client, input.mediaId, { force: false, defaultTaskQueue: healthy.taskQueue });
+      const result = (await healthy.client.workflow.getHandle(workflowId, retried.runId).result()) as AnalyzeMediaResult;
+
+      // Assert
+      expect(result.status).toBe('COMPLETED');
+      expect(await store.head(input.source.bucket, input.source.key)).toBeUndefined();
+      expect((await store.getBytes(`s3://${input.source.bucket}/${archivedKey}`)).equals(await readFile(clip))).toBe(true);
+      expect(await records.get(input.mediaId)).toMatchObject({ status: 'COMPLETED', runId: retried.runId, source: { key: archivedKey }, archivedFrom: input.source });
+    } finally {
+      await healthy.stop();
+    }
+  });
+
   it('keeps the original where it was uploaded with the switch off', async () => {
     // Arrange
     const off = await startTestWorker(bundle, {}, (deps) => ({ ...deps, archive: { ...ARCHIVING, enabled: false } }));
     try {
-      const input = await off.upload(clip, { tenant });
+      const input = await upload(off);
 
       // Act
       const result = await analyse(off, input);
