@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { ForbiddenError, UnauthenticatedError, type Caller } from '../auth/caller';
+import type { KnownPeople } from '../backends/known-people';
 import type { IntakeConfig } from '../intake/config';
 import type { MediaRecords } from '../storage/media-records';
 import type { ObjectStore } from '../storage/object-store';
@@ -21,6 +22,7 @@ import { TenantRateLimiter } from './rate-limiter';
 import { requestContext } from './request-context';
 import { registerControlRoutes } from './routes/control-routes';
 import { registerMediaRoutes } from './routes/media-routes';
+import { registerPeopleRoutes } from './routes/people-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 import { UploadService } from './upload-service';
 
@@ -40,6 +42,11 @@ export interface ApiDeps {
   now?: () => Date;
   /** The built web portal (portal/build.ts); when given, it is served at `/`. */
   portal?: PortalAssets;
+  /**
+   * The tenants' known people (operations/known-people.ts) and the largest photo their
+   * enroller takes; when given, /v1/people is served.
+   */
+  knownPeople?: { people: KnownPeople; maxPhotoBytes: number };
 }
 
 const OPENAPI_INFO = {
@@ -70,6 +77,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const media = new MediaService(deps);
   registerMediaRoutes(app, media);
   registerControlRoutes(app, new ControlService({ media, temporal: deps.temporal, records: deps.records, defaultTaskQueue: deps.starter.taskQueue }));
+  if (deps.knownPeople) registerPeopleRoutes(app, deps.knownPeople.people, deps.knownPeople.maxPhotoBytes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as Parameters<typeof renderDocsPage>[0])));
