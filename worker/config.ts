@@ -11,6 +11,7 @@ import type { AwsClientSettings } from '../common/aws-clients';
 import { DEFAULT_BEDROCK_MODEL_ID, DEFAULT_TASK_QUEUE } from '../common/constants';
 import { DEFAULT_DEPLOYMENT_NAME, type WorkerDeploymentVersion } from '../common/worker-deployment';
 import { commaList, keyValueList, parseEnv } from '../common/env-schema';
+import { canonicalTenant } from '../intake/media-identity';
 import { storeEnvShape } from '../common/store-env';
 
 const fraction = z.coerce.number().min(0).max(1);
@@ -73,7 +74,18 @@ const tenantTranscribeTable = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string().min(1), tenantTranscribeOptions));
+  .pipe(z.record(z.string(), tenantTranscribeOptions))
+  // Keys take the tenant's one spelling, as the starter's tenant settings do: an entry no key could match fails here.
+  .transform((table, ctx) => {
+    const canonical: Record<string, z.infer<typeof tenantTranscribeOptions>> = {};
+    for (const [tenant, options] of Object.entries(table)) {
+      const id = tenant === '*' ? tenant : canonicalTenant(tenant);
+      if (!id) ctx.addIssue({ code: 'custom', message: `"${tenant}" is not a tenant id (letters, digits, "-" and "_", starting with a letter or digit, at most 63 characters) nor "*"` });
+      else if (id in canonical) ctx.addIssue({ code: 'custom', message: `tenant ${id} is listed twice` });
+      else canonical[id] = options;
+    }
+    return canonical;
+  });
 
 /**
  * The combinations StartTranscriptionJob refuses, refused here instead, per tenant: `global`

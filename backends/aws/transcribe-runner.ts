@@ -10,7 +10,7 @@ import type { AwsBackendDeps, RunnerResult } from './aws-backend';
 import { tenantTranscribeOptions, type AwsBackendSettings } from './aws-backend-settings';
 import { runJobToCompletion } from './job-poller';
 import { isCancellation, jobName, polling } from './job-run';
-import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionRequest } from './transcribe-job';
+import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionInfo, type TranscriptionRequest } from './transcribe-job';
 import { transcriptFromTranscribe } from './transcribe-transcript';
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
@@ -33,6 +33,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     subtitleFormats: [],
   };
   let language = request.languageCode ?? 'und';
+  let jobLanguages: TranscriptionInfo['languageCodes'];
   // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
   let startedJob: string | undefined;
   const job = await runJobToCompletion({
@@ -47,6 +48,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     check: async (name) => {
       const info = await transcriptionState(deps.transcribe, name, signal);
       if (info.languageCode) language = info.languageCode;
+      if (info.languageCodes) jobLanguages = info.languageCodes;
       return info.state;
     },
     ...polling(run, settings),
@@ -70,6 +72,8 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     ...transcriptFromTranscribe(raw, language, { ...(redactedEntityTypes ? { redactedEntityTypes } : {}), ...(vocabularyFilter ? { vocabularyFilter } : {}) }),
     audioSeconds: input.media.durationSeconds,
   };
+  // The job's LanguageCodes say the same as the output's language_codes; they stand in for a file without them.
+  if (!transcript.languages && jobLanguages?.length) transcript.languages = jobLanguages;
   if (request.toxicityDetection && !transcript.toxicity) {
     run.log?.warn('Transcribe was asked for toxicity detection and its output has none: audio moderation rests on the profanity matcher alone', {
       kind: 'transcript',

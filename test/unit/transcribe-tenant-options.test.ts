@@ -23,6 +23,12 @@ describe('REELSCOPE_TRANSCRIBE_TENANT_OPTIONS (per-tenant Transcribe options, va
     expect(load(options)().awsBackend.transcribe.tenantOptions).toEqual(options);
   });
 
+  it('takes each tenant id in its one spelling, and refuses a key that is no tenant id', () => {
+    expect(Object.keys(load({ ACME: {} })().awsBackend.transcribe.tenantOptions ?? {})).toEqual(['acme']);
+    expect(load({ 'acme corp': {} })).toThrow(/REELSCOPE_TRANSCRIBE_TENANT_OPTIONS: "acme corp" is not a tenant id/);
+    expect(load({ acme: {}, ACME: {} })).toThrow(/tenant acme is listed twice/);
+  });
+
   it('leaves the options out when the variable is unset or empty', () => {
     expect(loadWorkerConfig({}).awsBackend.transcribe.tenantOptions).toBeUndefined();
     expect(load('')().awsBackend.transcribe.tenantOptions).toBeUndefined();
