@@ -133,7 +133,10 @@ export class MediaService {
     return { expiresInSeconds: ARTEFACT_LINK_SECONDS, artefacts };
   }
 
-  /** The export files a report names; none when it names none or names something this code does not know. */
+  /**
+   * The export files a report names; none when it names none or names something this code
+   * does not know. One more read of report.json: the record's report summary does not list them.
+   */
   private async exportsOf(report: ReportSummary): Promise<{ name: ExportName; ref: string }[]> {
     const stored = await this.deps.store.getJson<Pick<Report, 'exports'>>(report.jsonRef);
     const files = Array.isArray(stored.exports?.files) ? stored.exports.files : [];

@@ -1,5 +1,5 @@
 import type { Spine } from '../../spine/spine';
-import { IAB_TIER1, iabCategoryNamed, type IabCategory } from './iab-tier1';
+import { IAB_TIER1, iabCategoryNamed } from './iab-tier1';
 
 /** A chapter's IAB tier-1 category and who chose it. */
 export interface ChapterCategory {
@@ -43,7 +43,7 @@ export function stretchText(spine: Spine, start: number, end: number): string {
 
 /** A model's answer checked against the fixed list: the category when it names one, else undefined (refused). */
 export function categoryFromModel(answer: string): ChapterCategory | undefined {
-  const category: IabCategory | undefined = iabCategoryNamed(answer);
+  const category = iabCategoryNamed(answer);
   return category ? { id: category.id, name: category.name, source: 'model' } : undefined;
 }
 

@@ -3,6 +3,9 @@ import type { Report } from '../report-schema';
 import { DEFAULT_AD_BREAK_RULES, suggestAdBreaks, type AdBreakRules } from './ad-breaks';
 import { categoryByKeywords, categoryFromModel, stretchText } from './chapter-category';
 
+/** The model's answer when no category fits. */
+export const NONE_FITS = 'none';
+
 /**
  * The editorial parts of a report that code derives from the spine, whichever writer wrote
  * the prose: ad-break suggestions (video only: only video has shot changes) and the faces.
@@ -53,6 +56,3 @@ export function withModelCategory<C extends { start: number; end: number }>(spin
   const replaced = withKeywordCategory(spine, chapter);
   return answer === undefined ? replaced : { ...replaced, refusedCategory: answer.slice(0, 120) };
 }
-
-/** The model's answer when no category fits. */
-export const NONE_FITS = 'none';
