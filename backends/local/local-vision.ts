@@ -6,9 +6,9 @@ import { MediaUnusableError } from '../../media/media-unusable-error';
 
 /**
  * Keyframes looked at per media at most, for objects and for faces alike. A keyframe costs
- * about a fifth of a CPU second per analysis here (docs/benchmarks/local-vision.json), so 600
- * is a few CPU minutes however long the media (its interval widens instead), well inside the
- * analysis budget of workflows/policies.ts.
+ * 0.15 to 0.5 CPU seconds per analysis here (docs/benchmarks/local-vision.json), so 600 is at
+ * most about five CPU minutes however long the media (its interval widens instead), well
+ * inside the analysis budget of workflows/policies.ts.
  */
 export const MAX_VISION_FRAMES = 600;
 const STILL_IMAGE: KeyframeSampling = { intervalSeconds: 1, maxFrames: 1 };

@@ -36,12 +36,10 @@ describe('analyzeMedia on the local backend (real dev server, ffmpeg, pocketsphi
     // Assert
     expect(result.status).toBe('COMPLETED');
     const byKind = Object.fromEntries(result.outcomes.map((o) => [o.kind, o]));
-    for (const kind of ['transcript', 'shots', 'thumbnails', 'visualModeration', 'audioModeration', 'text']) {
+    for (const kind of ['transcript', 'shots', 'thumbnails', 'visualModeration', 'audioModeration', 'text', 'labels', 'faces']) {
       expect(byKind[kind]?.status).toBe('succeeded');
     }
-    for (const kind of ['labels', 'celebrities']) {
-      expect(byKind[kind]).toMatchObject({ status: 'skipped', summary: expect.stringContaining('no local model') });
-    }
+    expect(byKind['celebrities']).toMatchObject({ status: 'skipped', summary: expect.stringContaining('no local model') });
     expect(byKind['shots']?.counts?.['shots']).toBeGreaterThanOrEqual(4);
     expect(byKind['shots']?.counts?.['blackSegments']).toBe(1);
     expect(byKind['shots']?.counts?.['silences']).toBeGreaterThanOrEqual(1);
