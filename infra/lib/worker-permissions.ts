@@ -68,13 +68,25 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
 
   role.addToPolicy(new iam.PolicyStatement({
     sid: 'RekognitionVideoJobs',
-    actions: [...new Set(Object.values(REKOGNITION_FEATURE))].flatMap((feature) => [`rekognition:Start${feature}`, `rekognition:Get${feature}`]),
+    // FaceSearch's job is read here; starting one names a collection, granted below.
+    actions: [
+      ...[...new Set(Object.values(REKOGNITION_FEATURE))].flatMap((feature) => [`rekognition:Start${feature}`, `rekognition:Get${feature}`]),
+      'rekognition:StartFaceDetection',
+      'rekognition:GetFaceDetection',
+      'rekognition:GetFaceSearch',
+    ],
     resources: ['*'],
+  }));
+  role.addToPolicy(new iam.PolicyStatement({
+    sid: 'SearchKnownPeople',
+    // The faces analysis searches the tenant's own collection, and no other account's or application's.
+    actions: ['rekognition:StartFaceSearch', ...(access.keyframeSampling ? ['rekognition:SearchFacesByImage'] : [])],
+    resources: [knownPeopleCollections(role)],
   }));
   if (access.keyframeSampling) {
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'RekognitionImageCalls',
-      actions: [...new Set(Object.values(KEYFRAME_API))].map((api) => `rekognition:${api}`),
+      actions: [...new Set(Object.values(KEYFRAME_API)), 'DetectFaces'].map((api) => `rekognition:${api}`),
       resources: ['*'],
     }));
   }
@@ -105,6 +117,11 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     },
     {
       id: 'AwsSolutions-IAM5',
+      reason: "One Rekognition collection per tenant (reelscope-<tenant>), created when the tenant's first person is enrolled: the grant names reelscope's collections in this account and region, none other.",
+      findings: [knownPeopleFinding(role)],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
       reason: 'Object grants are prefix-scoped: incoming/ (read, and delete once archived), results/ (read/write) and the archive prefix (read/write) of the media bucket, whose keys are per tenant and per media.',
       findings: [access.incomingPrefix, access.resultsPrefix, ...(access.archivePrefix === undefined ? [] : [access.archivePrefix])].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
     },
@@ -124,6 +141,38 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
       findings: anyGeography.map(() => `Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*.${DEFAULT_BEDROCK_MODEL_ID}`),
     },
   );
+}
+
+/** How cdk-nag spells the collections grant: a region and account the stack does not pin stay pseudo parameters. */
+function knownPeopleFinding(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  return `Resource::arn:<AWS::Partition>:rekognition:${region}:${account}:collection/reelscope-*`;
+}
+
+/** The tenants' face collections (known people) in the stack's account and region; backends/aws/face-collection.ts names each `reelscope-<tenant>`. */
+export function knownPeopleCollections(scope: Construct): string {
+  const stack = Stack.of(scope);
+  return `arn:${stack.partition}:rekognition:${stack.region}:${stack.account}:collection/reelscope-*`;
+}
+
+/**
+ * What enrolling and forgetting known people calls (the CLI's and the API's `people`
+ * commands): the collection is created on a tenant's first enrolment, a refused photo's faces
+ * are deleted again, and nothing else in the account is touched.
+ */
+export function grantKnownPeopleEnrolment(role: iam.IRole): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'EnrolKnownPeople',
+    actions: ['rekognition:CreateCollection', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
+    resources: [knownPeopleCollections(role)],
+  }));
+  acknowledge(role, {
+    id: 'AwsSolutions-IAM5',
+    reason: "One Rekognition collection per tenant (reelscope-<tenant>), created when the tenant's first person is enrolled: the grant names reelscope's collections in this account and region, none other.",
+    findings: [knownPeopleFinding(role)],
+  });
 }
 
 /**

@@ -323,7 +323,11 @@ describe('worker service', () => {
     expect(bySid['RemoveArchivedOriginals']).toMatchObject({ Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: under('incoming/') });
     expect(env).toMatchObject({ REELSCOPE_INCOMING_PREFIX: 'incoming/', REELSCOPE_ARCHIVE_PREFIX: 'processed/' });
     expect([bySid['RekognitionVideoJobs']!.Action].flat().sort()).toEqual(
-      ['CelebrityRecognition', 'ContentModeration', 'LabelDetection', 'SegmentDetection', 'TextDetection'].flatMap((f) => [`rekognition:Get${f}`, `rekognition:Start${f}`]).sort(),
+      [
+        ...['CelebrityRecognition', 'ContentModeration', 'FaceDetection', 'LabelDetection', 'SegmentDetection', 'TextDetection'].flatMap((f) => [`rekognition:Get${f}`, `rekognition:Start${f}`]),
+        // Starting a face search names the tenant's collection: SearchKnownPeople grants it.
+        'rekognition:GetFaceSearch',
+      ].sort(),
     );
     expect(bySid['TranscriptionJobs']!.Action).toEqual(['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob']);
     expect(bySid['ReportModel']).toMatchObject({ Action: 'bedrock:InvokeModel' });
@@ -355,7 +359,7 @@ describe('worker service', () => {
   it('may call the Rekognition image APIs only when keyframe sampling is configured', () => {
     const statements = statementsOf(selfHosted.template, 'WorkersTaskRoleDefaultPolicy');
     expect(statements.find((s) => s.Sid === 'RekognitionImageCalls')).toMatchObject({
-      Action: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:RecognizeCelebrities', 'rekognition:DetectText'],
+      Action: ['rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:RecognizeCelebrities', 'rekognition:DetectText', 'rekognition:DetectFaces'],
       Resource: '*',
     });
   });
