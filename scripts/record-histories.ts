@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       // An MKV: the playback proxy runs beside the analyses, and the outcome is announced.
       'completed-mkv-proxy-announced': { path: await makeVideoClip(dataDir, { seconds: 4, name: 'episode.mkv' }), worker: harness },
       'cancelled-aws-mid-transcript': { path: clip, worker: aws, end: cancelledMidTranscript },
+      // Archiving is on by default: the original is copied to processed/, recorded, then removed.
+      'completed-archived-original': { path: clip, worker: harness },
     };
     const wanted = process.argv.slice(2);
     for (const [name, { path, worker, end }] of Object.entries(runs)) {

@@ -8,6 +8,7 @@ import { eventBridgePublisher, logOutcomePublisher, type OutcomeLog } from '../n
 import { secretWebhookRegistry, staticWebhookRegistry, type WebhookRegistry } from '../notifications/webhook-registry';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { createLocalBackend } from '../backends/local/local-backend';
+import { createLocalFaceEnroller } from '../backends/local/local-faces';
 import { createBedrockReportWriter } from '../report/bedrock/bedrock-report-writer';
 import { extractiveReportWriter, withExtractiveFallback } from '../report/report-writer';
 import { MediaRecords } from '../storage/media-records';
@@ -23,8 +24,8 @@ export function createActivityDeps(
   /** Reaches the job-quota semaphores; without it a backend with quotas cannot run its jobs. */
   temporal?: Client,
 ): ActivityDeps {
-  const local = createLocalBackend(config.analysis);
   const store = new ObjectStore(clients.s3, config.bucket, { kmsKeyId: config.aws.kmsKeyId });
+  const local = createLocalBackend(config.analysis, new KnownPeople(store, createLocalFaceEnroller()));
   const backend =
     config.backend === 'aws'
       ? createAwsBackend({
@@ -46,6 +47,7 @@ export function createActivityDeps(
     reportWriter:
       config.backend === 'aws' ? withExtractiveFallback(createBedrockReportWriter(clients.bedrock, config.bedrock)) : extractiveReportWriter,
     prices: config.prices,
+    archive: config.archive,
     announce: {
       publisher: config.announce.eventBus ? eventBridgePublisher(clients.eventBridge, config.announce.eventBus) : logOutcomePublisher(log),
       webhooks: webhookRegistry(config),

@@ -227,7 +227,7 @@ describe('API media routes and tenant isolation', () => {
     const { runId: firstRunId } = await worker.client.workflow.getHandle(`media-${mediaId}`).describe();
 
     // Act
-    const unknown = await api.call(`/v1/media/${mediaId}/rerun`, { token: uploader, json: { analyses: ['faces'] } });
+    const unknown = await api.call(`/v1/media/${mediaId}/rerun`, { token: uploader, json: { analyses: ['lipreading'] } });
     const viewerTry = await api.call(`/v1/media/${mediaId}/rerun`, { token: viewer, json: { reportOnly: true } });
     const started = await api.call(`/v1/media/${mediaId}/rerun`, { token: uploader, json: { reportOnly: true } });
     const run = (await started.json()) as { workflowId: string; runId: string; analyses: string[] };
@@ -237,7 +237,7 @@ describe('API media routes and tenant isolation', () => {
 
     // Assert
     expect(unknown.status).toBe(422);
-    expect(await unknown.json()).toMatchObject({ type: 'urn:reelscope:problem:invalid-rerun', detail: expect.stringContaining('no such analysis: faces') });
+    expect(await unknown.json()).toMatchObject({ type: 'urn:reelscope:problem:invalid-rerun', detail: expect.stringContaining('no such analysis: lipreading') });
     expect(viewerTry.status).toBe(403);
     expect(started.status).toBe(202);
     expect(run).toMatchObject({ workflowId: `media-${mediaId}`, analyses: [] });

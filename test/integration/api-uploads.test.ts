@@ -85,7 +85,13 @@ describe('API uploads', () => {
     expect(session.key).toMatch(/^incoming\/acme\/[0-9a-f-]{36}-My_Clip_final_.mp4$/);
     expect(result.status).toBe('COMPLETED');
     const record = await new MediaRecords(worker.clients.doc, worker.config.tables).get(media.mediaId);
-    expect(record).toMatchObject({ status: 'COMPLETED', tenant: 'acme', source: { key: session.key, sizeBytes: clip.length } });
+    // Archived after COMPLETED: the record's source is the copy, and it names the upload it came from.
+    expect(record).toMatchObject({
+      status: 'COMPLETED',
+      tenant: 'acme',
+      source: { key: session.key.replace(/^incoming\//, 'processed/'), sizeBytes: clip.length },
+      archivedFrom: { key: session.key },
+    });
   });
 
   it('a duplicate complete answers with the same media, and the S3 event for the object starts nothing new', async () => {

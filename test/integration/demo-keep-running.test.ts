@@ -50,7 +50,8 @@ describe('demo --keep-running', () => {
     await rename(await makeVideoClip(dir, { seconds: 1, name: 'hostile.mp4' }), hostile);
     const refused = await runCli('analyze', hostile, '--tenant', 'kept');
     const notMedia = await runCli('analyze', join(__dirname, '..', '..', 'package.json'), '--tenant', 'kept');
-    const uploaded = await listKeys(connection?.env ?? {}, 'incoming/kept/');
+    // Analysed to COMPLETED, each upload was archived from incoming/ to processed/.
+    const uploaded = [...(await listKeys(connection?.env ?? {}, 'incoming/kept/')), ...(await listKeys(connection?.env ?? {}, 'processed/kept/'))];
     const listed = await runPrintedCurl(demo.output());
     process.kill(-pidOf(demo.child), 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
     const exit = await demo.exited;
@@ -65,7 +66,7 @@ describe('demo --keep-running', () => {
     expect(refused.stderr).not.toContain('\u202e');
     expect(notMedia.stderr).toMatch(/package\.json is not analysed: suffix not in/);
     // Refused files were never uploaded: only the two clips are in the tenant's folder.
-    expect(uploaded.sort()).toEqual(['incoming/kept/kept.mp4', 'incoming/kept/other.mp4']);
+    expect(uploaded.sort()).toEqual(['processed/kept/kept.mp4', 'processed/kept/other.mp4']);
     // The printed curl line, as pasted: the demo's clip and the CLI's are the tenant's media.
     expect(connection?.api?.url).toBe(`http://127.0.0.1:${env['REELSCOPE_DEMO_API_PORT']}`);
     expect(listed.status).toBe(200);
