@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createJwtVerifier } from '../auth/jwt-verifier';
 import type { IntakeConfig } from '../intake/config';
+import { maxPhotoBytes, openKnownPeople } from '../operations/known-people';
 import { MediaRecords } from '../storage/media-records';
 import { ObjectStore } from '../storage/object-store';
 import { UploadSessions } from '../storage/upload-sessions';
@@ -24,13 +25,15 @@ export function buildApiDeps(options: {
 }): { deps: ApiDeps; destroy: () => void } {
   const { config } = options;
   const clients = createAwsClients(config.aws);
+  const store = new ObjectStore(clients.s3, config.bucket);
   const deps: ApiDeps = {
     ...options,
     verify: createJwtVerifier(config.auth),
     sessions: new UploadSessions(clients.doc, config.tables.uploads),
     urls: new UploadUrls(clients.s3, clients.s3Presigner),
     records: new MediaRecords(clients.doc, config.tables),
-    store: new ObjectStore(clients.s3, config.bucket),
+    store,
+    knownPeople: { people: openKnownPeople({ backend: config.backend, rekognition: clients.rekognition, store }), maxPhotoBytes: maxPhotoBytes(config.backend) },
   };
   return { deps, destroy: () => clients.destroy() };
 }

@@ -50,6 +50,9 @@ const apiEnv = z.object({
   REELSCOPE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(20),
   REELSCOPE_RATE_LIMIT_BURST: positiveInt.default(40),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // The worker's backend: known people are enrolled with its face enroller (a Rekognition collection on aws).
+  REELSCOPE_BACKEND: z.enum(['local', 'aws']).default('local'),
+  REELSCOPE_REKOGNITION_ENDPOINT: z.url().optional(),
 });
 
 export type MediaKind = 'video' | 'audio' | 'image';
@@ -62,7 +65,9 @@ export interface ApiConfig {
   portalAuth: { domain: string; scopes: string; redirectUrl?: string };
   bucket: string;
   tables: { records: string; failures: string; uploads: string };
-  aws: { region: string; s3Endpoint?: string; dynamoDbEndpoint?: string };
+  aws: { region: string; s3Endpoint?: string; dynamoDbEndpoint?: string; rekognitionEndpoint?: string };
+  /** Which backend's enroller takes known people's photos. */
+  backend: 'local' | 'aws';
   uploads: {
     sessionSeconds: number;
     /** Declared sizes above this get a multipart upload. */
@@ -100,7 +105,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       region: e.AWS_REGION,
       ...(e.REELSCOPE_S3_ENDPOINT ? { s3Endpoint: e.REELSCOPE_S3_ENDPOINT } : {}),
       ...(e.REELSCOPE_DYNAMODB_ENDPOINT ? { dynamoDbEndpoint: e.REELSCOPE_DYNAMODB_ENDPOINT } : {}),
+      ...(e.REELSCOPE_REKOGNITION_ENDPOINT ? { rekognitionEndpoint: e.REELSCOPE_REKOGNITION_ENDPOINT } : {}),
     },
+    backend: e.REELSCOPE_BACKEND,
     uploads: {
       sessionSeconds: e.REELSCOPE_UPLOAD_SESSION_SECONDS,
       multipartThresholdBytes: e.REELSCOPE_MULTIPART_THRESHOLD_BYTES,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toS3Uri } from '../common/s3-uri';
+import { RESULTS_PREFIX, toS3Uri } from '../common/s3-uri';
 import type { ObjectStore } from '../storage/object-store';
 
 /**
@@ -47,8 +47,10 @@ const MAX_NAME_LENGTH = 100;
 const MAX_PEOPLE_LISTED = 1000;
 
 /**
- * The tenant's known people, one JSON object each under `known-people/<tenant>/` in the
- * results bucket: the CLI, the API and the faces analysis all read them here.
+ * The tenant's known people, one JSON object each under `results/_known-people/<tenant>/` in
+ * the results bucket: the CLI, the API and the faces analysis all read them here. Inside the
+ * results prefix, so the grants that read results cover them; the underscore starts no tenant
+ * id, so the folder never meets a tenant's own `results/<tenant>/`.
  */
 export class KnownPeople {
   constructor(
@@ -106,7 +108,7 @@ export class KnownPeople {
   }
 
   private prefix(tenant: string): string {
-    return `known-people/${tenant}/`;
+    return `${RESULTS_PREFIX}_known-people/${tenant}/`;
   }
 
   private key(tenant: string, personId: string): string {

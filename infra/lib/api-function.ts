@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { recordTableDefinitions } from '../../local/record-tables';
 import { acknowledge, arnInFinding } from './acknowledge';
 import type { TemporalSecrets } from './temporal-secrets';
+import { grantKnownPeopleEnrolment } from './worker-permissions';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -70,6 +71,14 @@ export class ApiFunction extends Construct {
       conditions: { StringLike: { 's3:prefix': [`${props.incomingPrefix}*`, `${props.resultsPrefix}*`] } },
     }));
 
+    // Known people (the /v1/people routes): one object per person under the results prefix, and their faces in the tenant's collection.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'KnownPeopleRecords',
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${props.resultsPrefix}_known-people/*`)],
+    }));
+    grantKnownPeopleEnrolment(role);
+
     const indexNames = recordIndexNames();
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'ReadMediaRecords',
@@ -121,8 +130,8 @@ export class ApiFunction extends Construct {
       role,
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'Object grants are prefix-scoped: incoming/ (sign, finish and check uploads; keys are per tenant and per upload) and results/ (read reports and sign artefact links) of the media bucket.',
-        findings: [props.incomingPrefix, props.resultsPrefix].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
+        reason: "Object grants are prefix-scoped: incoming/ (sign, finish and check uploads; keys are per tenant and per upload), results/ (read reports and sign artefact links) and results/_known-people/ (one object per tenant's enrolled person) of the media bucket.",
+        findings: [props.incomingPrefix, props.resultsPrefix, `${props.resultsPrefix}_known-people/`].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
       },
       ...(props.vpc
         ? [{

@@ -134,6 +134,8 @@ export class ReelscopeStack extends Stack {
         REELSCOPE_RECORDS_TABLE: tables.records.tableName,
         REELSCOPE_FAILURES_TABLE: tables.failures.tableName,
         REELSCOPE_UPLOADS_TABLE: uploads.table.tableName,
+        // Known people are enrolled into the tenant's Rekognition collection, as the aws worker searches them.
+        REELSCOPE_BACKEND: 'aws',
         REELSCOPE_ACCEPTED_KINDS: acceptedKinds,
         // The API starts media (upload complete, retry) with the starter's own settings.
         REELSCOPE_TASK_QUEUE: config.taskQueue,

@@ -263,12 +263,22 @@ describe('API function', () => {
       { Sid: 'SignAndFinishUploads', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('incoming/') },
       { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('incoming/'), objects('results/')] },
       { Sid: 'ListOwnPrefixes', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*'] } } },
+      // The /v1/people routes: a person's object under results/_known-people/, and their faces in the tenant's collection.
+      { Sid: 'KnownPeopleRecords', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: objects('results/_known-people/') },
+      {
+        Sid: 'EnrolKnownPeople',
+        Effect: 'Allow',
+        Action: ['rekognition:CreateCollection', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rekognition:eu-west-1:111122223333:collection/reelscope-*']] },
+      },
       { Sid: 'ReadMediaRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [records, index('byTenantUpdatedAt'), index('byTenantStatus')] },
       { Sid: 'UploadSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: arnOf(template, 'AWS::DynamoDB::Table', 'UploadSessionsTable') },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsCloudCredential') },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsPayloadKeys') },
     ]);
-    expect(JSON.stringify(statements)).not.toMatch(/"\*"|Delete|Scan|BatchWrite/);
+    expect(JSON.stringify(statements)).not.toMatch(/"\*"|Scan|BatchWrite/);
+    // Deleting is for known people only: nothing of the media, its results or its records.
+    expect(JSON.stringify(statements.filter((s) => !['KnownPeopleRecords', 'EnrolKnownPeople'].includes(String((s as { Sid?: string }).Sid))))).not.toMatch(/Delete/);
     expect(resourceOf(template, 'AWS::IAM::Role', 'ApiFunctionRole').properties['ManagedPolicyArns']).toBeUndefined();
   });
 
