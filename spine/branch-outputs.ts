@@ -24,6 +24,12 @@ export interface TechnicalCue {
 }
 
 export interface ShotsOutput extends TechnicalCues {
+  /**
+   * Whether `silences` was measured (ffmpeg's silencedetect on the audio): Rekognition's
+   * segment detection times no silence, so its empty list says nothing. Absent in outputs
+   * written before this was recorded: then silences count as measured only when some were found.
+   */
+  silencesMeasured?: boolean;
   /** Every technical cue found, black frames included, in time order; absent when only black frames were timed (see `blackSegments`). */
   technicalCues?: TechnicalCue[];
   /**
@@ -128,6 +134,12 @@ export interface FacesOutput {
     box?: { left: number; top: number; width: number; height: number };
     /** Best match among the tenant's known people, when one passed the match threshold. */
     match?: KnownPersonMatch;
+    /**
+     * false: this face was not compared with the known people although others were (an image
+     * search compares only the largest face of a frame). Absent: compared whenever
+     * `knownPeopleSearched` > 0.
+     */
+    compared?: false;
   }[];
   /**
    * How many known people the faces were compared with: 0 says no search ran (an empty or

@@ -106,6 +106,7 @@ export function buildSpine(mediaId: string, media: SpineMedia, outputs: BranchOu
     lowConfidenceSpeechSeconds: totalSeconds(lowConfidenceSpeech),
     blackSegments,
     silences,
+    ...(outputs.shots ? { silencesMeasured: outputs.shots.silencesMeasured ?? silences.length > 0 } : {}),
     ...(cues ? { technicalCues: cues } : {}),
     ...(outputs.shots?.loudness ? { loudness: outputs.shots.loudness } : {}),
     moderation: { flagged: flags.length > 0, maxScore: Math.max(0, ...flags.map((f) => f.score)), flags, verdict, coverage },

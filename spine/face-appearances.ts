@@ -35,6 +35,7 @@ export function spineFaces(faces: FacesOutput, minConfidence: number): SpineFace
   return {
     faceCount: seen.length,
     knownPeopleSearched: faces.knownPeopleSearched,
+    facesCompared: faces.knownPeopleSearched > 0 ? seen.filter((face) => face.compared !== false).length : 0,
     knownPeople: [...byPerson.values()].sort((a, b) => (a.ranges[0]?.start ?? 0) - (b.ranges[0]?.start ?? 0) || a.name.localeCompare(b.name)),
   };
 }

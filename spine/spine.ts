@@ -87,6 +87,8 @@ export interface SpineFaces {
   faceCount: number;
   /** Known people the faces were compared with; 0 means no comparison ran. */
   knownPeopleSearched: number;
+  /** Of `faceCount`, the faces that were compared with them (0 when nobody was searched). */
+  facesCompared: number;
   knownPeople: KnownPersonAppearance[];
 }
 
@@ -107,6 +109,8 @@ export interface Spine {
   lowConfidenceSpeechSeconds: number;
   blackSegments: Interval[];
   silences: Interval[];
+  /** Whether silence was measured at all; absent in spines built before this was recorded. */
+  silencesMeasured?: boolean;
   /** Absent without a picture, when the shots analysis did not succeed, and in spines built before cues were kept. */
   technicalCues?: SpineTechnicalCues;
   loudness?: { integratedLufs: number; loudnessRangeLu: number; truePeakDbfs: number };

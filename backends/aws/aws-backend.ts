@@ -269,7 +269,7 @@ async function facesInKeyframes(sampling: KeyframeSampling, search: FaceSearchCo
   const feature = collection ? 'FaceSearch' : 'FaceDetection';
   const results = { items: frames.flatMap((f) => f.items as never[]), pages: frames.length };
   await store.putJson(`${prefix}rekognition/DetectFaces.json`, { frames: frames.length, searchedFrames: searches, ...results }, signal);
-  const normalized: FacesOutput = facesOutput(feature, results, search);
+  const normalized: FacesOutput = facesOutput(feature, results, { ...search, faceMatchesMarkCompared: true });
   const ref = await store.putJson(`${prefix}faces.json`, normalized, signal);
   const matched = normalized.faces.filter((f) => f.match).length;
   return {

@@ -129,8 +129,11 @@ export async function detectFacesInFrame(
         options,
       );
     } catch (err) {
-      // The search's own detector found no face DetectFaces did: nothing to compare, not a failure.
-      if (err instanceof Error && err.name === 'InvalidParameterException') return { FaceMatches: [] as FaceMatch[], SearchedFaceBoundingBox: undefined };
+      // The search's own detector found no face DetectFaces did: nothing to compare, not a
+      // failure. Any other invalid parameter (collection, threshold, image) is one.
+      if (err instanceof Error && err.name === 'InvalidParameterException' && /no faces in the image/i.test(err.message)) {
+        return { FaceMatches: [] as FaceMatch[], SearchedFaceBoundingBox: undefined };
+      }
       throw err;
     }
   });
@@ -141,7 +144,8 @@ export async function detectFacesInFrame(
   const items: PersonMatch[] = faces.map((Face, Index) => ({
     Timestamp,
     Person: { Index, BoundingBox: Face.BoundingBox, Face },
-    FaceMatches: Index === searchedIndex ? (found.FaceMatches ?? []) : [],
+    // Left out for the faces the search did not compare: an empty list would read as "no match".
+    ...(Index === searchedIndex ? { FaceMatches: found.FaceMatches ?? [] } : {}),
   }));
   return { items, searched: true };
 }

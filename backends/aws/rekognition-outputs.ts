@@ -109,6 +109,11 @@ export interface FaceSearchContext {
   names: ReadonlyMap<string, string>;
   /** Similarity (percent) a match had to reach. */
   faceMatchThreshold: number;
+  /**
+   * Items without FaceMatches were not compared (keyframe image search, which compares the
+   * largest face only). Unset for video FaceSearch, which compares every person it tracks.
+   */
+  faceMatchesMarkCompared?: boolean;
 }
 
 type FaceFeature = 'FaceDetection' | 'FaceSearch';
@@ -151,6 +156,7 @@ function faceDetections(feature: FaceFeature, items: FaceItem[], context: FaceSe
         confidence: fraction(face?.Confidence ?? best?.Face?.Confidence),
         ...faceBox(face?.BoundingBox ?? Person?.BoundingBox),
         ...(best && personId ? { match: { personId, name: context.names.get(personId) ?? '', similarity: fraction(best.Similarity) } } : {}),
+        ...(context.faceMatchesMarkCompared && FaceMatches === undefined ? { compared: false as const } : {}),
       },
     ];
   });
@@ -200,7 +206,9 @@ class SegmentIntervals {
       sceneCuts: shots.map((s) => s.start).filter((t) => t > 0),
       shots,
       blackSegments: technicalCues.filter((c) => c.type === 'BlackFrames').map(({ start, end }) => ({ start, end })),
+      // Segment detection times shots and cues, not silence.
       silences: [],
+      silencesMeasured: false,
       technicalCues,
       cueTypesChecked: [...REKOGNITION_CUE_TYPES],
     };

@@ -76,12 +76,14 @@ export function createLocalBackend(settings: AnalysisSettings, knownPeople?: Kno
       if (input.media.kind === 'image') {
         return { status: 'skipped', summary: 'a still image has no shots, black stretches or silences to time' };
       }
-      const cues: ShotsOutput = await detectTechnicalCues(
+      const detected = await detectTechnicalCues(
         mediaUrl,
         { video: !!input.media.video, audio: !!input.media.audio, durationSeconds: input.media.durationSeconds },
         { sceneThreshold: settings.sceneThreshold, blackMinSeconds: 0.5, silenceNoiseDb: -40, silenceMinSeconds: 1 },
         signal,
       );
+      // silencedetect ran over the audio track: no silence found is a finding, not a gap.
+      const cues: ShotsOutput = { ...detected, silencesMeasured: !!input.media.audio };
       const ref = await store.putJson(`${prefix}shots.json`, cues, signal);
       const found = input.media.video
         ? `${cues.shots.length} shots, ${cues.blackSegments.length} black, ${cues.silences.length} silent stretches`

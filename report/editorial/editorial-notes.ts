@@ -11,7 +11,9 @@ export const NONE_FITS = 'none';
  * the prose: ad-break suggestions (video only: only video has shot changes) and the faces.
  */
 export function editorialNotes(spine: Spine, rules: AdBreakRules = DEFAULT_AD_BREAK_RULES): Pick<Report, 'adBreaks' | 'faces'> {
-  const adBreaks: Report['adBreaks'] = spine.hasVideo && spine.kind === 'video'
+  // Breaks are shot changes inside silence: where silence was not measured (the aws backend's
+  // segment detection times none) "no break met the rules" would claim what nobody checked.
+  const adBreaks: Report['adBreaks'] = spine.hasVideo && spine.kind === 'video' && spine.silencesMeasured === true
     ? {
         rules: { ...rules },
         suggestions: suggestAdBreaks(
@@ -26,10 +28,15 @@ export function editorialNotes(spine: Spine, rules: AdBreakRules = DEFAULT_AD_BR
 /** Faces as the report shows them, with what they were compared with in words. */
 export function reportFaces(faces: NonNullable<Spine['faces']>): NonNullable<Report['faces']> {
   const { faceCount, knownPeopleSearched, knownPeople } = faces;
+  // Spines from before faces were counted as compared had every face compared.
+  const compared = faces.facesCompared ?? (knownPeopleSearched > 0 ? faceCount : 0);
   const seen = `${faceCount} face${faceCount === 1 ? '' : 's'} seen.`;
-  const searched = knownPeopleSearched > 0
-    ? `Compared with ${knownPeopleSearched} known ${knownPeopleSearched === 1 ? 'person' : 'people'}.`
-    : 'No known people enrolled: faces were not compared.';
+  const people = `${knownPeopleSearched} known ${knownPeopleSearched === 1 ? 'person' : 'people'}`;
+  const searched = knownPeopleSearched === 0
+    ? 'No known people enrolled: faces were not compared.'
+    : compared === faceCount
+      ? `Compared with ${people}.`
+      : `${compared} of them compared with ${people}; the others were not compared (an image search compares only the largest face of a frame).`;
   return {
     faceCount,
     knownPeopleSearched,

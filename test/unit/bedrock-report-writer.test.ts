@@ -66,6 +66,7 @@ function clip({ duration, segments, speech = (i) => `mr jones explains step ${i}
     lowConfidenceSpeechSeconds: 0,
     blackSegments: [],
     silences: [],
+    silencesMeasured: true,
     moderation: {
       flagged: flags.length > 0,
       maxScore: flags.length ? 0.91 : 0,
