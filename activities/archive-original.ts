@@ -75,6 +75,11 @@ export function createArchiveActivities({ store, archive }: Pick<ActivityDeps, '
     async removeArchivedOriginal({ mediaId, original }: RemoveOriginalInput): Promise<RemoveOriginal> {
       return withFailureMapping(async () => {
         const { log } = Context.current();
+        // Nothing pins the analysed bytes: a delete could remove a newer upload to the key.
+        if (!original.versionId && !original.etag) {
+          log.warn('original not removed: neither a version id nor an etag pins the analysed bytes', { mediaId, key: original.key });
+          return { status: 'kept', reason: 'neither a version id nor an etag pins the analysed bytes, so a newer upload to the key cannot be told apart; it stays' };
+        }
         try {
           await store.deleteObject(original.bucket, original.key, original.versionId, undefined, original.versionId ? undefined : original.etag);
         } catch (err) {

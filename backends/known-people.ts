@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RESULTS_PREFIX, toS3Uri } from '../common/s3-uri';
 import type { ObjectStore } from '../storage/object-store';
 
@@ -64,8 +64,11 @@ export class KnownPeople {
     const existing = options.personId ? await this.get(tenant, options.personId, options.signal) : undefined;
     if (options.personId && !existing) throw new KnownPersonRefusedError(`no known person ${options.personId} for tenant ${tenant}`);
     const personId = existing?.personId ?? randomUUID();
+    // The same photo again enrols nothing: on aws a second IndexFaces would leave a face in the
+    // collection that the record does not name, so remove() could never forget it.
+    const photoSha256 = createHash('sha256').update(photo).digest('hex');
+    if (existing?.faces.some((f) => f.photoSha256 === photoSha256)) return existing;
     const face = await this.enroller.enroll(tenant, personId, photo, options.signal);
-    if (existing?.faces.some((f) => f.photoSha256 === face.photoSha256)) return existing;
     const person: KnownPerson = {
       personId,
       tenant,
@@ -73,7 +76,13 @@ export class KnownPeople {
       indexedAt: new Date().toISOString(),
       faces: [...(existing?.faces ?? []), face],
     };
-    await this.store.putJson(this.key(tenant, personId), person, options.signal);
+    try {
+      await this.store.putJson(this.key(tenant, personId), person, options.signal);
+    } catch (err) {
+      // Unrecorded, the face would stay enrolled under a person nobody can list or remove.
+      await this.enroller.forget(tenant, face).catch(() => undefined);
+      throw err;
+    }
     return person;
   }
 

@@ -136,7 +136,7 @@ export function createProgram(cli: CliEnvironment): Command {
   const people = program.command('people').description("the tenant's known people: whom the faces analysis names");
   people
     .command('add')
-    .description('enrol the one face on a photo (JPEG or PNG, at most 5 MB) as a known person')
+    .description('enrol the one face on a photo (JPEG or PNG; at most 5 MB on aws, 10 MB on local) as a known person')
     .argument('<photo>', 'a local photo of the person alone')
     .requiredOption('--name <name>', "the person's name, as reports will show it")
     .requiredOption('--tenant <tenant>', 'tenant id', tenantId)

@@ -2,7 +2,7 @@ import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { open, stat } from 'node:fs/promises';
 import { createAwsFaceEnroller, MAX_PHOTO_BYTES } from '../backends/aws/face-collection';
 import { KnownPeople, KnownPersonRefusedError, type KnownPerson } from '../backends/known-people';
-import { createLocalFaceEnroller, MAX_PHOTO_BYTES as LOCAL_MAX_PHOTO_BYTES } from '../backends/local/local-faces';
+import { lazyLocalFaceEnroller, MAX_PHOTO_BYTES as LOCAL_MAX_PHOTO_BYTES } from '../backends/local/local-enrolment';
 import type { ObjectStore } from '../storage/object-store';
 
 /** Where known people are kept and which backend's face detector enrols them. */
@@ -18,7 +18,7 @@ export interface KnownPeopleSources {
  * the person the faces analysis of the same backend searches for.
  */
 export function openKnownPeople(sources: KnownPeopleSources): KnownPeople {
-  const enroller = sources.backend === 'aws' ? createAwsFaceEnroller(sources.rekognition) : createLocalFaceEnroller();
+  const enroller = sources.backend === 'aws' ? createAwsFaceEnroller(sources.rekognition) : lazyLocalFaceEnroller();
   return new KnownPeople(sources.store, enroller);
 }
 

@@ -8,9 +8,9 @@ import { KnownPersonRefusedError, type EnrolledFace, type FaceEnroller, type Kno
 import { bestMatch, decodeImageRgb, detectVision, FACE_MODEL, type VisionResult } from '../../media/human-models';
 import type { FacesOutput, KnownPersonMatch } from '../../spine/branch-outputs';
 import { describeKeyframes, lookAtKeyframes } from './local-vision';
+import { LOCAL_FACE_BACKEND, MAX_PHOTO_BYTES } from './local-enrolment';
 
 /** The backend name enrolled faces carry: a person enrolled here has a descriptor, not a Rekognition face. */
-export const LOCAL_FACE_BACKEND = 'local';
 
 /**
  * Blazeface's score (0..1) a face must reach. Faces on the sample photos score 0.8 to 0.9;
@@ -38,8 +38,6 @@ export const MIN_MATCH_FACE_PIXELS = 40;
 /** Faces kept per media: a crowd on every keyframe of an hour would otherwise write megabytes. */
 export const MAX_FACES = 5_000;
 
-/** An enrolment photo's bytes at most: a portrait needs far less, and it is decoded in the worker. */
-export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 /** A photo's width or height at most, read from its header before decoding (a small file can declare a huge picture). */
 export const MAX_PHOTO_SIDE = 8_000;
 /** A photo's width or height at least: below this no face on it is big enough to describe. */

@@ -19,6 +19,8 @@ export interface ApiFunctionProps {
   bucket: s3.IBucket;
   incomingPrefix: string;
   resultsPrefix: string;
+  /** Where originals are archived after COMPLETED: the record's source link then signs a copy there. */
+  archivePrefix?: string;
   records: dynamodb.ITable;
   uploads: dynamodb.ITable;
   secrets: TemporalSecrets;
@@ -59,9 +61,10 @@ export class ApiFunction extends Construct {
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'CheckUploadsReadResults',
       // HeadObject is authorised as GetObject: complete checks the upload; reports and artefact links read
-      // results; the source link names the object version that was analysed, which needs GetObjectVersion.
+      // results; the source link names the object version that was analysed, which needs GetObjectVersion,
+      // and once the original is archived that object is the copy under the archive prefix.
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [incoming, results],
+      resources: [incoming, results, ...(props.archivePrefix === undefined ? [] : [bucket.arnForObjects(`${props.archivePrefix}*`)])],
     }));
     role.addToPolicy(new iam.PolicyStatement({
       sid: 'ListOwnPrefixes',
@@ -131,7 +134,7 @@ export class ApiFunction extends Construct {
       {
         id: 'AwsSolutions-IAM5',
         reason: "Object grants are prefix-scoped: incoming/ (sign, finish and check uploads; keys are per tenant and per upload), results/ (read reports and sign artefact links) and results/_known-people/ (one object per tenant's enrolled person) of the media bucket.",
-        findings: [props.incomingPrefix, props.resultsPrefix, `${props.resultsPrefix}_known-people/`].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
+        findings: [props.incomingPrefix, props.resultsPrefix, `${props.resultsPrefix}_known-people/`, ...(props.archivePrefix === undefined ? [] : [props.archivePrefix])].map((prefix) => `Resource::${arnInFinding(bucket)}/${prefix}*`),
       },
       ...(props.vpc
         ? [{

@@ -118,6 +118,8 @@ export class ReelscopeStack extends Stack {
       bucket: media.bucket,
       incomingPrefix: config.incomingPrefix,
       resultsPrefix: RESULTS_PREFIX,
+      // Read even with archiving off: media archived before it was switched off stay there.
+      archivePrefix,
       records: tables.records,
       uploads: uploads.table,
       secrets,

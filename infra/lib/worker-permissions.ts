@@ -165,7 +165,8 @@ export function knownPeopleCollections(scope: Construct): string {
 export function grantKnownPeopleEnrolment(role: iam.IRole): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'EnrolKnownPeople',
-    actions: ['rekognition:CreateCollection', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
+    // TagResource: CreateCollection tags the collection it creates, which Rekognition authorises as tagging.
+    actions: ['rekognition:CreateCollection', 'rekognition:TagResource', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
     resources: [knownPeopleCollections(role)],
   }));
   acknowledge(role, {

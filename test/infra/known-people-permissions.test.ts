@@ -70,7 +70,7 @@ describe('known-people permissions (the tenants\' Rekognition collections)', () 
           {
             Sid: 'EnrolKnownPeople',
             Effect: 'Allow',
-            Action: ['rekognition:CreateCollection', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
+            Action: ['rekognition:CreateCollection', 'rekognition:TagResource', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
             Resource: COLLECTIONS,
           },
         ],

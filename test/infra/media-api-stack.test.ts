@@ -261,14 +261,15 @@ describe('API function', () => {
     expect(statements).toEqual([
       { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(template, 'AWS::Logs::LogGroup', 'ApiFunctionLogs') },
       { Sid: 'SignAndFinishUploads', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('incoming/') },
-      { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('incoming/'), objects('results/')] },
+      // The source link of an archived media signs the copy under processed/.
+      { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('incoming/'), objects('results/'), objects('processed/')] },
       { Sid: 'ListOwnPrefixes', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['incoming/*', 'results/*'] } } },
       // The /v1/people routes: a person's object under results/_known-people/, and their faces in the tenant's collection.
       { Sid: 'KnownPeopleRecords', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: objects('results/_known-people/') },
       {
         Sid: 'EnrolKnownPeople',
         Effect: 'Allow',
-        Action: ['rekognition:CreateCollection', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
+        Action: ['rekognition:CreateCollection', 'rekognition:TagResource', 'rekognition:IndexFaces', 'rekognition:DeleteFaces', 'rekognition:ListFaces', 'rekognition:DescribeCollection'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rekognition:eu-west-1:111122223333:collection/reelscope-*']] },
       },
       { Sid: 'ReadMediaRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [records, index('byTenantUpdatedAt'), index('byTenantStatus')] },
