@@ -69,7 +69,8 @@ function describeMedia(media: MediaFacts): string {
 }
 
 /** "21 s video", "3 min 4 s audio recording", "JPEG image": what the description calls the media. */
-function mediaNoun(media: MediaFacts): string {
+/** "21 s video", "JPEG image": what the media is, in the words the summaries use. */
+export function mediaNoun(media: MediaFacts): string {
   if (media.kind === 'image') return `${IMAGE_FORMATS[media.video?.codec ?? ''] ?? (media.video?.codec ?? 'still').toUpperCase()} image`;
   return `${formatDuration(media.durationSeconds)} ${media.video ? 'video' : 'audio recording'}`;
 }

@@ -10,8 +10,9 @@ const seconds = z.number().nonnegative();
 /** A tier-1 category exactly as the fixed list has it: an id with its own name, nothing else. */
 const iabCategory = z
   .object({
-    id: z.string(),
-    name: z.string(),
+    // Enums in the list's order, so the JSON Schema names every allowed value; the pair is checked below.
+    id: z.enum(IAB_TIER1.map((c) => c.id) as [string, ...string[]]),
+    name: z.enum(IAB_TIER1.map((c) => c.name) as [string, ...string[]]),
     source: z.enum(['model', 'keywords']),
     /** For a keyword choice, the vocabulary found in the chapter. */
     matched: z.array(z.string()).optional(),

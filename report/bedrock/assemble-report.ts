@@ -1,5 +1,7 @@
 import type { ModerationVerdict } from '../../common/types';
 import { editorialNotes, withModelCategory } from '../editorial/editorial-notes';
+import { composeSeoDescription } from '../editorial/seo-description';
+import { mediaNoun } from '../extractive-writer';
 import { reportCoverage, reportNotes } from '../report-coverage';
 import type { Report } from '../report-schema';
 import type { ReportContext } from '../report-writer';
@@ -23,7 +25,14 @@ export function assembleReport(context: ReportContext, draft: ReportDraft, model
     generatedBy: `amazon-bedrock ${modelId}`,
     title: draft.title,
     summary: draft.summary,
-    seoDescription: draft.seoDescription,
+    seoDescription:
+      draft.seoDescription ??
+      composeSeoDescription({
+        what: mediaNoun(media),
+        title: draft.title,
+        topics: draft.topics.map((t) => t.name),
+        people: draft.entities.filter((e) => e.type === 'person').map((e) => e.name),
+      }),
     chapters: chapters(draft.chapters, media.durationSeconds).map(({ category, ...chapter }) => withModelCategory(spine, chapter, category)),
     topics: uniqueBy(draft.topics, (t) => t.name.toLowerCase()),
     entities: groundEntities(draft.entities, evidence),

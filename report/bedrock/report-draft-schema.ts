@@ -54,6 +54,7 @@ export const reportDraftSchema = z.object({
   title: z.string().min(1).max(200),
   summary: z.string().min(1).max(2_000).describe('What the media contains, in a short paragraph.'),
   // The rules are checked by code too (seo-description.ts); a breach gets a repair turn that names it.
+  // Optional: a draft without one is not worth a repair turn, code composes it from the draft.
   seoDescription: z
     .string()
     .min(1)
@@ -61,7 +62,8 @@ export const reportDraftSchema = z.object({
     .superRefine((text, ctx) => {
       for (const problem of seoDescriptionProblems(text)) ctx.addIssue({ code: 'custom', message: `seoDescription: ${problem}` });
     })
-    .describe(`A search-engine description of the media: one or two sentences, at most ${SEO_DESCRIPTION_MAX_CHARS} characters, no URLs.`),
+    .describe(`A search-engine description of the media: one or two sentences, at most ${SEO_DESCRIPTION_MAX_CHARS} characters, no URLs.`)
+    .optional(),
   chapters: z.array(reportChapter).max(40).describe('Consecutive stretches of the media, in order.'),
   topics: z.array(topic).max(12),
   entities: z.array(entity).max(40).describe('People, places, organisations and works named in the evidence.'),

@@ -3,9 +3,10 @@ export type CsvValue = string | number | boolean | undefined;
 
 /**
  * Characters that make a spreadsheet read a cell as a formula (=, +, -, @) or that some
- * read past to one (tab, carriage return): OWASP's CSV injection list.
+ * read past to one (tab, carriage return): OWASP's CSV injection list. Leading spaces too:
+ * some spreadsheets trim them and then evaluate what follows.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^\s*[=+\-@]|^[\t\r]/;
 
 /**
  * A CSV document by RFC 4180: CRLF after every record, a field quoted when it holds a comma,

@@ -119,7 +119,7 @@ describe('rerun: part of an analysis again, without uploading again', () => {
   });
 
   it('refuses unknown analyses, both kinds of request at once, and media with no completed analysis', async () => {
-    await expect(rerunMedia(harness.client, records, mediaId, { analyses: ['faces'], reportOnly: false, defaultTaskQueue: harness.taskQueue })).rejects.toThrow(InvalidRerunError);
+    await expect(rerunMedia(harness.client, records, mediaId, { analyses: ['lipreading'], reportOnly: false, defaultTaskQueue: harness.taskQueue })).rejects.toThrow(InvalidRerunError);
     await expect(rerunMedia(harness.client, records, mediaId, { analyses: ['labels'], reportOnly: true, defaultTaskQueue: harness.taskQueue })).rejects.toThrow(/not both/);
     await expect(rerunMedia(harness.client, records, mediaId, { analyses: [], reportOnly: false, defaultTaskQueue: harness.taskQueue })).rejects.toThrow(/name the analyses/);
     expect(fake.counters.starts()).toBe(0);

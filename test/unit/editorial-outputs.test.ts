@@ -168,6 +168,7 @@ describe('CSV', () => {
     expect(cell('-2+3')).toBe("'-2+3");
     expect(cell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(cell('\tcmd')).toBe("'\tcmd");
+    expect(cell('  =1+1')).toBe("'  =1+1");
     expect(cell(-2)).toBe('-2');
     expect(cell('a=b')).toBe('a=b');
     expect(cell(undefined)).toBe('');
