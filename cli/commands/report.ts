@@ -39,7 +39,7 @@ export async function report(ctx: CliContext, mediaId: string, options: ReportOp
     out.print(`topics:   ${body.topics.map((t) => t.name).join(', ') || '-'}`);
     out.print(`chapters: ${body.chapters.map((c) => `${Math.round(c.start)}s ${c.title}`).join(' | ') || '-'}`);
     for (const flag of body.moderation.flags) out.print(`flag:     ${flag.start.toFixed(1)}-${flag.end.toFixed(1)} s ${flag.source} ${flag.category} (${flag.score.toFixed(2)})`);
-    if (body.faces) out.print(`faces:    ${body.faces.faceCount} seen. ${body.faces.statement}${body.faces.knownPeople.map((p) => ` ${p.name} at ${p.ranges.map((r) => `${r.start.toFixed(1)}-${r.end.toFixed(1)} s`).join(', ')}.`).join('')}`);
+    if (body.faces) out.print(`faces:    ${body.faces.statement}${body.faces.knownPeople.map((p) => ` ${p.name} at ${p.ranges.map((r) => `${r.start.toFixed(1)}-${r.end.toFixed(1)} s`).join(', ')}.`).join('')}`);
     if (body.adBreaks) out.print(`ad breaks: ${body.adBreaks.suggestions.map((b) => `${b.time.toFixed(1)}s`).join(', ') || 'none met the rules'}`);
     if (body.exports) out.print(`exports:  ${body.exports.files.map((f) => f.name).join(', ') || 'none'}${body.exports.notes.length ? ` (${body.exports.notes.join('; ')})` : ''}`);
     for (const gap of body.missing) out.print(`missing:  ${gap.analysis} ${gap.status}: ${gap.reason}`);
