@@ -49,6 +49,12 @@ export interface TranscriptionInfo {
   identifiedLanguageScore?: number;
   /** Multi-language identification: each language found and how long it is spoken. */
   languageCodes?: { code: string; durationSeconds?: number }[];
+  /**
+   * The redaction the job itself was started with (null: none). A retried attempt re-attached
+   * to a job started under other tenant options reads the file that job wrote, not the one
+   * today's options would name.
+   */
+  redaction: TranscriptionRequest['redaction'] | null;
 }
 
 /**
@@ -140,6 +146,9 @@ export async function transcriptionState(client: TranscribeClient, jobName: stri
     languageCode: job?.LanguageCode,
     identifiedLanguageScore: job?.IdentifiedLanguageScore,
     ...(languageCodes.length ? { languageCodes } : {}),
+    redaction: job?.ContentRedaction
+      ? { ...(job.ContentRedaction.PiiEntityTypes?.length ? { piiEntityTypes: job.ContentRedaction.PiiEntityTypes } : {}) }
+      : null,
   };
 }
 

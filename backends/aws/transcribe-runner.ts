@@ -34,6 +34,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
   };
   let language = request.languageCode ?? 'und';
   let jobLanguages: TranscriptionInfo['languageCodes'];
+  let jobRedaction: TranscriptionInfo['redaction'] | undefined;
   // The job that may exist: asked for (an aborted StartTranscriptionJob may still have created it), or re-attached to.
   let startedJob: string | undefined;
   const job = await runJobToCompletion({
@@ -49,6 +50,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
       const info = await transcriptionState(deps.transcribe, name, signal);
       if (info.languageCode) language = info.languageCode;
       if (info.languageCodes) jobLanguages = info.languageCodes;
+      jobRedaction = info.redaction;
       return info.state;
     },
     ...polling(run, settings),
@@ -60,9 +62,11 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     if (startedJob && isCancellation(run)) await deleteCancelledTranscription(deps.transcribe, startedJob, run);
     throw err;
   });
-  // With redaction this is the redacted transcript, the only one the job was asked to write.
-  const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey(request, 'json')), signal);
-  const redactedEntityTypes = request.redaction ? (request.redaction.piiEntityTypes ?? ['ALL']) : undefined;
+  // The job's own redaction, as GetTranscriptionJob reports it, over the options of today: with
+  // redaction the redacted transcript is the only one the job was asked to write.
+  const redaction = jobRedaction === undefined ? request.redaction : (jobRedaction ?? undefined);
+  const raw = await store.getJson<unknown>(toS3Uri(store.resultsBucket, transcriptionOutputKey({ ...request, redaction }, 'json')), signal);
+  const redactedEntityTypes = redaction ? (redaction.piiEntityTypes ?? ['ALL']) : undefined;
   const filterNames = [request.vocabularyFilterName, ...Object.values(request.languageVocabularies ?? {}).map((v) => v.vocabularyFilterName)].filter(
     (name): name is string => !!name,
   );
@@ -74,7 +78,8 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
   };
   // The job's LanguageCodes say the same as the output's language_codes; they stand in for a file without them.
   if (!transcript.languages && jobLanguages?.length) transcript.languages = jobLanguages;
-  if (request.toxicityDetection && !transcript.toxicity) {
+  const toxicityMissing = request.toxicityDetection === true && !transcript.toxicity;
+  if (toxicityMissing) {
     run.log?.warn('Transcribe was asked for toxicity detection and its output has none: audio moderation rests on the profanity matcher alone', {
       kind: 'transcript',
       mediaId: input.mediaId,
@@ -99,7 +104,8 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
       polls: job.polls,
       ...(subtitles ? { subtitleCues: subtitles.cues } : {}),
     },
-    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${spokenLanguages(transcript)}${optionsSummary(transcript)}, job ${job.jobId}`,
+    // Said in the outcome, not only logged: a clean verdict must not read as toxicity-checked.
+    summary: `${transcript.wordCount} words, ${speakers} speaker(s), ${spokenLanguages(transcript)}${optionsSummary(transcript)}${toxicityMissing ? ', toxicity asked for but not returned' : ''}, job ${job.jobId}`,
     cost: [transcribeCost(input.media.durationSeconds, deps.prices)],
     ...(subtitles ? { files: subtitles.files } : {}),
   };
