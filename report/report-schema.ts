@@ -11,7 +11,8 @@ const seconds = z.number().nonnegative();
 const iabCategory = z
   .object({
     // Enums in the list's order, so the JSON Schema names every allowed value; the pair is checked below.
-    id: z.enum(IAB_TIER1.map((c) => c.id) as [string, ...string[]]),
+    // A literal of the ids, not an enum: an enum is an object, whose numeric-looking keys would sort.
+    id: z.literal(IAB_TIER1.map((c) => c.id)),
     name: z.enum(IAB_TIER1.map((c) => c.name) as [string, ...string[]]),
     source: z.enum(['model', 'keywords']),
     /** For a keyword choice, the vocabulary found in the chapter. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,7 +158,8 @@ describe('API media routes and tenant isolation', () => {
     // Arrange: every operation of the served document, with this tenant's ids filled in.
     const doc = (await (await api.call('/openapi.json', {})).json()) as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
-    const concrete = (path: string) => path.replace('{mediaId}', mediaId).replace('{uploadId}', pendingUploadId);
+    // A person id of the right form: whoever it names, it is never the stranger's.
+    const concrete = (path: string) => path.replace('{mediaId}', mediaId).replace('{uploadId}', pendingUploadId).replace('{personId}', randomUUID());
 
     // Act
     const answers = await Promise.all(
@@ -172,9 +174,10 @@ describe('API media routes and tenant isolation', () => {
     // Assert
     expect(operations.length).toBeGreaterThanOrEqual(10);
     for (const answer of answers) {
-      if (answer.method === 'GET' && answer.path === '/v1/media') expect(answer).toMatchObject({ status: 200, body: { items: [] } });
-      // Init writes only into the caller's own tenant: the empty body is refused by its schema.
-      else if (answer.method === 'POST' && answer.path === '/v1/uploads') expect(answer.status).toBe(400);
+      // Lists are of the caller's own tenant: the stranger's media and known people, none.
+      if (answer.method === 'GET' && ['/v1/media', '/v1/people'].includes(answer.path)) expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+      // Init and enrolment write only into the caller's own tenant: the empty body is refused by its schema.
+      else if (answer.method === 'POST' && ['/v1/uploads', '/v1/people'].includes(answer.path)) expect({ ...answer, body: undefined }).toEqual({ ...answer, body: undefined, status: 400 });
       else expect({ ...answer, body: answer.body['type'] }).toEqual({ ...answer, status: 404, body: 'urn:reelscope:problem:not-found' });
     }
   });
