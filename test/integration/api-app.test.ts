@@ -36,6 +36,8 @@ describe('API app', () => {
       '/v1/media/{mediaId}/rerun',
       '/v1/media/{mediaId}/retry',
       '/v1/media/{mediaId}/review',
+      '/v1/people',
+      '/v1/people/{personId}',
       '/v1/uploads',
       '/v1/uploads/{uploadId}/complete',
     ]);
