@@ -43,6 +43,22 @@ export class KnownPersonRefusedError extends Error {
   override readonly name = 'KnownPersonRefusedError';
 }
 
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The checks every enroller makes before it spends a call or a decode on a photo: not empty,
+ * at most `maxBytes` (the backend's own limit), and a JPEG or PNG by its magic bytes.
+ */
+export function photoFormat(photo: Buffer, maxBytes: number): 'jpg' | 'png' {
+  if (photo.length === 0) throw new KnownPersonRefusedError('the photo is empty');
+  if (photo.length > maxBytes) {
+    throw new KnownPersonRefusedError(`the photo is ${(photo.length / 1024 / 1024).toFixed(1)} MB; at most ${maxBytes / 1024 / 1024} MB are accepted`);
+  }
+  const kind = photo[0] === 0xff && photo[1] === 0xd8 && photo[2] === 0xff ? 'jpg' : photo.subarray(0, 8).equals(PNG_MAGIC) ? 'png' : undefined;
+  if (!kind) throw new KnownPersonRefusedError('the photo must be a JPEG or PNG image');
+  return kind;
+}
+
 const MAX_NAME_LENGTH = 100;
 const MAX_PEOPLE_LISTED = 1000;
 

@@ -6,7 +6,7 @@ import {
   type IndexFacesCommandOutput,
   type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import { KnownPersonRefusedError, type EnrolledFace, type FaceEnroller } from '../known-people';
+import { KnownPersonRefusedError, photoFormat, type EnrolledFace, type FaceEnroller } from '../known-people';
 
 /** The image APIs take at most 5 MB of inline bytes. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -25,13 +25,7 @@ export function collectionIdFor(tenant: string): string {
 
 /** Refuses what Rekognition's image APIs would refuse, before any call is made (or billed). */
 export function checkPhoto(photo: Buffer): void {
-  if (photo.length === 0) throw new KnownPersonRefusedError('the photo is empty');
-  if (photo.length > MAX_PHOTO_BYTES) {
-    throw new KnownPersonRefusedError(`the photo is ${(photo.length / 1024 / 1024).toFixed(1)} MB; at most 5 MB are accepted`);
-  }
-  const jpeg = photo[0] === 0xff && photo[1] === 0xd8 && photo[2] === 0xff;
-  const png = photo.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  if (!jpeg && !png) throw new KnownPersonRefusedError('the photo must be a JPEG or PNG image');
+  photoFormat(photo, MAX_PHOTO_BYTES);
 }
 
 /**

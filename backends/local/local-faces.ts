@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisRun, AnalysisRunner } from '../analysis-backend';
 import type { AnalysisSettings } from '../analysis-settings';
-import { KnownPersonRefusedError, type EnrolledFace, type FaceEnroller, type KnownPeople } from '../known-people';
+import { KnownPersonRefusedError, photoFormat, type EnrolledFace, type FaceEnroller, type KnownPeople } from '../known-people';
 import { bestMatch, decodeImageRgb, detectVision, FACE_MODEL, type VisionResult } from '../../media/human-models';
 import type { FacesOutput, KnownPersonMatch } from '../../spine/branch-outputs';
 import { describeKeyframes, lookAtKeyframes } from './local-vision';
@@ -142,12 +142,7 @@ export function createLocalFaceEnroller(): FaceEnroller {
  * to decode: the size comes from the header, before ffmpeg allocates anything for it.
  */
 export function checkPhoto(photo: Buffer): 'jpg' | 'png' {
-  if (photo.length === 0) throw new KnownPersonRefusedError('the photo is empty');
-  if (photo.length > MAX_PHOTO_BYTES) {
-    throw new KnownPersonRefusedError(`the photo is ${(photo.length / 1024 / 1024).toFixed(1)} MB; at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB are accepted`);
-  }
-  const kind = photo[0] === 0xff && photo[1] === 0xd8 && photo[2] === 0xff ? 'jpg' : photo.subarray(0, 8).equals(PNG_MAGIC) ? 'png' : undefined;
-  if (!kind) throw new KnownPersonRefusedError('the photo must be a JPEG or PNG image');
+  const kind = photoFormat(photo, MAX_PHOTO_BYTES);
   const size = kind === 'png' ? pngSize(photo) : jpegSize(photo);
   if (!size) throw new KnownPersonRefusedError(`the photo is not a readable ${kind === 'png' ? 'PNG' : 'JPEG'}: its header declares no picture size`);
   if (Math.max(size.width, size.height) > MAX_PHOTO_SIDE || Math.min(size.width, size.height) < MIN_PHOTO_SIDE) {
@@ -155,8 +150,6 @@ export function checkPhoto(photo: Buffer): 'jpg' | 'png' {
   }
   return kind;
 }
-
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** IHDR is the first chunk of every PNG: width and height at bytes 16 and 20. */
 function pngSize(png: Buffer): { width: number; height: number } | undefined {
