@@ -1,4 +1,6 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
+import { JobAwaitsNotification } from '../backends/aws/job-poller';
+import { jobWaitTag } from '../common/job-wait-tag';
 import type { AnalysisActivity } from '../common/analysis-activities';
 import { runResultsPrefix } from './run-results-prefix';
 import type { AnalysisKind } from '../common/types';
@@ -15,10 +17,17 @@ const HEARTBEAT_INTERVAL_MS = 5_000;
 /**
  * The activity for one analysis kind: presigns the media, runs the backend's runner with
  * the activity's cancellation signal and heartbeats, and returns the runner's small outcome.
+ *
+ * Called with `awaitJob`, it starts the analysis's job tagged with this activity's address and,
+ * if the job is still running, ends the attempt without a result (async completion): the
+ * relay completes it from the job's notification with a JobFinishedNotice, or the attempt's
+ * start-to-close (the safety net) runs out and the retry checks the job itself. While it
+ * waits nothing runs and nothing heartbeats, so a worker crash costs nothing, and waiting
+ * costs no actions. Called with `job`, it reads that finished job.
  */
 export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: ActivityDeps): AnalysisActivity {
-  return async (input) =>
-    withFailureMapping(async () => {
+  return async (input) => {
+    const outcome = await withFailureMapping(async () => {
       const runner = backend.runners[kind];
       if (!runner) {
         const capability = backend.capabilities.analyses[kind];
@@ -26,19 +35,25 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
         throw ApplicationFailure.create({ type: 'AnalysisUnavailable', message: `${kind}: ${reason}`, nonRetryable: true });
       }
       const context = Context.current();
-      const { workflowExecution } = context.info;
-      const heartbeatDetails: unknown = context.info.heartbeatDetails;
+      const { workflowExecution, activityId } = context.info;
       if (!workflowExecution) throw new Error('analyses run inside a workflow: no workflow execution in the activity info');
+      const execution = { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId };
+      // A wait's address that the services cannot carry (an unusual workflow id) leaves the job polled.
+      const waitTag = input.awaitJob ? jobWaitTag({ ...execution, activityId }) : undefined;
+      const resumeFrom: unknown = input.job ? { jobId: input.job.jobId, startedAt: input.job.startedAt, polls: 0, ...(input.job.api ? { api: input.job.api } : {}) } : context.info.heartbeatDetails;
       // The URL outlives the attempt: a long media's analysis reads it for hours, not 15 minutes.
       const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId, context.info.startToCloseTimeoutMs / 1000 + 60);
-      let lastDetails: unknown = heartbeatDetails;
-      const heartbeat = (details?: unknown) => {
-        if (details !== undefined) lastDetails = details;
-        context.heartbeat(lastDetails);
-      };
-      const keepAlive = setInterval(heartbeat, HEARTBEAT_INTERVAL_MS);
+      let lastDetails: unknown = resumeFrom;
+      // A wait has no heartbeat timeout: its heartbeats would only be billed.
+      const heartbeat = input.awaitJob
+        ? () => undefined
+        : (details?: unknown) => {
+            if (details !== undefined) lastDetails = details;
+            context.heartbeat(lastDetails);
+          };
+      const keepAlive = input.awaitJob ? undefined : setInterval(heartbeat, HEARTBEAT_INTERVAL_MS);
       try {
-        const outcome = await runner({
+        const result = await runner({
           input,
           mediaUrl,
           store,
@@ -47,13 +62,21 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
           cancelRequested: () => context.cancellationDetails?.cancelRequested === true,
           log: context.log,
           heartbeat,
-          resumeFrom: heartbeatDetails,
-          execution: { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId },
+          resumeFrom,
+          execution,
+          ...(waitTag ? { jobWaitTag: waitTag } : {}),
         });
-        context.log.info('analysis finished', { kind, mediaId: input.mediaId, summary: outcome.summary });
-        return { kind, ...outcome };
+        context.log.info('analysis finished', { kind, mediaId: input.mediaId, summary: result.summary });
+        return { kind, ...result };
+      } catch (err) {
+        if (!(err instanceof JobAwaitsNotification)) throw err;
+        context.log.info('job started; its notification ends the wait', { kind, mediaId: input.mediaId, jobId: err.checkpoint.jobId });
+        return undefined;
       } finally {
         clearInterval(keepAlive);
       }
     });
+    if (!outcome) throw new CompleteAsyncError();
+    return outcome;
+  };
 }

@@ -35,6 +35,13 @@ export interface AnalysisRun {
    * Absent, an abort is never taken for a cancellation.
    */
   cancelRequested?: () => boolean;
+  /**
+   * Set when this call waits for its job's notification: the tag the job must carry (JobTag,
+   * or the Transcribe job name) for the relay to find this wait. A runner whose job notifies
+   * starts it so tagged and throws JobAwaitsNotification while it runs; any other runner
+   * ignores it and runs to the end.
+   */
+  jobWaitTag?: string;
   log?: AnalysisLog;
 }
 

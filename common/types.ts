@@ -123,8 +123,33 @@ export interface MediaFacts {
 export type JobQuota = 'rekognition-video' | 'transcribe';
 
 export type Capability =
-  | { available: true; usdPerMinute: number; quota?: JobQuota }
+  | { available: true; usdPerMinute: number; quota?: JobQuota; completion?: JobCompletion }
   | { available: false; reason: string };
+
+/**
+ * How the worker learns that an analysis's service job is done, when not by polling: the
+ * service notifies (Rekognition by SNS, Transcribe by EventBridge) and the completion relay
+ * completes the analysis's wait. `safetyNetSeconds` is how long a wait lasts before the worker
+ * checks the job itself, so a lost notification still ends it. Decided by the worker's
+ * configuration and recorded in the probe, so the workflow's choice replays.
+ */
+export interface JobCompletion {
+  by: 'notification';
+  safetyNetSeconds: number;
+}
+
+/**
+ * What a wait for a service job ends with: the relay's word, from the job's notification, that
+ * the job finished. The analysis that follows reads the job's state and results itself, so a
+ * notice is a wake-up call, never trusted as a result.
+ */
+export interface JobFinishedNotice {
+  notice: 'job-finished';
+  jobId: string;
+  status: 'succeeded' | 'failed';
+  /** Rekognition's Start* operation (StartFaceSearch); Transcribe names none. */
+  api?: string;
+}
 
 /** What the worker's backend can do; returned by probe so the plan stays a pure function. */
 export interface BackendCapabilities {
@@ -166,6 +191,16 @@ export interface AnalysisInput {
   media: MediaFacts;
   /** Location of the transcript, for analyses that read it (audio moderation). */
   transcriptRef?: string;
+  /**
+   * Set on the first call of an analysis whose job notifies: start the job (or find it),
+   * and end with a {@link JobFinishedNotice} once it is done instead of polling to the end.
+   */
+  awaitJob?: true;
+  /**
+   * Set on the call after the wait: the job to read, started at `startedAt` (epoch ms); `api`
+   * is the Start* operation its notification named, where the analysis has more than one.
+   */
+  job?: { jobId: string; startedAt: number; api?: string };
 }
 
 export type AnalysisStatus = 'succeeded' | 'skipped' | 'failed';

@@ -181,6 +181,13 @@ const workerEnv = z.object({
   REELSCOPE_KEYFRAME_SAMPLING_MAX_FRAMES: positiveInt.max(10_000).default(720),
   REELSCOPE_POLL_INITIAL_MS: milliseconds.default(1_000),
   REELSCOPE_POLL_MAX_MS: milliseconds.default(10_000),
+  // Rekognition Video publishes a job's end to this topic, assuming this role (both or neither).
+  REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN: z.preprocess(unsetWhenEmpty, z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'an SNS topic ARN').optional()),
+  REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN: z.preprocess(unsetWhenEmpty, z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/, 'an IAM role ARN').optional()),
+  // An EventBridge rule sends Transcribe's job state changes to the completion relay.
+  REELSCOPE_TRANSCRIBE_NOTIFICATIONS: z.stringbool().default(false),
+  // With notifications, how long an analysis waits before checking its job itself: what a lost notification costs.
+  REELSCOPE_JOB_SAFETY_NET_SECONDS: positiveInt.max(3_600).default(600),
   REELSCOPE_JOB_DEADLINE_BASE_SECONDS: positiveInt.default(240),
   REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND: z.coerce.number().nonnegative().default(2),
   REELSCOPE_QUOTA_REKOGNITION_VIDEO: positiveInt.default(20),
@@ -211,6 +218,10 @@ const workerEnv = z.object({
   .refine((e) => !e.REELSCOPE_ARCHIVE_ORIGINALS || !e.REELSCOPE_ARCHIVE_PREFIX.startsWith(e.REELSCOPE_INCOMING_PREFIX), {
     path: ['REELSCOPE_ARCHIVE_PREFIX'],
     message: 'must not lie under REELSCOPE_INCOMING_PREFIX (an archived copy would start an analysis); set another prefix, or REELSCOPE_ARCHIVE_ORIGINALS=false',
+  })
+  .refine((e) => !e.REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN === !e.REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN, {
+    path: ['REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN'],
+    message: 'set REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN and REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN together: Rekognition needs the topic and the role it publishes with',
   })
   .refine((e) => !(e.REELSCOPE_WEBHOOKS && e.REELSCOPE_WEBHOOKS_SECRET_ID), {
     path: ['REELSCOPE_WEBHOOKS'],
@@ -328,6 +339,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
           }
         : {}),
       jobDeadline: { baseSeconds: e.REELSCOPE_JOB_DEADLINE_BASE_SECONDS, perMediaSecond: e.REELSCOPE_JOB_DEADLINE_PER_MEDIA_SECOND },
+      notifications: {
+        ...(e.REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN && e.REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN
+          ? { rekognition: { topicArn: e.REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN, roleArn: e.REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN } }
+          : {}),
+        transcribe: e.REELSCOPE_TRANSCRIBE_NOTIFICATIONS,
+        safetyNetSeconds: e.REELSCOPE_JOB_SAFETY_NET_SECONDS,
+      },
     },
     bedrock: {
       // A backend that never calls Bedrock keeps the id as configured.

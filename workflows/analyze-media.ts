@@ -31,9 +31,12 @@ import type {
   AnalyzeMediaInput,
   JobQuota,
   AnalyzeMediaResult,
+  BackendCapabilities,
   BranchState,
   CancellationInfo,
   FailureInfo,
+  JobCompletion,
+  JobFinishedNotice,
   MediaFacts,
   MediaStatus,
   ReportSummary,
@@ -46,6 +49,7 @@ import { planAnalyses } from './plan';
 import {
   analysisOptions,
   archiveCopyOptions,
+  jobWaitOptions,
   permitOptions,
   playbackProxyOptions,
   persistOptions,
@@ -88,6 +92,12 @@ const RECORD_CANCELLED = 'record-cancelled';
  * record written with the copy as its source, then the original removed. Earlier runs left it.
  */
 const ARCHIVE_ORIGINAL = 'archive-original';
+/**
+ * An analysis whose job notifies its end (the probe's capability says so) waits for the
+ * completion relay instead of polling in its activity: a wait, then a read of the finished job.
+ * Only runs with such a capability call it, so runs of a polling worker replay unchanged.
+ */
+const NOTIFIED_JOBS = 'notified-jobs';
 
 type CompletedRecord = Extract<PersistInput, { status: 'COMPLETED' | 'AWAITING_REVIEW' }>;
 
@@ -151,6 +161,10 @@ class MediaPipeline {
   private readonly runStartedAt = workflowInfo().runStartTime.getTime();
   /** The playback proxy's own scope: a run that ends without a record to name it stops the encode. */
   private readonly proxyScope = new CancellationScope();
+  /** What the worker's backend can do, from the probe: how each analysis learns its job ended. */
+  private capabilities?: BackendCapabilities;
+  /** Analyses waiting for their job's notification: a cancellation leaves those jobs to finish. */
+  private readonly waiting = new Set<AnalysisKind>();
 
   constructor(
     private readonly input: AnalyzeMediaInput,
@@ -166,6 +180,7 @@ class MediaPipeline {
     await this.enter('PROBING');
     const probe = await probeMedia({ mediaId, tenant, tier, source });
     const media = probe.media;
+    this.capabilities = probe.capabilities;
     upsertSearchAttributes([
       { key: MEDIA_KIND, value: media.kind },
       { key: DURATION_SECONDS, value: media.durationSeconds },
@@ -349,7 +364,7 @@ class MediaPipeline {
       } else {
         this.setBranch(planned.kind, 'pending');
         const prerequisite = planned.after ? branches.get(planned.after) : undefined;
-        branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite, planned.quota));
+        branches.set(planned.kind, this.runBranch(planned.kind, base, prerequisite, planned.quota, this.completionOf(planned.kind)));
       }
     }
     const all = [...branches.values()];
@@ -367,6 +382,40 @@ class MediaPipeline {
     }
   }
 
+  /** How the analysis learns its job ended, when a notification tells it; undefined: it polls. */
+  private completionOf(kind: AnalysisKind): JobCompletion | undefined {
+    const capability = this.capabilities?.analyses[kind];
+    return capability?.available ? capability.completion : undefined;
+  }
+
+  /**
+   * A notified job's analysis: the wait (the job started and left to its notification; an
+   * analysis without a job, like a still image's, ends there with its outcome), then the read
+   * of the finished job, holding the quota permit throughout.
+   */
+  private async waitThenRead(kind: AnalysisKind, input: AnalysisInput, completion: JobCompletion): Promise<AnalysisOutcome> {
+    const { durationSeconds } = input.media;
+    const activity = analysisActivityName(kind);
+    // The deadline of the job counts from here, in the read as in a polled analysis.
+    const startedAt = Date.now();
+    const waits = proxyActivities<ReelscopeActivities>({
+      ...jobWaitOptions(durationSeconds, completion.safetyNetSeconds),
+      // The relay completes the wait by this id, which the job's tag carries.
+      activityId: `${kind}-job`,
+      summary: `${kind} of ${input.mediaId}, waiting for its job`,
+    });
+    this.waiting.add(kind);
+    let waited: AnalysisOutcome | JobFinishedNotice;
+    try {
+      waited = await waits[activity]({ ...input, awaitJob: true });
+    } finally {
+      this.waiting.delete(kind);
+    }
+    if (!isJobNotice(waited)) return waited;
+    const reads = proxyActivities<ReelscopeActivities>({ ...analysisOptions(durationSeconds), summary: `${kind} of ${input.mediaId}` });
+    return reads[activity]({ ...input, job: { jobId: waited.jobId, startedAt, ...(waited.api ? { api: waited.api } : {}) } });
+  }
+
   /** The earlier run's outcome of an analysis this re-run keeps, naming the run that produced it. */
   private reused(kind: AnalysisKind, fromRunId: string): AnalysisOutcome {
     const earlier = this.input.rerun?.reuse.find((outcome) => outcome.kind === kind);
@@ -380,6 +429,7 @@ class MediaPipeline {
     base: AnalysisInput,
     prerequisite?: Promise<AnalysisOutcome>,
     quota?: JobQuota,
+    completion?: JobCompletion,
   ): Promise<AnalysisOutcome> {
     let input = base;
     if (prerequisite) {
@@ -400,6 +450,7 @@ class MediaPipeline {
     // A branch waiting for a quota permit stays 'pending' in the progress query.
     const analyse = () => {
       this.setBranch(kind, 'running');
+      if (completion && patched(NOTIFIED_JOBS)) return this.waitThenRead(kind, input, completion);
       return activities[analysisActivityName(kind)](input);
     };
     try {
@@ -469,14 +520,18 @@ class MediaPipeline {
   private describeCancellation(): CancellationInfo {
     const running = this.progress.runningBranches();
     const quotaOf = (kind: AnalysisKind) => this.plan?.analyses.find((a) => a.kind === kind && a.decision === 'run');
-    const runToEnd = running.filter((kind) => {
+    const unstoppable = running.filter((kind) => {
       const planned = quotaOf(kind);
       return planned?.decision === 'run' && planned.quota === 'rekognition-video';
     });
+    // A job waited for has no worker to stop it: it finishes, billed, whatever its service.
+    const waitedFor = running.filter((kind) => this.waiting.has(kind) && !unstoppable.includes(kind));
+    const runToEnd = [...unstoppable, ...waitedFor];
     const stopped = running.filter((kind) => !runToEnd.includes(kind));
     const parts = [`cancelled while ${STEP_WORDS[this.step]}`];
     if (stopped.length > 0) parts.push(`stopped: ${stopped.join(', ')}`);
-    if (runToEnd.length > 0) parts.push(`left to finish (Rekognition Video jobs cannot be stopped, and are billed): ${runToEnd.join(', ')}`);
+    if (unstoppable.length > 0) parts.push(`left to finish (Rekognition Video jobs cannot be stopped, and are billed): ${unstoppable.join(', ')}`);
+    if (waitedFor.length > 0) parts.push(`left to finish (their jobs were waited for, not polled, and are billed): ${waitedFor.join(', ')}`);
     return { step: this.step, stopped, runToEnd, summary: parts.join('; ') };
   }
 
@@ -569,6 +624,11 @@ const STEP_WORDS: Record<Step, string> = {
   review: 'awaiting review',
   persist: 'recording the outcome',
 };
+
+/** The relay's notice, as opposed to an outcome (a wait that had no job to wait for). */
+function isJobNotice(result: AnalysisOutcome | JobFinishedNotice): result is JobFinishedNotice {
+  return (result as Partial<JobFinishedNotice>).notice === 'job-finished';
+}
 
 function skipped(kind: AnalysisKind, reason: string): AnalysisOutcome {
   return { kind, status: 'skipped', summary: reason };

@@ -72,4 +72,16 @@ export interface AwsBackendSettings {
   keyframeSampling?: KeyframeSampling;
   /** A job may stay in progress this long: base plus a multiple of the media's duration. */
   jobDeadline: { baseSeconds: number; perMediaSecond: number };
+  /**
+   * Which services tell the completion relay that a job ended, so an analysis waits for that
+   * instead of polling. Absent (or a service off), its jobs are polled as before.
+   */
+  notifications?: {
+    /** Rekognition Video's NotificationChannel: the SNS topic, and the role it publishes with. */
+    rekognition?: { topicArn: string; roleArn: string };
+    /** An EventBridge rule routes Transcribe's job state changes to the relay. */
+    transcribe: boolean;
+    /** How long a wait lasts before the worker checks the job itself. */
+    safetyNetSeconds: number;
+  };
 }

@@ -54,18 +54,24 @@ export interface AwsBackendDeps {
  * With keyframe sampling, labels, moderation, celebrities and text are image calls: priced per
  * frame, and outside the video-job quota.
  */
-export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling): BackendCapabilities {
+export function awsCapabilities(prices: PriceTable, sampling?: KeyframeSampling, notifications?: AwsBackendSettings['notifications']): BackendCapabilities {
+  // Jobs whose end the services announce: the workflow waits for the relay instead of an activity polling.
+  const notified = (service: 'rekognition' | 'transcribe'): Pick<Capability & { available: true }, 'completion'> => {
+    const on = service === 'rekognition' ? notifications?.rekognition !== undefined : notifications?.transcribe === true;
+    return on && notifications ? { completion: { by: 'notification', safetyNetSeconds: notifications.safetyNetSeconds } } : {};
+  };
   const rekognition = (feature: RekognitionFeature): Capability => ({
     available: true,
     usdPerMinute: prices.rekognitionPerMinute[feature],
     quota: 'rekognition-video',
+    ...notified('rekognition'),
   });
   const sampled = (feature: RekognitionFeature): Capability =>
     sampling ? { available: true, usdPerMinute: (60 / sampling.intervalSeconds) * prices.rekognitionPerImage } : rekognition(feature);
   return {
     backend: 'aws',
     analyses: {
-      transcript: { available: true, usdPerMinute: prices.transcribePerMinute, quota: 'transcribe' },
+      transcript: { available: true, usdPerMinute: prices.transcribePerMinute, quota: 'transcribe', ...notified('transcribe') },
       shots: rekognition('SegmentDetection'),
       thumbnails: { available: true, usdPerMinute: 0 },
       visualModeration: sampled('ContentModeration'),
@@ -100,7 +106,7 @@ export function createAwsBackend(deps: AwsBackendDeps): AnalysisBackend {
     };
   }
   runners.faces = (run) => detectFaces(run, deps);
-  return { capabilities: awsCapabilities(deps.prices, sampling), runners };
+  return { capabilities: awsCapabilities(deps.prices, sampling, deps.settings.notifications), runners };
 }
 
 export type RunnerResult = Omit<AnalysisOutcome, 'kind'>;
@@ -113,6 +119,7 @@ interface FaceJob {
 async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, run: AnalysisRun, deps: AwsBackendDeps, faceJob?: FaceJob): Promise<RunnerResult> {
   const { input, store, prefix, signal } = run;
   const { rekognition, settings } = deps;
+  const channel = run.jobWaitTag ? settings.notifications?.rekognition : undefined;
   let checkpoint: JobCheckpoint | undefined;
   const job = await runJobToCompletion({
     service: `rekognition ${feature}`,
@@ -125,7 +132,9 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
           key: input.source.key,
           versionId: input.source.versionId,
           clientRequestToken: requestToken(run, kind),
-          jobTag: input.mediaId,
+          // A notified job carries the address of the wait its notification ends.
+          jobTag: channel && run.jobWaitTag ? run.jobWaitTag : input.mediaId,
+          ...(channel ? { notificationChannel: channel } : {}),
           minConfidence: settings.rekognitionMinConfidence,
           ...(feature === 'FaceSearch' && faceJob?.search.collectionId
             ? { faceSearch: { collectionId: faceJob.search.collectionId, faceMatchThreshold: faceJob.search.faceMatchThreshold } }
@@ -135,6 +144,7 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
       ),
     check: (jobId) => videoJobState(rekognition, feature, jobId, signal),
     ...polling(run, settings),
+    awaitNotification: channel !== undefined,
     heartbeat: (latest) => {
       checkpoint = latest;
       run.heartbeat(faceJob ? { ...latest, faceFeature: feature } : latest);
@@ -235,7 +245,9 @@ async function detectFaces(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runn
   const sampling = run.input.media.kind === 'image' ? STILL_IMAGE : deps.settings.keyframeSampling;
   if (sampling) return facesInKeyframes(sampling, search, run, deps);
   // A retried attempt keeps the job kind its first attempt started, whoever was enrolled since.
-  const resumed = (run.resumeFrom as { faceFeature?: unknown } | undefined)?.faceFeature;
+  // After a notification, the job is the one its notification named (API StartFaceSearch or StartFaceDetection).
+  const resumeFrom = run.resumeFrom as { faceFeature?: unknown; api?: unknown } | undefined;
+  const resumed = resumeFrom?.faceFeature ?? (typeof resumeFrom?.api === 'string' ? resumeFrom.api.replace(/^Start/, '') : undefined);
   const feature: RekognitionFeature =
     resumed === 'FaceSearch' || resumed === 'FaceDetection' ? resumed : search.collectionId ? 'FaceSearch' : 'FaceDetection';
   return detectInVideo('faces', feature, run, deps, { search });

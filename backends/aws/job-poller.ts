@@ -36,6 +36,22 @@ export interface JobPollOptions {
   schedule: PollSchedule;
   now?: () => number;
   onTransientError?: (err: unknown) => void;
+  /**
+   * The job notifies its end: after the first check, a job still running is left to its
+   * notification ({@link JobAwaitsNotification}) instead of being polled.
+   */
+  awaitNotification?: boolean;
+}
+
+/**
+ * Thrown where a notified job is still running: the activity hands its completion to the
+ * relay and ends its attempt without a result, so nothing polls and nothing heartbeats.
+ */
+export class JobAwaitsNotification extends Error {
+  override readonly name = 'JobAwaitsNotification';
+  constructor(readonly checkpoint: JobCheckpoint) {
+    super(`job ${checkpoint.jobId} runs on; its notification ends the wait`);
+  }
 }
 
 export interface FinishedJob {
@@ -74,6 +90,7 @@ export async function runJobToCompletion(options: JobPollOptions): Promise<Finis
     options.heartbeat(checkpoint);
     if (state?.state === 'succeeded') return { jobId: checkpoint.jobId, polls: checkpoint.polls, resumed: !!previous };
     if (state?.state === 'failed') throw new AnalysisJobFailedError(options.service, checkpoint.jobId, state.message);
+    if (options.awaitNotification) throw new JobAwaitsNotification(checkpoint);
     await setTimeout(Math.min(delay, Math.max(0, options.deadlineMs - elapsed)), undefined, { signal: options.signal });
     delay = Math.min(options.schedule.maxMs, delay * options.schedule.factor);
   }

@@ -50,6 +50,8 @@ export interface VideoJobRequest {
   minConfidence: number;
   /** FaceSearch only: the tenant's collection, and the similarity (percent) a match must reach. */
   faceSearch?: { collectionId: string; faceMatchThreshold: number };
+  /** Where Rekognition publishes the job's end, and the role it publishes with. */
+  notificationChannel?: { topicArn: string; roleArn: string };
 }
 
 /** Everything one finished job found, all pages joined. */
@@ -90,7 +92,13 @@ export async function startVideoJob(
   signal: AbortSignal,
 ): Promise<string> {
   const video: Video = { S3Object: { Bucket: request.bucket, Name: request.key, Version: request.versionId } };
-  const common = { Video: video, ClientRequestToken: request.clientRequestToken, JobTag: request.jobTag };
+  const channel = request.notificationChannel;
+  const common = {
+    Video: video,
+    ClientRequestToken: request.clientRequestToken,
+    JobTag: request.jobTag,
+    ...(channel ? { NotificationChannel: { SNSTopicArn: channel.topicArn, RoleArn: channel.roleArn } } : {}),
+  };
   const options = { abortSignal: signal };
   const started = await (() => {
     switch (feature) {

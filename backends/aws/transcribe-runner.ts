@@ -13,6 +13,16 @@ import { isCancellation, jobName, polling } from './job-run';
 import { deleteTranscription, startTranscription, transcriptionOutputKey, transcriptionState, type TranscriptionInfo, type TranscriptionRequest } from './transcribe-job';
 import { transcriptFromTranscribe } from './transcribe-transcript';
 
+/**
+ * The job's name: the one a notified wait gave it (the wait's address, which the relay reads
+ * from Transcribe's event), the one the wait ended on, or the polled job's name.
+ */
+function transcriptionJobName(run: AnalysisRun, notified: boolean): string {
+  if (run.input.job) return run.input.job.jobId;
+  if (notified && run.jobWaitTag) return run.jobWaitTag;
+  return jobName(run, 'transcript');
+}
+
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
 const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg', 'webm', 'wav']);
 /** How long a cancelled transcript waits for DeleteTranscriptionJob: the workflow waits for the cancellation to complete. */
@@ -22,9 +32,10 @@ const DELETE_JOB_TIMEOUT_MS = 10_000;
 export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
   const { input, store, prefix, signal } = run;
   const { settings } = deps;
+  const notified = run.jobWaitTag !== undefined && settings.notifications?.transcribe === true;
   const request: TranscriptionRequest = {
     ...tenantRequest(settings.transcribe, input.tenant),
-    jobName: jobName(run, 'transcript'),
+    jobName: transcriptionJobName(run, notified),
     mediaUri: toS3Uri(input.source.bucket, input.source.key),
     outputBucket: store.resultsBucket,
     outputFolder: `${prefix}transcribe/`,
@@ -54,6 +65,7 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
       return info.state;
     },
     ...polling(run, settings),
+    awaitNotification: notified,
     heartbeat: (checkpoint) => {
       startedJob = checkpoint.jobId;
       run.heartbeat(checkpoint);
