@@ -84,6 +84,31 @@ export interface FakeAwsConfig {
   malformedModelResponses: number;
   /** The model's tool input (or text, without tools); by default a value generated from the tool's JSON Schema. */
   modelResponder?: (request: ConverseRequest) => unknown;
+  /**
+   * Where job-end notifications go: each one is POSTed there as the SQS message body a Lambda
+   * would receive (an SNS envelope for Rekognition, an EventBridge event for Transcribe). Read
+   * at each delivery; unset, notifications are still published and logged, but delivered nowhere.
+   */
+  notificationUrl?: string;
+  /** Jobs whose notification is published but never delivered (SNS and EventBridge are best effort). Read when the job starts. */
+  lostNotifications: JobMatcher;
+  /** Jobs whose notification is delivered twice (SQS delivers at least once). Read when the job starts. */
+  duplicatedNotifications: JobMatcher;
+  /** How long after the job's end its notification is delivered. Read when the job starts. */
+  notificationDelayMs: (job: JobInfo) => number;
+  /**
+   * Seeded random faults per notification, each a share (0..1): lost, delivered twice, or held
+   * back by an extra 250 to 1000 ms so notifications published after it overtake it. Read when the job starts.
+   */
+  notificationFaultRates: NotificationFaultRates;
+  /** A refused delivery (non-2xx, connection error) is tried `retries` more times, `backoffMs` doubling, then dead-lettered. */
+  notificationRedelivery: { retries: number; backoffMs: number };
+}
+
+export interface NotificationFaultRates {
+  lose?: number;
+  duplicate?: number;
+  reorder?: number;
 }
 
 export function defaultConfig(): FakeAwsConfig {
@@ -117,6 +142,12 @@ export function defaultConfig(): FakeAwsConfig {
     stuckJobs: new Set(),
     refuseRunningTranscriptionDeletes: false,
     malformedModelResponses: 0,
+    lostNotifications: new Set(),
+    duplicatedNotifications: new Set(),
+    notificationDelayMs: () => 0,
+    notificationFaultRates: {},
+    // Three more tries, 200 ms doubling: a queue redelivering after its visibility timeout, shortened for tests.
+    notificationRedelivery: { retries: 3, backoffMs: 200 },
   };
 }
 

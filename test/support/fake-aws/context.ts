@@ -4,6 +4,8 @@ import type { FakeAwsCounters } from './counters';
 import type { FakeCollection } from './faces';
 import type { PublishedEvent } from './eventbridge';
 import type { JobStore } from './jobs';
+import type { Publisher } from './notification-messages';
+import type { NotificationOutbox } from './notification-outbox';
 
 /** What the service handlers share; config and counters are replaced on reset. */
 export interface FakeAwsContext {
@@ -19,4 +21,8 @@ export interface FakeAwsContext {
   collections: Map<string, FakeCollection>;
   /** Every event the bus accepted, oldest first. */
   events: PublishedEvent[];
+  /** Job-end notifications: published when a job ends, delivered to config.notificationUrl. */
+  notifications: NotificationOutbox;
+  /** The account and region notifications name. */
+  publisher: Publisher;
 }

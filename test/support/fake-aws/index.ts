@@ -6,12 +6,14 @@ import type { FakeAwsContext } from './context';
 import { FakeAwsCounters } from './counters';
 import { FaultInjector } from './faults';
 import { JobStore, type FakeJob } from './jobs';
+import { NotificationOutbox, type PublishedNotification } from './notification-outbox';
 import { rekognition } from './rekognition';
 import { startFakeServer, type FakeRequest } from './server';
 import { transcribe } from './transcribe';
 
 export type { ConverseRequest } from './bedrock-converse';
-export type { FakeAwsConfig, JobInfo, JobMatcher, PerService } from './config';
+export type { FakeAwsConfig, JobInfo, JobMatcher, NotificationFaultRates, PerService } from './config';
+export type { NotificationFate, PublishedNotification } from './notification-outbox';
 export type { FakeJob } from './jobs';
 export type { PublishedEvent } from './eventbridge';
 export type { ErrorKind, RecordedConverse } from './counters';
@@ -41,7 +43,14 @@ export interface FakeAws {
   jobs(): FakeJob[];
   /** Every event published to the fake's event buses, oldest first. */
   events(): PublishedEvent[];
-  /** Forgets jobs and counters and restores the default configuration and the fault sequence. */
+  /**
+   * Every job-end notification published so far, oldest first: Rekognition jobs started with a
+   * NotificationChannel (SNS) and every Transcribe job (EventBridge), each with its fate.
+   */
+  notifications(): PublishedNotification[];
+  /** Resolves once every notification of the jobs started so far is published and its delivery is over. */
+  notificationsSettled(): Promise<void>;
+  /** Forgets jobs, counters and notifications (stopping their timers) and restores the default configuration and the fault sequences. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -64,6 +73,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   });
   const jobs = new JobStore(seed);
   const faults = new FaultInjector(seed);
+  const notifications = new NotificationOutbox(seed, () => context.config);
   const context: FakeAwsContext = {
     config: defaultConfig(),
     counters: new FakeAwsCounters(jobs),
@@ -73,6 +83,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     s3Endpoint: options.s3Endpoint.replace(/\/$/, ''),
     events: [],
     collections: new Map(),
+    notifications,
+    // The account the fake's error messages name.
+    publisher: { account: '123456789012', region: options.region ?? 'us-east-1' },
     async objectExists(bucket, key) {
       try {
         await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -119,7 +132,14 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     events() {
       return [...context.events];
     },
+    notifications() {
+      return notifications.published();
+    },
+    notificationsSettled() {
+      return notifications.settled();
+    },
     reset() {
+      notifications.reset();
       jobs.clear();
       faults.reset();
       context.events.length = 0;
@@ -128,6 +148,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       context.counters = new FakeAwsCounters(jobs);
     },
     async close() {
+      notifications.close();
       await server.close();
       s3.destroy();
     },

@@ -2,6 +2,7 @@ import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
 import { checkFaceJobRequest, faceJobResults, faceOperation, isFaceOperation } from './faces';
+import { snsEnvelopeBody } from './notification-messages';
 import { detectInImage, isImageOperation } from './rekognition-image';
 import { audioMetadata, generateDetections, videoMetadata, type SegmentRequest } from './rekognition-results';
 import { isRekognitionFamily, type RekognitionFamily } from './services';
@@ -10,6 +11,12 @@ const PAGE_MAX = 1000;
 const TOKEN = /^[a-zA-Z0-9-_]{1,64}$/;
 /** The Start* operations' JobTag constraint, from the API reference: `[a-zA-Z0-9_.\-:+=\/]+`, 1 to 1024 characters. */
 const JOB_TAG = /^[a-zA-Z0-9_.\-:+=/]{1,1024}$/;
+/**
+ * NotificationChannel's members, with the API model's patterns. Smithy patterns are not
+ * implicitly anchored, so the RoleArn one, which has no anchors, matches anywhere in the value.
+ */
+const SNS_TOPIC_ARN = /(^arn:aws:sns:.*:\w{12}:.+$)/;
+const ROLE_ARN = /arn:aws:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+/;
 const ITEMS_KEY: Record<RekognitionFamily, string> = {
   LabelDetection: 'Labels',
   ContentModeration: 'ModerationLabels',
@@ -66,6 +73,7 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
     // A model constraint: answered before the service looks at the request, as AWS's common ValidationException.
     throw wireError('rekognition', 'ValidationException', `1 validation error detected: Value '${typeof jobTag === 'string' ? jobTag : JSON.stringify(jobTag)}' at 'jobTag' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.\\-:+=\\/]+`);
   }
+  const channel = notificationChannel(body['NotificationChannel']);
 
   const idempotencyKey = token ? `${operation}:${token}` : undefined;
   if (token) context.counters.recordStartKey(token);
@@ -105,7 +113,31 @@ async function start(context: FakeAwsContext, operation: string, family: Rekogni
     ...(family === 'SegmentDetection' ? { segments: { ...segmentFilters(body), scriptedCues: context.config.technicalCues?.(job) } } : {}),
   });
   context.counters.recordJob(job);
+  // Only a job started with a channel publishes its end; without one, Get* is the only way to learn it.
+  if (channel) {
+    const tag = typeof jobTag === 'string' ? jobTag : undefined;
+    context.notifications.schedule(job, 'sns', (messageId) =>
+      snsEnvelopeBody(
+        { jobId: job.id, status: job.outcome === 'fail' ? 'FAILED' : 'SUCCEEDED', api: operation, jobTag: tag, endedAt: job.startedAt + job.durationMs, bucket, key },
+        channel.SNSTopicArn,
+        messageId,
+        context.publisher,
+      ),
+    );
+  }
   return { JobId: job.id };
+}
+
+/** The optional channel; once given, both members are required and must match the model's patterns. */
+function notificationChannel(value: unknown): { SNSTopicArn: string; RoleArn: string } | undefined {
+  if (value === undefined) return undefined;
+  const channel = (value ?? {}) as Record<string, unknown>;
+  const topic = channel['SNSTopicArn'];
+  const role = channel['RoleArn'];
+  if (typeof topic !== 'string' || typeof role !== 'string') throw invalid('NotificationChannel requires both SNSTopicArn and RoleArn.');
+  if (!SNS_TOPIC_ARN.test(topic)) throw invalid(`NotificationChannel.SNSTopicArn ${topic} does not match (^arn:aws:sns:.*:\\w{12}:.+$).`);
+  if (!ROLE_ARN.test(role)) throw invalid(`NotificationChannel.RoleArn ${role} does not match arn:aws:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+.`);
+  return { SNSTopicArn: topic, RoleArn: role };
 }
 
 /** The same token returns the same job, unless the rest of the request changed. */

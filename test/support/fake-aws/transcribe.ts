@@ -3,6 +3,7 @@ import { LanguageCode, PiiEntityType } from '@aws-sdk/client-transcribe';
 import type { FakeAwsContext } from './context';
 import { wireError } from './errors';
 import { jobStatus, type FakeJob } from './jobs';
+import { transcribeEventBody } from './notification-messages';
 import { outputFiles, subtitleFile, transcriptDocument } from './transcribe-output';
 import { languageDurations, parseScript, shapeTranscript, type ShapingRequest, type TranscriptDocumentShape } from './transcribe-script';
 
@@ -42,6 +43,9 @@ const constraint = (value: unknown, member: string, rule: string) =>
 
 /** Each delivered job's (unredacted) transcript document: GetTranscriptionJob reports its languages. */
 const shapedDocuments = new WeakMap<FakeJob, TranscriptDocumentShape>();
+
+/** Why a failed job failed, in GetTranscriptionJob and in its state-change event alike. */
+const FAILURE_REASON = 'The media format provided does not match the detected media format.';
 
 const notFound = () => badRequest("The requested job couldn't be found. Check the job name and try your request again.");
 
@@ -87,6 +91,14 @@ async function start(context: FakeAwsContext, body: Body) {
     idempotencyKey: key,
   });
   context.counters.recordJob(job);
+  // Transcribe emits a state-change event for every job that ends, whether or not anyone has a rule for it.
+  context.notifications.schedule(job, 'eventbridge', (eventId) =>
+    transcribeEventBody(
+      { jobName: job.id, endedAt: job.startedAt + job.durationMs, ...(job.outcome === 'fail' ? { status: 'FAILED', failureReason: FAILURE_REASON } : { status: 'COMPLETED' }) },
+      eventId,
+      context.publisher,
+    ),
+  );
   return { TranscriptionJob: describe(context, job, transcriptionStatus(context, job)) };
 }
 
@@ -228,6 +240,7 @@ function remove(context: FakeAwsContext, body: Body) {
     throw badRequest(`The transcription job is ${status}. You can only delete a job that has completed or failed.`);
   }
   context.jobs.remove(job);
+  context.notifications.cancel(job);
   context.counters.recordDeletedJob(job);
   return {};
 }
@@ -269,7 +282,7 @@ function describe(context: FakeAwsContext, job: FakeJob, status: ReturnType<type
     ...(status === 'QUEUED' ? {} : { StartTime: seconds(Math.min(job.startedAt + context.config.transcriptionQueuedMs, job.startedAt + job.durationMs)) }),
     CreationTime: seconds(job.startedAt),
     ...(done ? { CompletionTime: seconds(job.startedAt + job.durationMs) } : {}),
-    ...(status === 'FAILED' ? { FailureReason: 'The media format provided does not match the detected media format.' } : {}),
+    ...(status === 'FAILED' ? { FailureReason: FAILURE_REASON } : {}),
     Settings: { ChannelIdentification: false, ShowAlternatives: false, ...settings },
     ...(identify
       ? {
