@@ -116,7 +116,10 @@ export class NotificationOutbox {
     const config = this.config();
     const rates = config.notificationFaultRates;
     // Every job draws the same number of rolls, so one job's rates never shift another's faults.
-    const [lose = 1, duplicate = 1, reorder = 1, hold = 0] = [this.random(), this.random(), this.random(), this.random()];
+    const lose = this.random();
+    const duplicate = this.random();
+    const reorder = this.random();
+    const hold = this.random();
     const held = reorder < (rates.reorder ?? 0) ? REORDER_HOLD_MS.min + hold * (REORDER_HOLD_MS.max - REORDER_HOLD_MS.min) : 0;
     return {
       lost: matchesJob(config.lostNotifications, job) || lose < (rates.lose ?? 0),
