@@ -1,8 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -14,6 +16,8 @@ import { scheduleToStartLatency } from './worker-metrics';
 export interface OperationsAlarmsProps {
   workerLogs: logs.ILogGroup;
   starterDeadLetters: sqs.IQueue;
+  /** The completion relay: its dead-letter queue, its function, and the rule that feeds it Transcribe's events. */
+  relay: { deadLetters: sqs.IQueue; function: lambda.IFunction; transcribeRule: events.IRule };
   taskQueue: string;
   email?: string;
 }
@@ -23,8 +27,8 @@ export const FAILURE_LOG_PATTERN = `{ $.msg = "${FAILURE_LOG_MESSAGE}" }`;
 
 /**
  * What wakes someone up, all on one encrypted SNS topic: media that failed after retries,
- * uploads the starter could not start, and workers that fall behind (tasks waiting for a
- * slot or for an event loop). Each alarm names the first place to look in its description.
+ * uploads the starter could not start, job completions the relay could not deliver, and
+ * workers that fall behind (tasks waiting for a slot or for an event loop). Each alarm names the first place to look in its description.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -58,6 +62,32 @@ export class OperationsAlarms extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       alarmDescription: 'Uploads the starter could not turn into workflows (Temporal unreachable, bad credential). Fix the cause, then redrive the queue into the starter function: starts are idempotent.',
+    });
+    // The relay is a fast path: the worker's safety-net check still ends every wait, minutes later.
+    // These say the fast path is broken, so analyses have slowed down, not failed.
+    this.alarm('RelayDeadLetters', {
+      metric: props.relay.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription: 'Job completions the relay could not hand to Temporal after 5 tries (Temporal unreachable, bad credential); the waits end by the worker\'s safety-net check instead. Fix the cause (the relay function\'s log), then redrive the queue into the relay queue: completions are idempotent.',
+    });
+    this.alarm('RelayErrors', {
+      metric: props.relay.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription: 'Relay invocations failed as a whole (no Temporal connection, or a crash), so whole batches return to the queue. Check the relay function\'s log.',
+    });
+    this.alarm('TranscribeRuleFailedDeliveries', {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: props.relay.transcribeRule.ruleName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription: 'EventBridge could not put Transcribe job events on the relay queue (queue policy or KMS key policy); those never reach the dead-letter queue. Check the rule target and the key policy.',
     });
     this.alarm('ActivityBacklog', {
       metric: scheduleToStartLatency('activity', props.taskQueue, Duration.minutes(5)),

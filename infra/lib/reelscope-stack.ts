@@ -7,6 +7,7 @@ import { ApiFunction } from './api-function';
 import { TENANT_CLAIM } from '../functions/pre-token-generation';
 import { ApiUsers, PORTAL_SCOPES } from './api-users';
 import { CompletionEvents } from './completion-events';
+import { CompletionRelay } from './completion-relay';
 import type { InfraConfig } from './infra-config';
 import { MediaBucket } from './media-bucket';
 import { MediaHttpApi } from './media-http-api';
@@ -73,6 +74,13 @@ export class ReelscopeStack extends Stack {
       ...(temporal.mode === 'self-hosted' ? { vpc: network.vpc } : {}),
     });
 
+    // Rekognition and Transcribe say when a job ends; the relay wakes the analysis waiting for it.
+    const relay = new CompletionRelay(this, 'CompletionRelay', {
+      temporalEnvironment,
+      secrets,
+      ...(temporal.mode === 'self-hosted' ? { vpc: network.vpc } : {}),
+    });
+
     const workers = new WorkerService(this, 'Workers', {
       vpc: network.vpc,
       worker: config.worker,
@@ -91,6 +99,7 @@ export class ReelscopeStack extends Stack {
         REELSCOPE_INCOMING_PREFIX: config.incomingPrefix,
         REELSCOPE_ARCHIVE_PREFIX: archivePrefix,
         ...completions.environment(),
+        ...relay.workerEnvironment(),
         ...config.workerEnvironment,
       },
     });
@@ -105,6 +114,7 @@ export class ReelscopeStack extends Stack {
       bedrockModelId: config.bedrockModelId,
       secrets,
       keyframeSampling: config.workerEnvironment['REELSCOPE_KEYFRAME_SAMPLING_SECONDS'] !== undefined,
+      notificationRole: relay.publishingRole,
     });
 
     const api = new MediaHttpApi(this, 'Api', { throttle: { ratePerSecond: config.api.throttleRatePerSecond, burst: config.api.throttleBurst } });
@@ -154,6 +164,7 @@ export class ReelscopeStack extends Stack {
     const alarms = new OperationsAlarms(this, 'Alarms', {
       workerLogs: workers.logGroup,
       starterDeadLetters: starter.deadLetters,
+      relay: { deadLetters: relay.deadLetters, function: relay.function, transcribeRule: relay.transcribeRule },
       taskQueue: config.taskQueue,
       ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
     });

@@ -21,14 +21,17 @@ export interface WorkerAccess {
   secrets: TemporalSecrets;
   /** REELSCOPE_KEYFRAME_SAMPLING_SECONDS is set: labels, moderation, celebrities and text call the image APIs. */
   keyframeSampling: boolean;
+  /** The role Rekognition Video publishes job completions with, named in each Start* call's notification channel. */
+  notificationRole?: iam.IRole;
 }
 
 /**
  * Exactly the calls the worker makes, statement by statement (the activities are the
  * reference: probe reads incoming/, analyses and reports write results/, Rekognition and
  * Transcribe read the media with the caller's own S3 permission; with archiving on, the
- * original is copied to processed/ and its incoming/ version removed). The worker passes no role
- * to any service: no iam:PassRole, no SNS notification channel, no Transcribe data-access role.
+ * original is copied to processed/ and its incoming/ version removed). The one role the worker
+ * passes is Rekognition's notification-channel role, to Rekognition only; Transcribe needs no
+ * data-access role (its completions reach the relay through EventBridge).
  */
 export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
   const { bucket } = access;
@@ -95,6 +98,15 @@ export function grantWorkerAccess(role: iam.Role, access: WorkerAccess): void {
     actions: ['transcribe:StartTranscriptionJob', 'transcribe:GetTranscriptionJob'],
     resources: ['*'],
   }));
+  if (access.notificationRole) {
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'PassNotificationRole',
+      // Start* with a NotificationChannel passes its RoleArn; the condition keeps the role Rekognition's.
+      actions: ['iam:PassRole'],
+      resources: [access.notificationRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'rekognition.amazonaws.com' } },
+    }));
+  }
   const modelArns = bedrockModelArns(role, access.bedrockModelId);
   role.addToPolicy(new iam.PolicyStatement({ sid: 'ReportModel', actions: ['bedrock:InvokeModel'], resources: modelArns }));
 
