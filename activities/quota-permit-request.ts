@@ -17,6 +17,8 @@ export interface QuotaDeps {
 export interface QuotaPermitRequest {
   quota: JobQuota;
   leaseId: string;
+  /** Slots for all of a media's jobs under the quota; absent: one. */
+  permits?: number;
   workflowId: string;
   leaseTimeoutMs: number;
 }
@@ -43,7 +45,16 @@ export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
       taskQueue,
       args: [{ quota: request.quota, limit, leases: [], waiting: [] }],
       signal: acquirePermitSignal,
-      signalArgs: [{ leaseId: request.leaseId, workflowId: request.workflowId, leaseTimeoutMs: request.leaseTimeoutMs, limit }],
+      signalArgs: [
+        {
+          leaseId: request.leaseId,
+          workflowId: request.workflowId,
+          leaseTimeoutMs: request.leaseTimeoutMs,
+          limit,
+          // More slots than the quota has could never be granted: the semaphore caps a request at its limit.
+          ...(request.permits !== undefined ? { permits: request.permits } : {}),
+        },
+      ],
       staticSummary: `${request.quota} job quota (${limit} concurrent)`,
     });
     return { semaphoreId };

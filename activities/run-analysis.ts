@@ -44,14 +44,17 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
       // The URL outlives the attempt: a long media's analysis reads it for hours, not 15 minutes.
       const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId, context.info.startToCloseTimeoutMs / 1000 + 60);
       let lastDetails: unknown = resumeFrom;
-      // A wait has no heartbeat timeout: its heartbeats would only be billed.
+      const send = () => context.heartbeat(lastDetails);
+      // A wait has no heartbeat timeout: its heartbeats would only be billed. The read of a finished
+      // job has its checkpoint in its input, so its progress goes out with the liveness beat only:
+      // a read shorter than the interval sends none, and a dead worker is still caught by the timeout.
       const heartbeat = input.awaitJob
         ? () => undefined
         : (details?: unknown) => {
             if (details !== undefined) lastDetails = details;
-            context.heartbeat(lastDetails);
+            if (!input.job) send();
           };
-      const keepAlive = input.awaitJob ? undefined : setInterval(heartbeat, HEARTBEAT_INTERVAL_MS);
+      const keepAlive = input.awaitJob ? undefined : setInterval(send, HEARTBEAT_INTERVAL_MS);
       try {
         const result = await runner({
           input,

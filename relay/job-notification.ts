@@ -8,7 +8,7 @@ export interface JobNotification {
   /** Rekognition's JobId, Transcribe's job name. */
   jobId: string;
   status: 'succeeded' | 'failed';
-  /** Rekognition's Start* operation; it tells a face search from a face detection. */
+  /** Rekognition's operation (StartFaceSearch, or FACE_SEARCH); it tells a face search from a face detection. */
   api?: string;
 }
 
@@ -51,7 +51,8 @@ export function parseJobNotification(body: string): JobNotification | undefined 
   const message = envelope.success ? parseJson(envelope.data.Message) : parsed;
 
   const rekognition = rekognitionMessage.safeParse(message);
-  if (rekognition.success && /^Start[A-Za-z]+$/.test(rekognition.data.API)) {
+  // The API is named either way in the wild: `StartLabelDetection`, or `LABEL_DETECTION` as the guide's example has it.
+  if (rekognition.success && /^[A-Za-z_]{1,64}$/.test(rekognition.data.API)) {
     const status = REKOGNITION_STATUS[rekognition.data.Status];
     const tag = rekognition.data.JobTag;
     return status && tag ? { service: 'rekognition', tag, jobId: rekognition.data.JobId, status, api: rekognition.data.API } : undefined;

@@ -15,6 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ReelscopeActivities } from '../activities/create-activities';
 import type { ArchiveCopy } from '../activities/archive-original';
 import type { AnalysedRecord, PersistInput } from '../activities/record-status';
@@ -62,6 +63,7 @@ import {
 import { ProgressTracker } from './progress-tracker';
 import { ReviewGate } from './review-gate';
 import { QuotaPermits } from './quota-permits';
+import { SharedPermit } from './shared-permit';
 
 const { recordStage } = proxyLocalActivities<ReelscopeActivities>(recordOptions);
 const { requestQuotaPermit } = proxyLocalActivities<ReelscopeActivities>(quotaRequestOptions);
@@ -98,6 +100,16 @@ const ARCHIVE_ORIGINAL = 'archive-original';
  * Only runs with such a capability call it, so runs of a polling worker replay unchanged.
  */
 const NOTIFIED_JOBS = 'notified-jobs';
+/**
+ * Fewer orchestration events and actions per media: no RECEIVED stage write (the start set the
+ * Stage attribute, and PROBING follows at once); search attributes upserted together, only at
+ * stages that last (ANALYZING with the media's kind and duration, REPORTING with the flag, and
+ * the outcome) instead of one upsert per stage and fact; and one quota permit per media and
+ * quota, holding a slot for each of its jobs, instead of one per job.
+ */
+const LEAN_ORCHESTRATION = 'lean-orchestration';
+/** Stages short enough (seconds) that the Web UI's Stage attribute skips them under LEAN_ORCHESTRATION. */
+const TRANSIENT_STAGES: ReadonlySet<MediaStatus> = new Set(['RECEIVED', 'PROBING', 'REDUCING']);
 
 type CompletedRecord = Extract<PersistInput, { status: 'COMPLETED' | 'AWAITING_REVIEW' }>;
 
@@ -163,6 +175,12 @@ class MediaPipeline {
   private readonly proxyScope = new CancellationScope();
   /** What the worker's backend can do, from the probe: how each analysis learns its job ended. */
   private capabilities?: BackendCapabilities;
+  /** Set once at the start: whether this run writes, upserts and asks for permits the lean way. */
+  private lean = false;
+  /** Search attributes held for the next upsert (LEAN_ORCHESTRATION). */
+  private pendingAttributes: SearchAttributeUpdatePair[] = [];
+  /** LEAN_ORCHESTRATION: the one permit per quota that this media's analyses share. */
+  private readonly sharedPermits = new Map<JobQuota, SharedPermit>();
   /** Analyses waiting for their job's notification: a cancellation leaves those jobs to finish. */
   private readonly waiting = new Set<AnalysisKind>();
 
@@ -175,13 +193,14 @@ class MediaPipeline {
 
   async run(): Promise<AnalyzeMediaResult> {
     const { mediaId, tenant, source, tier } = this.input;
-    await this.enter('RECEIVED');
+    this.lean = patched(LEAN_ORCHESTRATION);
+    if (!this.lean) await this.enter('RECEIVED');
 
     await this.enter('PROBING');
     const probe = await probeMedia({ mediaId, tenant, tier, source });
     const media = probe.media;
     this.capabilities = probe.capabilities;
-    upsertSearchAttributes([
+    this.searchAttributes([
       { key: MEDIA_KIND, value: media.kind },
       { key: DURATION_SECONDS, value: media.durationSeconds },
     ]);
@@ -204,7 +223,7 @@ class MediaPipeline {
       reduceAndReportOptions(media.durationSeconds),
     );
     const spine = await reduceSpine({ mediaId, tenant, media, outcomes: this.outcomes });
-    upsertSearchAttributes([{ key: FLAGGED, value: spine.flagged }]);
+    this.searchAttributes([{ key: FLAGGED, value: spine.flagged }]);
 
     this.step = 'report';
     await this.enter('REPORTING');
@@ -353,6 +372,7 @@ class MediaPipeline {
     const { mediaId, tenant, source } = this.input;
     const base: AnalysisInput = { mediaId, tenant, source, media };
     const branches = new Map<AnalysisKind, Promise<AnalysisOutcome>>();
+    if (this.lean) this.sharePermits(plan, media);
     for (const planned of plan.analyses) {
       if (planned.decision === 'skip') {
         this.setBranch(planned.kind, 'skipped');
@@ -379,6 +399,21 @@ class MediaPipeline {
         this.outcomes = settled.flatMap((branch) => (branch.status === 'fulfilled' ? [branch.value] : []));
       }
       throw err;
+    }
+  }
+
+  /**
+   * One permit per quota for the analyses that start at once; one that waits for another (it
+   * could start hours later) keeps asking for its own.
+   */
+  private sharePermits(plan: AnalysisPlan, media: MediaFacts): void {
+    const users = new Map<JobQuota, number>();
+    for (const planned of plan.analyses) {
+      if (planned.decision === 'run' && planned.quota && !planned.after) users.set(planned.quota, (users.get(planned.quota) ?? 0) + 1);
+    }
+    for (const [quota, count] of users) {
+      const options = { quota, leaseId: `${workflowInfo().runId}/${quota}`, permits: count, ...permitOptions(media.durationSeconds) };
+      this.sharedPermits.set(quota, new SharedPermit(this.permits, options, count));
     }
   }
 
@@ -455,7 +490,10 @@ class MediaPipeline {
     };
     try {
       // Service jobs count against account quotas: hold a permit for the job's lifetime.
-      const outcome = quota
+      const shared = quota && !prerequisite ? this.sharedPermits.get(quota) : undefined;
+      const outcome = shared
+        ? await shared.run(analyse)
+        : quota
         ? await this.permits.withPermit(
             // The run id alone is unique, and unlike the workflow id it is the same when a history is replayed under another id.
             { quota, leaseId: `${workflowInfo().runId}/${kind}`, ...permitOptions(base.media.durationSeconds) },
@@ -608,9 +646,26 @@ class MediaPipeline {
     if (this.progress.current === 'ANALYZING') setCurrentDetails(`**ANALYZING**\n\n${this.progress.branchDetails()}`);
   }
 
+  /** Upserts at once, or (LEAN_ORCHESTRATION) with the next stage that lasts. */
+  private searchAttributes(pairs: SearchAttributeUpdatePair[]): void {
+    if (this.lean) this.pendingAttributes.push(...pairs);
+    else upsertSearchAttributes(pairs);
+  }
+
+  private flushSearchAttributes(): void {
+    // The latest value of each key: a stage held back is replaced by the one that lasts.
+    const latest = new Map(this.pendingAttributes.map((pair) => [pair.key.name, pair]));
+    this.pendingAttributes = [];
+    if (latest.size > 0) upsertSearchAttributes([...latest.values()]);
+  }
+
   private moveTo(status: MediaStatus, details: string, failure?: FailureInfo): void {
     this.progress.moveTo(status, failure);
-    upsertSearchAttributes([{ key: STAGE, value: status }]);
+    if (!this.lean) upsertSearchAttributes([{ key: STAGE, value: status }]);
+    else {
+      this.pendingAttributes.push({ key: STAGE, value: status });
+      if (!TRANSIENT_STAGES.has(status)) this.flushSearchAttributes();
+    }
     setCurrentDetails(`**${status}** · ${details}`);
   }
 }

@@ -2,10 +2,12 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { QUOTA_WORKFLOW_ID_PREFIX } from '../common/constants';
 import type { JobQuota } from '../common/types';
 
-/** One job slot asked for by one analysis of one run. */
+/** Job slots asked for by one run: one analysis's, or (`permits` > 1) all of a media's jobs under this quota. */
 export interface PermitRequest {
-  /** Unique per job slot: `<run id>/<analysis>`. */
+  /** Unique per request: `<run id>/<analysis>`, or `<run id>/<quota>` for a media's jobs together. */
   leaseId: string;
+  /** Slots the lease takes; absent in requests from before media asked for theirs together: one. */
+  permits?: number;
   /** The workflow to signal when the permit is granted. */
   workflowId: string;
   /** After this long a lease is reclaimed even without a release: its holder may be gone. */
@@ -18,6 +20,13 @@ export interface Lease {
   leaseId: string;
   workflowId: string;
   expiresAt: number;
+  /** Slots held; absent: one. */
+  permits?: number;
+}
+
+/** The slots a lease or request takes. */
+export function permitsOf(held: { permits?: number }): number {
+  return held.permits ?? 1;
 }
 
 /** What the semaphore carries across continue-as-new, and what operators query. */

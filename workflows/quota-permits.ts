@@ -12,8 +12,10 @@ import { permitGrantedSignal, releasePermitSignal } from './quota-messages';
 
 export interface PermitOptions {
   quota: JobQuota;
-  /** Unique per job slot of this run. */
+  /** Unique per request of this run. */
   leaseId: string;
+  /** Slots to hold together (a media's jobs under one quota); absent: one. */
+  permits?: number;
   leaseTimeoutMs: number;
   /** Longest wait in the queue; past it the analysis fails with QuotaWaitTimedOut. */
   maxWaitMs: number;
@@ -23,6 +25,7 @@ export interface PermitOptions {
 export type PermitRequester = (request: {
   quota: JobQuota;
   leaseId: string;
+  permits?: number;
   workflowId: string;
   leaseTimeoutMs: number;
 }) => Promise<{ semaphoreId: string }>;
@@ -46,7 +49,7 @@ export class QuotaPermits {
     const { workflowId } = workflowInfo();
     let semaphoreId: string | undefined;
     try {
-      ({ semaphoreId } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs }));
+      ({ semaphoreId } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs, ...(options.permits !== undefined ? { permits: options.permits } : {}) }));
       // No deadline timer when the grant came in while the request was being sent.
       if (!this.granted.has(leaseId) && !(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
         throw ApplicationFailure.create({

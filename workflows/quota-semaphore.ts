@@ -10,6 +10,7 @@ import {
 import {
   acquirePermitSignal,
   permitGrantedSignal,
+  permitsOf,
   quotaStateQuery,
   releasePermitSignal,
   type PermitRequest,
@@ -77,13 +78,18 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
       state.leases = state.leases.filter((l) => l.expiresAt > now);
     }
     grantsDeferred = false;
-    while (state.leases.length < state.limit && state.waiting.length > 0) {
+    // First in, first out: a media asking for several slots waits for them all, and those behind it wait too.
+    // One slot a lease, as every request asked for before media asked for theirs together, is the count of leases.
+    let used = state.leases.reduce((sum, lease) => sum + permitsOf(lease), 0);
+    while (state.waiting.length > 0 && used + Math.min(permitsOf(state.waiting[0] as PermitRequest), state.limit) <= state.limit) {
       if (grants.size >= maxGrantsInFlight) {
         grantsDeferred = true;
         break;
       }
       const request = state.waiting.shift() as PermitRequest;
-      state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs });
+      const permits = Math.min(permitsOf(request), state.limit);
+      used += permits;
+      state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs, ...(request.permits !== undefined ? { permits } : {}) });
       grant(request);
     }
     const info = workflowInfo();

@@ -24,7 +24,7 @@ import { collectionIdFor } from './face-collection';
 import { detectFacesInFrame, detectInFrame, joinFrameResults } from './rekognition-image';
 import { celebritiesOutput, facesOutput, labelsOutput, moderationOutput, textOutput, type FaceSearchContext } from './rekognition-outputs';
 import { writeVideoJobResults } from './rekognition-results-writer';
-import { startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
+import { featureOfNotifiedApi, startVideoJob, videoJobPages, videoJobState } from './rekognition-video';
 import { transcribe } from './transcribe-runner';
 import { isCancellation, polling } from './job-run';
 
@@ -245,9 +245,9 @@ async function detectFaces(run: AnalysisRun, deps: AwsBackendDeps): Promise<Runn
   const sampling = run.input.media.kind === 'image' ? STILL_IMAGE : deps.settings.keyframeSampling;
   if (sampling) return facesInKeyframes(sampling, search, run, deps);
   // A retried attempt keeps the job kind its first attempt started, whoever was enrolled since.
-  // After a notification, the job is the one its notification named (API StartFaceSearch or StartFaceDetection).
+  // After a notification, the job is the one its notification named (a face search or a face detection).
   const resumeFrom = run.resumeFrom as { faceFeature?: unknown; api?: unknown } | undefined;
-  const resumed = resumeFrom?.faceFeature ?? (typeof resumeFrom?.api === 'string' ? resumeFrom.api.replace(/^Start/, '') : undefined);
+  const resumed = resumeFrom?.faceFeature ?? (typeof resumeFrom?.api === 'string' ? featureOfNotifiedApi(resumeFrom.api) : undefined);
   const feature: RekognitionFeature =
     resumed === 'FaceSearch' || resumed === 'FaceDetection' ? resumed : search.collectionId ? 'FaceSearch' : 'FaceDetection';
   return detectInVideo('faces', feature, run, deps, { search });

@@ -84,6 +84,16 @@ interface StatusPage {
   StatusMessage?: string;
 }
 
+/**
+ * The feature a job notification's API names: `StartFaceSearch` or, as Rekognition's guide
+ * shows it, `FACE_SEARCH`, both `FaceSearch`.
+ */
+export function featureOfNotifiedApi(api: string): string {
+  const bare = api.replace(/^Start/, '');
+  if (!/^[A-Z_]+$/.test(bare)) return bare;
+  return bare.toLowerCase().replace(/(?:^|_)([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 /** Starts a stored-video job for one feature; returns the job id. */
 export async function startVideoJob(
   client: RekognitionClient,

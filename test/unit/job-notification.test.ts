@@ -1,6 +1,7 @@
 import { ActivityNotFoundError } from '@temporalio/client';
 import { jobWaitTag, parseJobWaitTag } from '../../common/job-wait-tag';
 import type { JobFinishedNotice } from '../../common/types';
+import { featureOfNotifiedApi } from '../../backends/aws/rekognition-video';
 import { relayNotification, type WaitCompleter } from '../../relay/completion-relay';
 import { MAX_NOTIFICATION_BYTES, parseJobNotification } from '../../relay/job-notification';
 
@@ -47,6 +48,11 @@ describe('parseJobNotification', () => {
     expect(parseJobNotification(JSON.stringify(rekognitionMessage()))).toEqual(expected);
   });
 
+  it('reads the API as the guide\'s example names it too, and maps it to the feature', () => {
+    expect(parseJobNotification(envelope(rekognitionMessage({ API: 'FACE_SEARCH' })))?.api).toBe('FACE_SEARCH');
+    expect(['StartFaceSearch', 'FACE_SEARCH', 'FACE_DETECTION', 'StartLabelDetection'].map(featureOfNotifiedApi)).toEqual(['FaceSearch', 'FaceSearch', 'FaceDetection', 'LabelDetection']);
+  });
+
   it.each([
     ['FAILED', 'failed'],
     ['ERROR', 'failed'],
@@ -63,7 +69,7 @@ describe('parseJobNotification', () => {
     ['a running Rekognition job', envelope(rekognitionMessage({ Status: 'IN_PROGRESS' }))],
     ['a queued Transcribe job', transcribeEvent('QUEUED')],
     ['a Rekognition job without a tag', envelope(rekognitionMessage({ JobTag: undefined }))],
-    ['an API that is no Start*', envelope(rekognitionMessage({ API: 'DeleteEverything' }))],
+    ['an API name that is no operation', envelope(rekognitionMessage({ API: 'Start Label; Detection' }))],
     ['another event', JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })],
     ['broken JSON', '{"Type":"Notification",'],
     ['an envelope around broken JSON', JSON.stringify({ Type: 'Notification', Message: '{not json' })],
