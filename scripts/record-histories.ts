@@ -16,6 +16,7 @@ import { TEMPORAL_CLI } from '../local/temporal-dev-server';
 import { startAnalysis } from '../intake/start-analysis';
 import { makeVideoClip, makeZeroByte } from '../test/support/media-fixtures';
 import { startFakeAws } from '../test/support/fake-aws';
+import { startLocalRelay } from '../relay/local-relay';
 import { bundleWorkflows, startTestWorker, type TestWorker } from '../test/support/test-worker';
 
 const HISTORIES = join(__dirname, '..', 'test', 'replay', 'histories');
@@ -44,6 +45,19 @@ async function main(): Promise<void> {
     REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '20',
     REELSCOPE_QUOTA_REKOGNITION_VIDEO: '3',
   });
+  // Jobs that notify their end: the waits, the relay completing them, the reads; lean orchestration.
+  const notified = await startTestWorker(bundle, {}, (d) => d, {
+    REELSCOPE_BACKEND: 'aws',
+    REELSCOPE_REKOGNITION_ENDPOINT: fake.endpoint,
+    REELSCOPE_TRANSCRIBE_ENDPOINT: fake.endpoint,
+    REELSCOPE_BEDROCK_ENDPOINT: fake.bedrockEndpoint,
+    REELSCOPE_REKOGNITION_NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:reelscope-job-completions',
+    REELSCOPE_REKOGNITION_NOTIFICATION_ROLE_ARN: 'arn:aws:iam::123456789012:role/reelscope-rekognition-publisher',
+    REELSCOPE_TRANSCRIBE_NOTIFICATIONS: 'true',
+    REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '20',
+  });
+  const relay = await startLocalRelay(notified.client);
+  fake.config.notificationUrl = relay.url;
   try {
     await mkdir(HISTORIES, { recursive: true });
     const clip = await ensureSampleClip(join(dataDir, 'sample.mp4'));
@@ -69,6 +83,7 @@ async function main(): Promise<void> {
       'cancelled-aws-mid-transcript': { path: clip, worker: aws, end: cancelledMidTranscript },
       // Archiving is on by default: the original is copied to processed/, recorded, then removed.
       'completed-archived-original': { path: clip, worker: harness },
+      'completed-aws-notified': { path: clip, worker: notified },
     };
     const wanted = process.argv.slice(2);
     for (const [name, { path, worker, end }] of Object.entries(runs)) {
@@ -88,6 +103,8 @@ async function main(): Promise<void> {
       console.log(`recorded ${file}`);
     }
   } finally {
+    await relay.close();
+    await notified.stop();
     await aws.stop();
     await fake.close();
     await harness.stop();

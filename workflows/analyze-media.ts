@@ -101,8 +101,9 @@ const ARCHIVE_ORIGINAL = 'archive-original';
  */
 const NOTIFIED_JOBS = 'notified-jobs';
 /**
- * Fewer orchestration events and actions per media: no RECEIVED stage write (the start set the
- * Stage attribute, and PROBING follows at once); search attributes upserted together, only at
+ * Fewer orchestration events and actions per media: no RECEIVED or REDUCING record write (the
+ * start set the Stage attribute and PROBING follows at once; the report follows reduce within
+ * seconds); search attributes upserted together, only at
  * stages that last (ANALYZING with the media's kind and duration, REPORTING with the flag, and
  * the outcome) instead of one upsert per stage and fact; and one quota permit per media and
  * quota, holding a slot for each of its jobs, instead of one per job.
@@ -194,7 +195,8 @@ class MediaPipeline {
   async run(): Promise<AnalyzeMediaResult> {
     const { mediaId, tenant, source, tier } = this.input;
     this.lean = patched(LEAN_ORCHESTRATION);
-    if (!this.lean) await this.enter('RECEIVED');
+    if (this.lean) this.moveTo('RECEIVED', 'received');
+    else await this.enter('RECEIVED');
 
     await this.enter('PROBING');
     const probe = await probeMedia({ mediaId, tenant, tier, source });
@@ -218,7 +220,9 @@ class MediaPipeline {
     this.outcomes = await this.runAnalyses(plan, media);
 
     this.step = 'reduce';
-    await this.enter('REDUCING');
+    // Reducing takes seconds and the report follows at once: the record goes from ANALYZING to REPORTING.
+    if (this.lean) this.moveTo('REDUCING', 'reducing');
+    else await this.enter('REDUCING');
     const { reduceSpine, writeReport } = proxyActivities<ReelscopeActivities>(
       reduceAndReportOptions(media.durationSeconds),
     );
