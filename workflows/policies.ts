@@ -69,15 +69,18 @@ export function analysisOptions(durationSeconds: number): ActivityOptions {
 
 /**
  * Waiting for a notified job (async completion, woken by the completion relay). Each attempt
- * lasts the safety net and has no heartbeat timeout: nobody heartbeats a wait, and a worker
- * crash loses nothing, since no worker holds it. When an attempt runs out (the notification
- * was lost or is late) the retry checks the job itself and, if it is done, reads it. The
- * schedule-to-close bounds the whole wait like an analysis's retries do. Cancelling a wait
- * does not wait for it: no worker runs it to answer, and its job is left to finish.
+ * lasts the media's duration plus the safety net, and has no heartbeat timeout: nobody
+ * heartbeats a wait, and a worker crash loses nothing, since no worker holds it. When an
+ * attempt runs out (the notification was lost or is late) the retry checks the job itself and,
+ * if it is done, reads it. The schedule-to-close bounds the whole wait like an analysis's
+ * retries do. Cancelling a wait does not wait for it: no worker runs it to answer, and its job
+ * is left to finish.
  */
 export function jobWaitOptions(durationSeconds: number, safetyNetSeconds: number): ActivityOptions {
   return {
-    startToCloseTimeout: `${safetyNetSeconds} seconds`,
+    // The safety net counts from when the job could have ended (a job takes about as long as its
+    // media, or less): a long media's wait is not checked, and billed, every few minutes.
+    startToCloseTimeout: `${safetyNetSeconds + Math.ceil(durationSeconds)} seconds`,
     scheduleToCloseTimeout: `${analysisBudgetSeconds(durationSeconds) * ANALYSIS_ATTEMPTS} seconds`,
     cancellationType: ActivityCancellationType.TRY_CANCEL,
     retry: { initialInterval: '1 second', backoffCoefficient: 1, maximumAttempts: Number.POSITIVE_INFINITY, nonRetryableErrorTypes },

@@ -67,8 +67,12 @@ export function historyFigures(json: string): HistoryFigures {
   const activities = [...byScheduledId.values()];
 
   // What Temporal Cloud bills that a history shows (docs.temporal.io/cloud/actions): the start,
-  // each activity attempt, timers, search-attribute upserts, signals (counted once, at the
-  // sender, whichever workflow sent them) and local activities (recorded as markers).
+  // each activity attempt, timers, search-attribute upserts (the SDK's TemporalChangeVersion
+  // ones after each new patch too), signals (counted once, at the sender, whichever workflow
+  // sent them), local activities (their markers; a patch's marker is none) and child starts.
+  const localActivityMarkers = events.filter(
+    (e) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED' && attributes(e, 'markerRecordedEventAttributes')['markerName'] === 'core_local_activity',
+  ).length;
   const actions = {
     workflowStarted: 1,
     activityAttempts: activities.reduce((sum, a) => sum + (a.startedAt ? a.attempt : 0), 0),
@@ -76,7 +80,8 @@ export function historyFigures(json: string): HistoryFigures {
     searchAttributeUpserts: count('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'),
     signalsSent: count('EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED'),
     signalsReceived: count('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED'),
-    localActivities: count('EVENT_TYPE_MARKER_RECORDED'),
+    localActivities: localActivityMarkers,
+    childWorkflowsStarted: count('EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED'),
     updates: count('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED'),
   };
   return {

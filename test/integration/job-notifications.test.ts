@@ -100,7 +100,8 @@ describe('job completion by notification (fake AWS, completion relay, dev server
   }, 120_000);
 
   it('completes a job whose notification was lost by the safety net, and no other', async () => {
-    // Arrange: the labels job's notification never arrives; the wait checks the job itself after 3 s.
+    // Arrange: the labels job's notification never arrives; the wait checks the job itself after
+    // the media's 21 s and a safety net of 3 s.
     const worker = await startWorker({ REELSCOPE_JOB_SAFETY_NET_SECONDS: '3' });
     relay = await startLocalRelay(worker.client);
     fake.config.notificationUrl = relay.url;
