@@ -4,12 +4,15 @@
  * so the orchestration, not AWS, is what is measured), N videos started at once. Prints RSS
  * and CPU of the worker, throughput, and workflow/activity task schedule-to-start
  * percentiles from the worker's own Prometheus histograms, and writes docs/benchmarks/scale.json.
- *   npm run bench:scale -- [--levels 10,100,500] [--job-seconds 20]
+ *   npm run bench:scale -- [--levels 10,100,500] [--job-seconds 20] [--worker-env K=V,K2=V2 ...]
+ * Each --worker-env is one worker setting to compare (e.g. REELSCOPE_MAX_CACHED_WORKFLOWS=100);
+ * every level runs once per setting, and `--worker-env ''` is the worker as configured by default.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { freePort } from '../../local/free-port';
@@ -54,9 +57,51 @@ function histogramPercentile(metrics: string, name: string, p: number): string {
   return upper === '+Inf' ? `> ${lower / 1000} s` : `${lower / 1000}-${Number(upper) / 1000} s`;
 }
 
+/** Sum of a Prometheus counter (or a histogram's `_count`) over all its series; 0 when absent. */
+function metricSum(metrics: string, name: string): number {
+  let sum = 0;
+  for (const m of metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'gm'))) sum += Number(m[1]);
+  return sum;
+}
+
+/**
+ * `K=V,K2=V2` as an env object. Split on the first "=" only: NODE_OPTIONS values carry their
+ * own (`NODE_OPTIONS=--max-old-space-size=1536`).
+ */
+function parseWorkerEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--worker-env expects K=V pairs separated by commas, got "${pair}"`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+const SCALE_JSON = join(__dirname, '..', '..', 'docs', 'benchmarks', 'scale.json');
+
+/** The runs scale.json already holds, each with its own command, date, machine and rows, for --append. */
+async function earlierRuns(): Promise<Record<string, unknown>[]> {
+  const previous = JSON.parse(await readFile(SCALE_JSON, 'utf8')) as Record<string, unknown> & { earlierRuns?: Record<string, unknown>[] };
+  const { earlierRuns: older = [], ...run } = previous;
+  return [...older, run];
+}
+
+const describeEnv = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults';
+
 async function main(): Promise<void> {
-  const opts = new Command().option('--levels <list>', 'videos in flight', '10,100,500').option('--job-seconds <n>', 'fake job time', '20').parse().opts<{ levels: string; jobSeconds: string }>();
+  const opts = new Command()
+    .option('--levels <list>', 'videos in flight', '10,100,500')
+    .option('--job-seconds <n>', 'fake job time', '20')
+    .option('--worker-env <pairs>', 'extra worker env to compare, K=V,K2=V2; repeat for more settings', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--append', 'keep the rows of the scale.json already written (a comparison too long for one sitting)')
+    .parse()
+    .opts<{ levels: string; jobSeconds: string; workerEnv: string[]; append?: boolean }>();
+  const workerSettings = (opts.workerEnv.length > 0 ? opts.workerEnv : ['']).map(parseWorkerEnv);
+  const levels = opts.levels.split(',').map(Number);
+  const settings = { levels, jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200, workerEnv: workerSettings };
   const output = benchOutput('scale');
+  const earlier = opts.append ? await earlierRuns() : [];
   const rows: Record<string, unknown>[] = [];
   const bench = await startBenchStack('scale');
   const { fake, dataDir } = bench;
@@ -67,10 +112,12 @@ async function main(): Promise<void> {
   const uploader = await startTestWorker(await bundleWorkflows());
   const clip = join(dataDir, 'clip.mp4');
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
-  console.log(`| videos in flight | wall | throughput | worker RSS peak | worker CPU (incl. ffmpeg) | workflow task schedule-to-start p50 / p95 | activity schedule-to-start p95 | completed |`);
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(
+    `| worker setting | videos in flight | wall | throughput | worker RSS peak | worker CPU (incl. ffmpeg) | workflow task schedule-to-start p50 / p95 | activity schedule-to-start p95 | sticky cache misses / forced evictions | workflow task replay / execution p95 | load 1m | completed |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   try {
-    for (const level of opts.levels.split(',').map(Number)) {
+    for (const { workerEnv, level } of workerSettings.flatMap((workerEnv) => levels.map((level) => ({ workerEnv, level })))) {
       const metricsPort = await freePort();
       const env = awsBackendEnv(fake, {
         REELSCOPE_TASK_QUEUE: `scale-${randomUUID()}`,
@@ -81,11 +128,13 @@ async function main(): Promise<void> {
         REELSCOPE_QUOTA_TRANSCRIBE: '100000',
         REELSCOPE_WORKFLOW_BUNDLE: bundlePath,
         REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
+        ...workerEnv,
       });
       const worker = await startWorkerProcess(env);
       const pid = worker.child.pid!;
       try {
         const inputs = await Promise.all(Array.from({ length: level }, (_, i) => uploader.upload(clip, { name: `scale-${level}-${i}.mp4` })));
+        const loadBefore = loadavg()[0]!;
         const before = await usage(pid);
         let peakRss = before.rssMb;
         const sampler = setInterval(() => void usage(pid).then((u) => (peakRss = Math.max(peakRss, u.rssMb)), () => {}), 500);
@@ -102,11 +151,37 @@ async function main(): Promise<void> {
           workflowTaskScheduleToStartP50: histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.5),
           workflowTaskScheduleToStartP95: histogramPercentile(metrics, 'temporal_workflow_task_schedule_to_start_latency', 0.95),
           activityScheduleToStartP95: histogramPercentile(metrics, 'temporal_activity_schedule_to_start_latency', 0.95),
+          // A cache miss replays the run's history from the start: what a smaller sticky cache costs.
+          workflowTaskReplayP95: histogramPercentile(metrics, 'temporal_workflow_task_replay_latency', 0.95),
+          workflowTaskExecutionP95: histogramPercentile(metrics, 'temporal_workflow_task_execution_latency', 0.95),
         };
-        rows.push({ videosInFlight: level, wallSeconds, videosPerMinute: (completed / wallSeconds) * 60, workerRssPeakMb: peakRss, workerCpuSeconds: cpu, shareOfOneCorePercent: (100 * cpu) / wallSeconds, ...percentiles, completed });
+        const cache = {
+          workflowTasks: metricSum(metrics, 'temporal_workflow_task_execution_latency_count'),
+          stickyCacheHits: metricSum(metrics, 'temporal_sticky_cache_hit(?:_total)?'),
+          stickyCacheMisses: metricSum(metrics, 'temporal_sticky_cache_miss(?:_total)?'),
+          stickyCacheForcedEvictions: metricSum(metrics, 'temporal_sticky_cache_total_forced_eviction(?:_total)?'),
+        };
+        const loadAverage1m = { before: loadBefore, after: loadavg()[0]! };
+        rows.push({
+          startedAt: new Date(started).toISOString(),
+          workerEnv,
+          videosInFlight: level,
+          wallSeconds,
+          videosPerMinute: (completed / wallSeconds) * 60,
+          workerRssPeakMb: peakRss,
+          workerRssAtEndMb: after.rssMb,
+          workerCpuSeconds: cpu,
+          shareOfOneCorePercent: (100 * cpu) / wallSeconds,
+          ...percentiles,
+          ...cache,
+          loadAverage1m,
+          completed,
+        });
         console.log(
-          `| ${level} | ${wallSeconds.toFixed(1)} s | ${((completed / wallSeconds) * 60).toFixed(1)} videos/min | ${peakRss.toFixed(0)} MB | ${cpu.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)}% of one core) | ${percentiles.workflowTaskScheduleToStartP50} / ${percentiles.workflowTaskScheduleToStartP95} | ${percentiles.activityScheduleToStartP95} | ${completed}/${level} |`,
+          `| ${describeEnv(workerEnv)} | ${level} | ${wallSeconds.toFixed(1)} s | ${((completed / wallSeconds) * 60).toFixed(1)} videos/min | ${peakRss.toFixed(0)} MB | ${cpu.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)}% of one core) | ${percentiles.workflowTaskScheduleToStartP50} / ${percentiles.workflowTaskScheduleToStartP95} | ${percentiles.activityScheduleToStartP95} | ${cache.stickyCacheMisses} / ${cache.stickyCacheForcedEvictions} | ${percentiles.workflowTaskReplayP95} / ${percentiles.workflowTaskExecutionP95} | ${loadAverage1m.before.toFixed(1)}-${loadAverage1m.after.toFixed(1)} | ${completed}/${level} |`,
         );
+        // Written after every row: a long comparison stopped part-way keeps what it measured.
+        await output.write({ settings, levels: rows, ...(earlier.length > 0 ? { earlierRuns: earlier } : {}) });
       } finally {
         await worker.kill();
       }
@@ -115,7 +190,6 @@ async function main(): Promise<void> {
     await uploader.stop();
     await bench.stop();
   }
-  await output.write({ settings: { levels: opts.levels.split(',').map(Number), jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200 }, levels: rows });
 }
 
 runBench(main);
