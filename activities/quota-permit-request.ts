@@ -28,17 +28,21 @@ export interface QuotaPermitRequest {
  * running (signal-with-start), on the task queue of the worker that asks.
  */
 export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
-  /** Returns the semaphore's workflow id, where the permit is to be released. */
-  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
+  /**
+   * Returns the semaphore's workflow id, where the permit is to be released, and the slots the
+   * permit will hold: what was asked for, at most the quota's limit (more could never be granted).
+   */
+  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string; permits?: number }> {
     return withFailureMapping(() => askForPermit(request));
   };
 
-  async function askForPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
+  async function askForPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string; permits?: number }> {
     if (!quota) {
       throw ApplicationFailure.create({ type: 'InvalidConfiguration', message: 'this worker has no Temporal client for job quotas', nonRetryable: true });
     }
     const { taskQueue } = Context.current().info;
     const limit = quota.limits[request.quota];
+    const permits = request.permits !== undefined ? Math.min(request.permits, limit) : undefined;
     const semaphoreId = quotaWorkflowId(request.quota, quota.scope ?? taskQueue);
     await quota.client.workflow.signalWithStart<typeof jobQuotaWorkflow, [PermitRequest]>(QUOTA_WORKFLOW_TYPE, {
       workflowId: semaphoreId,
@@ -51,12 +55,11 @@ export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
           workflowId: request.workflowId,
           leaseTimeoutMs: request.leaseTimeoutMs,
           limit,
-          // More slots than the quota has could never be granted: the semaphore caps a request at its limit.
-          ...(request.permits !== undefined ? { permits: request.permits } : {}),
+          ...(permits !== undefined ? { permits } : {}),
         },
       ],
       staticSummary: `${request.quota} job quota (${limit} concurrent)`,
     });
-    return { semaphoreId };
+    return { semaphoreId, ...(permits !== undefined ? { permits } : {}) };
   }
 }

@@ -28,7 +28,7 @@ export type PermitRequester = (request: {
   permits?: number;
   workflowId: string;
   leaseTimeoutMs: number;
-}) => Promise<{ semaphoreId: string }>;
+}) => Promise<{ semaphoreId: string; permits?: number }>;
 
 /**
  * The requester's side of the job quotas: grants arrive as signals and are remembered from
@@ -43,13 +43,17 @@ export class QuotaPermits {
     });
   }
 
-  /** Runs `body` while holding one permit of `quota`; the permit is released however it ends. */
-  async withPermit<T>(options: PermitOptions, body: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `body` while holding a permit of `quota` (one slot, or the slots asked for up to the
+   * quota's limit, which `body` is given); the permit is released however it ends.
+   */
+  async withPermit<T>(options: PermitOptions, body: (slots: number) => Promise<T>): Promise<T> {
     const { quota, leaseId } = options;
     const { workflowId } = workflowInfo();
     let semaphoreId: string | undefined;
     try {
-      ({ semaphoreId } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs, ...(options.permits !== undefined ? { permits: options.permits } : {}) }));
+      let permits: number | undefined;
+      ({ semaphoreId, permits } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs, ...(options.permits !== undefined ? { permits: options.permits } : {}) }));
       // No deadline timer when the grant came in while the request was being sent.
       if (!this.granted.has(leaseId) && !(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
         throw ApplicationFailure.create({
@@ -58,7 +62,7 @@ export class QuotaPermits {
           nonRetryable: true,
         });
       }
-      return await body();
+      return await body(permits ?? 1);
     } finally {
       // Release even when cancelled, or the slot would stay taken until the lease expires.
       const semaphore = semaphoreId;
