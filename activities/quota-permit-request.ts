@@ -28,20 +28,18 @@ export interface QuotaPermitRequest {
  * running (signal-with-start), on the task queue of the worker that asks.
  */
 export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
-  /**
-   * Returns the semaphore's workflow id, where the permit is to be released, and the slots the
-   * permit will hold: what was asked for, at most the quota's limit (more could never be granted).
-   */
-  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string; permits?: number }> {
+  /** Returns the semaphore's workflow id, where the permit is to be released. */
+  return async function requestQuotaPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
     return withFailureMapping(() => askForPermit(request));
   };
 
-  async function askForPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string; permits?: number }> {
+  async function askForPermit(request: QuotaPermitRequest): Promise<{ semaphoreId: string }> {
     if (!quota) {
       throw ApplicationFailure.create({ type: 'InvalidConfiguration', message: 'this worker has no Temporal client for job quotas', nonRetryable: true });
     }
     const { taskQueue } = Context.current().info;
     const limit = quota.limits[request.quota];
+    // More slots than the limit could never be granted; the semaphore caps them too, at the limit it has when it grants.
     const permits = request.permits !== undefined ? Math.min(request.permits, limit) : undefined;
     const semaphoreId = quotaWorkflowId(request.quota, quota.scope ?? taskQueue);
     await quota.client.workflow.signalWithStart<typeof jobQuotaWorkflow, [PermitRequest]>(QUOTA_WORKFLOW_TYPE, {
@@ -60,6 +58,6 @@ export function createQuotaPermitActivity(quota: QuotaDeps | undefined) {
       ],
       staticSummary: `${request.quota} job quota (${limit} concurrent)`,
     });
-    return { semaphoreId, ...(permits !== undefined ? { permits } : {}) };
+    return { semaphoreId };
   }
 }

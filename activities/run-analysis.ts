@@ -23,7 +23,8 @@ const HEARTBEAT_INTERVAL_MS = 5_000;
  * relay completes it from the job's notification with a JobFinishedNotice, or the attempt's
  * start-to-close (the safety net) runs out and the retry checks the job itself. While it
  * waits nothing runs and nothing heartbeats, so a worker crash costs nothing, and waiting
- * costs no actions. Called with `job`, it reads that finished job.
+ * costs no actions. Called with `job`, it reads that finished job, checking it is the one the
+ * wait tagged.
  */
 export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: ActivityDeps): AnalysisActivity {
   return async (input) => {
@@ -40,21 +41,22 @@ export function createAnalysisActivity(kind: AnalysisKind, { backend, store }: A
       const execution = { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId };
       // A wait's address that the services cannot carry (an unusual workflow id) leaves the job polled.
       const waitTag = input.awaitJob ? jobWaitTag({ ...execution, activityId }) : undefined;
-      const resumeFrom: unknown = input.job ? { jobId: input.job.jobId, startedAt: input.job.startedAt, polls: 0, ...(input.job.api ? { api: input.job.api } : {}) } : context.info.heartbeatDetails;
+      // A read's deadline counts from the read: the job was reported finished, and is checked before the deadline is.
+      const resumeFrom: unknown = input.job ? { jobId: input.job.jobId, startedAt: Date.now(), polls: 0, ...(input.job.api ? { api: input.job.api } : {}) } : context.info.heartbeatDetails;
       // The URL outlives the attempt: a long media's analysis reads it for hours, not 15 minutes.
       const mediaUrl = await store.presignGet(input.source.bucket, input.source.key, input.source.versionId, context.info.startToCloseTimeoutMs / 1000 + 60);
       let lastDetails: unknown = resumeFrom;
       const send = () => context.heartbeat(lastDetails);
-      // A wait has no heartbeat timeout: its heartbeats would only be billed. The read of a finished
-      // job has its checkpoint in its input, so its progress goes out with the liveness beat only:
-      // a read shorter than the interval sends none, and a dead worker is still caught by the timeout.
-      const heartbeat = input.awaitJob
-        ? () => undefined
-        : (details?: unknown) => {
-            if (details !== undefined) lastDetails = details;
-            if (!input.job) send();
-          };
-      const keepAlive = input.awaitJob ? undefined : setInterval(send, HEARTBEAT_INTERVAL_MS);
+      // A wait and a read send their progress with the liveness beat only: a wait that hands its
+      // job to the relay, or a read, within the interval sends none (heartbeats are billed), while
+      // one that runs longer (a long audio extraction, a job polled after all) still heartbeats,
+      // keeps its checkpoint for a retry and learns of a cancellation.
+      const lazy = input.awaitJob === true || input.job !== undefined;
+      const heartbeat = (details?: unknown) => {
+        if (details !== undefined) lastDetails = details;
+        if (!lazy) send();
+      };
+      const keepAlive = setInterval(send, HEARTBEAT_INTERVAL_MS);
       try {
         const result = await runner({
           input,

@@ -197,10 +197,11 @@ export interface AnalysisInput {
    */
   awaitJob?: true;
   /**
-   * Set on the call after the wait: the job to read, started at `startedAt` (epoch ms); `api`
-   * is the Start* operation its notification named, where the analysis has more than one.
+   * Set on the call after the wait: the job to read, as its notification named it, and the tag
+   * the wait gave it, which the read checks the job against (a notification is no proof); `api`
+   * is the operation the notification named, where the analysis has more than one.
    */
-  job?: { jobId: string; startedAt: number; api?: string };
+  job?: { jobId: string; tag: string; api?: string };
 }
 
 export type AnalysisStatus = 'succeeded' | 'skipped' | 'failed';

@@ -21,6 +21,7 @@ import type { ArchiveCopy } from '../activities/archive-original';
 import type { AnalysedRecord, PersistInput } from '../activities/record-status';
 import type { ReviewDecision, ReviewPolicy } from '../common/review';
 import { analysisActivityName } from '../common/analysis-activities';
+import { jobWaitTag } from '../common/job-wait-tag';
 import { isRejectionType, STEP_FAILED } from '../common/failure-types';
 import { announcementWorkflowId, outcomeEvent, type OutcomeFacts } from '../common/outcome-event';
 import { DURATION_SECONDS, FLAGGED, MEDIA_KIND, STAGE } from '../common/search-attributes';
@@ -416,7 +417,9 @@ class MediaPipeline {
       if (planned.decision === 'run' && planned.quota && !planned.after) users.set(planned.quota, (users.get(planned.quota) ?? 0) + 1);
     }
     for (const [quota, count] of users) {
-      const options = { quota, leaseId: `${workflowInfo().runId}/${quota}`, permits: count, ...permitOptions(media.durationSeconds) };
+      const { leaseTimeoutMs, maxWaitMs } = permitOptions(media.durationSeconds);
+      // The lease outlives every analysis under it even when they take turns one at a time.
+      const options = { quota, leaseId: `${workflowInfo().runId}/${quota}`, permits: count, leaseTimeoutMs: leaseTimeoutMs * count, maxWaitMs };
       this.sharedPermits.set(quota, new SharedPermit(this.permits, options, count));
     }
   }
@@ -435,24 +438,30 @@ class MediaPipeline {
   private async waitThenRead(kind: AnalysisKind, input: AnalysisInput, completion: JobCompletion): Promise<AnalysisOutcome> {
     const { durationSeconds } = input.media;
     const activity = analysisActivityName(kind);
-    // The deadline of the job counts from here, in the read as in a polled analysis.
-    const startedAt = Date.now();
+    // The relay completes the wait by this id, which the job's tag carries.
+    const activityId = `${kind}-job`;
     const waits = proxyActivities<ReelscopeActivities>({
       ...jobWaitOptions(durationSeconds, completion.safetyNetSeconds),
-      // The relay completes the wait by this id, which the job's tag carries.
-      activityId: `${kind}-job`,
+      activityId,
       summary: `${kind} of ${input.mediaId}, waiting for its job`,
     });
     this.waiting.add(kind);
     let waited: AnalysisOutcome | JobFinishedNotice;
     try {
       waited = await waits[activity]({ ...input, awaitJob: true });
-    } finally {
       this.waiting.delete(kind);
+    } catch (err) {
+      // A cancelled wait stays listed: the record says its job was left to finish.
+      if (!isCancellation(err)) this.waiting.delete(kind);
+      throw err;
     }
     if (!isJobNotice(waited)) return waited;
+    const { workflowId, runId } = workflowInfo();
+    const tag = jobWaitTag({ workflowId, runId, activityId });
+    // The activity gave its job this tag, so it is one; a wait without one polled and never ends with a notice.
+    if (!tag) throw ApplicationFailure.create({ type: 'AnalysisJobFailed', message: `${kind}: a notice for a wait that had no tag`, nonRetryable: true });
     const reads = proxyActivities<ReelscopeActivities>({ ...analysisOptions(durationSeconds), summary: `${kind} of ${input.mediaId}` });
-    return reads[activity]({ ...input, job: { jobId: waited.jobId, startedAt, ...(waited.api ? { api: waited.api } : {}) } });
+    return reads[activity]({ ...input, job: { jobId: waited.jobId, tag, ...(waited.api ? { api: waited.api } : {}) } });
   }
 
   /** The earlier run's outcome of an analysis this re-run keeps, naming the run that produced it. */

@@ -83,7 +83,8 @@ export function jobWaitOptions(durationSeconds: number, safetyNetSeconds: number
     startToCloseTimeout: `${safetyNetSeconds + Math.ceil(durationSeconds)} seconds`,
     scheduleToCloseTimeout: `${analysisBudgetSeconds(durationSeconds) * ANALYSIS_ATTEMPTS} seconds`,
     cancellationType: ActivityCancellationType.TRY_CANCEL,
-    retry: { initialInterval: '1 second', backoffCoefficient: 1, maximumAttempts: Number.POSITIVE_INFINITY, nonRetryableErrorTypes },
+    // A timed-out attempt retries at once; one that keeps failing (throttled Starts, S3) backs off.
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: Number.POSITIVE_INFINITY, nonRetryableErrorTypes },
   };
 }
 

@@ -40,7 +40,8 @@ export interface QuotaState {
 export const acquirePermitSignal = defineSignal<[PermitRequest]>('acquirePermit');
 export const releasePermitSignal = defineSignal<[{ leaseId: string }]>('releasePermit');
 /** Sent by the semaphore to the requester. */
-export const permitGrantedSignal = defineSignal<[{ leaseId: string }]>('permitGranted');
+/** `permits`: the slots granted, when more than one were asked for; absent from a semaphore that granted one per request. */
+export const permitGrantedSignal = defineSignal<[{ leaseId: string; permits?: number }]>('permitGranted');
 export const quotaStateQuery = defineQuery<QuotaState>('quotaState');
 
 /**

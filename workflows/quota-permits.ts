@@ -28,32 +28,32 @@ export type PermitRequester = (request: {
   permits?: number;
   workflowId: string;
   leaseTimeoutMs: number;
-}) => Promise<{ semaphoreId: string; permits?: number }>;
+}) => Promise<{ semaphoreId: string }>;
 
 /**
  * The requester's side of the job quotas: grants arrive as signals and are remembered from
  * the moment the workflow starts, so a grant that lands before the wait begins is not lost.
  */
 export class QuotaPermits {
-  private readonly granted = new Set<string>();
+  /** Granted leases, with the slots each holds. */
+  private readonly granted = new Map<string, number>();
 
   constructor(private readonly request: PermitRequester) {
-    setHandler(permitGrantedSignal, ({ leaseId }) => {
-      this.granted.add(leaseId);
+    setHandler(permitGrantedSignal, ({ leaseId, permits }) => {
+      this.granted.set(leaseId, permits ?? 1);
     });
   }
 
   /**
-   * Runs `body` while holding a permit of `quota` (one slot, or the slots asked for up to the
-   * quota's limit, which `body` is given); the permit is released however it ends.
+   * Runs `body` while holding a permit of `quota` (one slot, or as many of the slots asked for as
+   * the semaphore granted, which `body` is given); the permit is released however it ends.
    */
   async withPermit<T>(options: PermitOptions, body: (slots: number) => Promise<T>): Promise<T> {
     const { quota, leaseId } = options;
     const { workflowId } = workflowInfo();
     let semaphoreId: string | undefined;
     try {
-      let permits: number | undefined;
-      ({ semaphoreId, permits } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs, ...(options.permits !== undefined ? { permits: options.permits } : {}) }));
+      ({ semaphoreId } = await this.request({ quota, leaseId, workflowId, leaseTimeoutMs: options.leaseTimeoutMs, ...(options.permits !== undefined ? { permits: options.permits } : {}) }));
       // No deadline timer when the grant came in while the request was being sent.
       if (!this.granted.has(leaseId) && !(await condition(() => this.granted.has(leaseId), options.maxWaitMs))) {
         throw ApplicationFailure.create({
@@ -62,7 +62,8 @@ export class QuotaPermits {
           nonRetryable: true,
         });
       }
-      return await body(permits ?? 1);
+      // The slots the grant says, never the request: the limit may have been lowered since, or an older semaphore granted one.
+      return await body(this.granted.get(leaseId) ?? 1);
     } finally {
       // Release even when cancelled, or the slot would stay taken until the lease expires.
       const semaphore = semaphoreId;

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,6 +17,18 @@ import {
   type PermitRequest,
   type QuotaState,
 } from './quota-messages';
+
+/**
+ * Requests for several slots at once (a media's jobs under one quota) are granted that many,
+ * at most the limit; semaphore runs from before granted every request one slot, and replay so.
+ */
+const WEIGHTED_PERMITS = 'weighted-permits';
+
+/** The slots a request is granted; a limit below one still grants one, or nothing would move. */
+function slotsFor(request: PermitRequest, limit: number): number {
+  if (request.permits === undefined || !patched(WEIGHTED_PERMITS)) return 1;
+  return Math.max(1, Math.min(request.permits, limit));
+}
 
 /** Continue as new well before the history gets heavy; state is a few KB at most. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -53,9 +66,10 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
   });
   setHandler(quotaStateQuery, () => state);
 
-  const grant = (request: PermitRequest) => {
+  const grant = (request: PermitRequest, permits: number) => {
     const sent = getExternalWorkflowHandle(request.workflowId)
-      .signal(permitGrantedSignal, { leaseId: request.leaseId })
+      // The slots granted, which the holder may use: its request may have asked for more than the limit allows now.
+      .signal(permitGrantedSignal, { leaseId: request.leaseId, ...(request.permits !== undefined ? { permits } : {}) })
       .catch((err: unknown) => {
         // The requester closed while it waited: its slot goes to the next in line.
         log.warn('permit holder is gone; lease released', { leaseId: request.leaseId, error: String(err) });
@@ -81,16 +95,16 @@ export async function jobQuotaWorkflow(initial: QuotaState, maxHistoryEvents = M
     // First in, first out: a media asking for several slots waits for them all, and those behind it wait too.
     // One slot a lease, as every request asked for before media asked for theirs together, is the count of leases.
     let used = state.leases.reduce((sum, lease) => sum + permitsOf(lease), 0);
-    while (state.waiting.length > 0 && used + Math.min(permitsOf(state.waiting[0] as PermitRequest), state.limit) <= state.limit) {
+    while (state.waiting.length > 0 && used + slotsFor(state.waiting[0] as PermitRequest, state.limit) <= state.limit) {
       if (grants.size >= maxGrantsInFlight) {
         grantsDeferred = true;
         break;
       }
       const request = state.waiting.shift() as PermitRequest;
-      const permits = Math.min(permitsOf(request), state.limit);
+      const permits = slotsFor(request, state.limit);
       used += permits;
-      state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs, ...(request.permits !== undefined ? { permits } : {}) });
-      grant(request);
+      state.leases.push({ leaseId: request.leaseId, workflowId: request.workflowId, expiresAt: now + request.leaseTimeoutMs, ...(permits !== 1 ? { permits } : {}) });
+      grant(request, permits);
     }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {

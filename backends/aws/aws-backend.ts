@@ -142,7 +142,7 @@ async function detectInVideo(kind: AnalysisKind, feature: RekognitionFeature, ru
         },
         signal,
       ),
-    check: (jobId) => videoJobState(rekognition, feature, jobId, signal),
+    check: (jobId) => videoJobState(rekognition, feature, jobId, signal, input.job?.tag),
     ...polling(run, settings),
     awaitNotification: channel !== undefined,
     heartbeat: (latest) => {

@@ -33,6 +33,7 @@ import {
   type VideoMetadata,
 } from '@aws-sdk/client-rekognition';
 import type { RekognitionFeature } from '../../cost/price-table';
+import { AnalysisJobFailedError } from './analysis-job-errors';
 import type { JobState } from './job-poller';
 
 /** Rekognition's largest page: fewer Get calls against its per-account TPS quota. */
@@ -82,6 +83,7 @@ export interface FeatureItems {
 interface StatusPage {
   JobStatus?: VideoJobStatus;
   StatusMessage?: string;
+  JobTag?: string;
 }
 
 /**
@@ -135,12 +137,16 @@ export async function startVideoJob(
   return started.JobId;
 }
 
-/** The job's state, read with the smallest page Rekognition allows. */
+/**
+ * The job's state, read with the smallest page Rekognition allows. With `expectedTag`, a job
+ * that carries another tag (a notification named a job this analysis did not start) is refused.
+ */
 export async function videoJobState(
   client: RekognitionClient,
   feature: RekognitionFeature,
   jobId: string,
   signal: AbortSignal,
+  expectedTag?: string,
 ): Promise<JobState> {
   const input = { JobId: jobId, MaxResults: 1 };
   const options = { abortSignal: signal };
@@ -162,6 +168,9 @@ export async function videoJobState(
         return client.send(new GetFaceSearchCommand(input), options);
     }
   })();
+  if (expectedTag !== undefined && page.JobTag !== expectedTag) {
+    throw new AnalysisJobFailedError(`rekognition ${feature}`, jobId, 'the notification named a job this analysis did not start');
+  }
   if (page.JobStatus === 'SUCCEEDED') return { state: 'succeeded' };
   if (page.JobStatus === 'FAILED') return { state: 'failed', message: page.StatusMessage ?? '' };
   return { state: 'running' };

@@ -18,9 +18,20 @@ import { transcriptFromTranscribe } from './transcribe-transcript';
  * from Transcribe's event), the one the wait ended on, or the polled job's name.
  */
 function transcriptionJobName(run: AnalysisRun, notified: boolean): string {
-  if (run.input.job) return run.input.job.jobId;
+  // The name the wait gave its job, not the one the notification says: a notification is no proof.
+  if (run.input.job) return run.input.job.tag;
   if (notified && run.jobWaitTag) return run.jobWaitTag;
   return jobName(run, 'transcript');
+}
+
+/** Whether the job exists; an error reading it (throttled, not found) says it may not, and the start finds out. */
+async function transcriptionExists(client: TranscribeClient, name: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await transcriptionState(client, name, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Containers Transcribe reads directly; anything else is sent as an extracted audio track. */
@@ -29,7 +40,9 @@ const TRANSCRIBE_EXTENSIONS = new Set(['amr', 'flac', 'm4a', 'mp3', 'mp4', 'ogg'
 const DELETE_JOB_TIMEOUT_MS = 10_000;
 
 /** The transcript analysis on Amazon Transcribe: one job per run, polled to completion, its words cued into subtitles here. */
-export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+export async function transcribe(given: AnalysisRun, deps: AwsBackendDeps): Promise<RunnerResult> {
+  // A read after a wait re-attaches to the job its wait named, whatever the notice said.
+  const run: AnalysisRun = given.input.job ? { ...given, resumeFrom: { ...(given.resumeFrom as object), jobId: given.input.job.tag } } : given;
   const { input, store, prefix, signal } = run;
   const { settings } = deps;
   const notified = run.jobWaitTag !== undefined && settings.notifications?.transcribe === true;
@@ -52,6 +65,8 @@ export async function transcribe(run: AnalysisRun, deps: AwsBackendDeps): Promis
     service: 'transcribe',
     start: async () => {
       if (needsAudioTrack(input.source.key, input.media.sizeBytes, settings)) {
+        // A notified wait keeps no checkpoint: its safety-net retry finds the job by name before extracting the audio again.
+        if (notified && (await transcriptionExists(deps.transcribe, request.jobName, signal))) return request.jobName;
         request.mediaUri = await uploadAudioTrack(run);
       }
       startedJob = request.jobName;

@@ -150,6 +150,38 @@ describe('job completion by notification (fake AWS, completion relay, dev server
       expect(fake.counters.jobsStarted(operation)).toBe(1);
     }
   }, 120_000);
+
+  it('records a run cancelled while its analyses wait as CANCELLED, their jobs left to finish, and releases its quota permits', async () => {
+    // Arrange: jobs that never end, so every analysis is still waiting when the cancel comes.
+    const worker = await startWorker();
+    relay = await startLocalRelay(worker.client);
+    fake.config.notificationUrl = relay.url;
+    fake.config.stuckJobs = new Set(JOB_FAMILIES);
+    const { input, handle } = await analyse(worker, 'cancelled.mp4');
+    await waitFor(() => START_OPERATIONS.every((operation) => fake.counters.jobsStarted(operation) === 1), 60_000);
+    await waitFor(async () => ((await handle.describe()).raw.pendingActivities ?? []).filter((a) => a.activityId?.endsWith('-job')).length === JOBS, 30_000);
+
+    // Act
+    await handle.cancel();
+    const ended = await handle.result().then(
+      () => 'completed',
+      (err: unknown) => (err as Error).name,
+    );
+
+    // Assert
+    expect(ended).toBe('WorkflowFailedError');
+    const record = (await worker.deps.records.get(input.mediaId)) as { status: string; cancellation: { runToEnd: string[]; stopped: string[]; summary: string } };
+    expect(record.status).toBe('CANCELLED');
+    expect(record.cancellation.runToEnd).toEqual(expect.arrayContaining(['transcript', 'labels', 'faces']));
+    expect(record.cancellation.stopped).not.toContain('transcript');
+    expect(record.cancellation.summary).toMatch(/left to finish \(their jobs were waited for, not polled, and are billed\): .*transcript/);
+    // Both of the media's permits went back: the semaphores hold no lease of this run.
+    const { runId } = await handle.describe();
+    for (const quota of ['rekognition-video', 'transcribe']) {
+      const semaphore = worker.client.workflow.getHandle(`job-quota-${worker.taskQueue}-${quota}`);
+      await waitFor(async () => !(await semaphore.query<{ leases: { leaseId: string }[] }>('quotaState')).leases.some((l) => l.leaseId.startsWith(runId)), 10_000);
+    }
+  }, 120_000);
 });
 
 /**
