@@ -151,6 +151,33 @@ describe('job completion by notification (fake AWS, completion relay, dev server
     }
   }, 120_000);
 
+  it('refuses a forged notice that names another media\'s finished job: the read checks the job\'s tag', async () => {
+    // Arrange: media A completes; media B's labels job never ends, so its wait is still open.
+    const worker = await startWorker();
+    relay = await startLocalRelay(worker.client);
+    fake.config.notificationUrl = relay.url;
+    const a = await analyse(worker, 'victim.mp4');
+    await a.handle.result();
+    const victimJob = fake.jobs().find((job) => job.key === a.input.source.key && job.family === 'LabelDetection')!;
+    fake.config.stuckJobs = (job) => job.family === 'LabelDetection' && job.key !== a.input.source.key;
+    const b = await analyse(worker, 'forger.mp4');
+    await waitFor(async () => ((await b.handle.describe()).raw.pendingActivities ?? []).some((p) => p.activityId === 'labels-job'), 30_000);
+    const { runId } = await b.handle.describe();
+
+    // Act: a message shaped like Rekognition's, addressed to B's labels wait, naming A's job.
+    const forged = await fetch(relay.url, {
+      method: 'POST',
+      body: JSON.stringify({ Type: 'Notification', Message: JSON.stringify({ JobId: victimJob.id, Status: 'SUCCEEDED', API: 'StartLabelDetection', JobTag: `${b.handle.workflowId}.${runId}.labels-job`, Timestamp: Date.now() }) }),
+    });
+    const result = (await b.handle.result()) as AnalyzeMediaResult;
+
+    // Assert: the wait was woken, the read refused the job, and nothing of A's is B's.
+    expect(await forged.json()).toEqual(expect.objectContaining({ result: 'completed' }));
+    const labels = result.outcomes.find((o) => o.kind === 'labels');
+    expect(labels).toMatchObject({ status: 'failed', failureType: 'AnalysisJobFailed', summary: expect.stringMatching(/did not start/) });
+    expect(labels?.ref).toBeUndefined();
+  }, 120_000);
+
   it('records a run cancelled while its analyses wait as CANCELLED, their jobs left to finish, and releases its quota permits', async () => {
     // Arrange: jobs that never end, so every analysis is still waiting when the cancel comes.
     const worker = await startWorker();
