@@ -104,14 +104,14 @@ const NOTIFIED_JOBS = 'notified-jobs';
 /**
  * Fewer orchestration events and actions per media: no RECEIVED or REDUCING record write (the
  * start set the Stage attribute and PROBING follows at once; the report follows reduce within
- * seconds); search attributes upserted together, only at
- * stages that last (ANALYZING with the media's kind and duration, REPORTING with the flag, and
- * the outcome) instead of one upsert per stage and fact; and one quota permit per media and
- * quota, holding a slot for each of its jobs, instead of one per job.
+ * seconds); search attributes upserted together, only at stages that last (ANALYZING with the
+ * media's kind and duration; AWAITING_REVIEW or the outcome with the flag) instead of one upsert
+ * per stage and fact; one quota permit per media and quota, holding a slot for each of its jobs,
+ * instead of one per job; and no asking for the older patches (see `has`).
  */
 const LEAN_ORCHESTRATION = 'lean-orchestration';
-/** Stages short enough (seconds) that the Web UI's Stage attribute skips them under LEAN_ORCHESTRATION. */
-const TRANSIENT_STAGES: ReadonlySet<MediaStatus> = new Set(['RECEIVED', 'PROBING', 'REDUCING']);
+/** Stages short enough (seconds) that the Web UI's Stage attribute skips them under LEAN_ORCHESTRATION; the outcome or review that follows carries their attributes. */
+const TRANSIENT_STAGES: ReadonlySet<MediaStatus> = new Set(['RECEIVED', 'PROBING', 'REDUCING', 'REPORTING']);
 
 type CompletedRecord = Extract<PersistInput, { status: 'COMPLETED' | 'AWAITING_REVIEW' }>;
 
@@ -131,7 +131,7 @@ export async function analyzeMedia(input: AnalyzeMediaInput): Promise<AnalyzeMed
     return await pipeline.run();
   } catch (err) {
     pipeline.stopPlaybackProxy();
-    if (isCancellation(err) && patched(RECORD_CANCELLED)) {
+    if (isCancellation(err) && pipeline.has(RECORD_CANCELLED)) {
       await pipeline.recordCancelled();
       throw err;
     }
@@ -146,7 +146,7 @@ async function rejectOrFail(pipeline: MediaPipeline, reason: FailureInfo): Promi
   try {
     return await pipeline.reject(reason);
   } catch (err) {
-    if (!patched(RECORD_UNPERSISTED_REJECTION)) throw err;
+    if (!pipeline.has(RECORD_UNPERSISTED_REJECTION)) throw err;
     return await failRecorded(pipeline, pipeline.describeFailure(err), err);
   }
 }
@@ -253,11 +253,11 @@ class MediaPipeline {
 
     this.step = 'persist';
     const completed: CompletedRecord = { ...analysed, status: 'COMPLETED', runStartedAt: this.runStartedAt, ...(review ? { review } : {}) };
-    const persistCompleted = () => (patched(ARCHIVE_ORIGINAL) ? this.completeAndArchive(completed, media.sizeBytes) : persistRecord(completed));
+    const persistCompleted = () => (this.has(ARCHIVE_ORIGINAL) ? this.completeAndArchive(completed, media.sizeBytes) : persistRecord(completed));
     // Once everything is done, a cancellation that lands during the final write does not undo
     // it: the write finishes and the run completes, instead of a COMPLETED write racing a CANCELLED one.
     // The archive's copy and removal go with it: a removal cut short would leave both copies.
-    await (patched(RECORD_CANCELLED) ? CancellationScope.nonCancellable(persistCompleted) : persistCompleted());
+    await (this.has(RECORD_CANCELLED) ? CancellationScope.nonCancellable(persistCompleted) : persistCompleted());
     this.moveTo('COMPLETED', review ? `${review.decision} by ${review.reviewer}` : `report ready: ${report.verdict}`);
     await this.announce({
       mediaId,
@@ -329,7 +329,7 @@ class MediaPipeline {
   private async playbackProxy(media: MediaFacts, needed: boolean): Promise<string | undefined> {
     // A re-run analyses the same bytes: the earlier run's proxy plays them, so none is encoded again.
     if (this.input.rerun) return this.input.rerun.playbackRef;
-    if (!needed || !patched(PLAYBACK_PROXY)) return undefined;
+    if (!needed || !this.has(PLAYBACK_PROXY)) return undefined;
     const { mediaId, tenant, source } = this.input;
     const { makePlaybackProxy } = proxyActivities<ReelscopeActivities>({ ...playbackProxyOptions(media.durationSeconds), summary: `playback proxy of ${mediaId}` });
     try {
@@ -399,7 +399,7 @@ class MediaPipeline {
       // Only a cancellation gets here (a branch's own failure is its outcome): let every branch
       // finish stopping its job before the run records what it stopped, and keep the outcomes
       // that finished first, which were billed all the same.
-      if (isCancellation(err) && patched(RECORD_CANCELLED)) {
+      if (isCancellation(err) && this.has(RECORD_CANCELLED)) {
         const settled = await Promise.allSettled(all);
         this.outcomes = settled.flatMap((branch) => (branch.status === 'fulfilled' ? [branch.value] : []));
       }
@@ -422,6 +422,15 @@ class MediaPipeline {
       const options = { quota, leaseId: `${workflowInfo().runId}/${quota}`, permits: count, leaseTimeoutMs: leaseTimeoutMs * count, maxWaitMs };
       this.sharedPermits.set(quota, new SharedPermit(this.permits, options, count));
     }
+  }
+
+  /**
+   * Whether this run has a workflow change. A run that began with lean orchestration began on
+   * code that had every change before it (and notified jobs, which came with it), so it asks for
+   * none of them: each patch asked for costs a marker and a search-attribute upsert.
+   */
+  has(patch: string): boolean {
+    return this.lean || patched(patch);
   }
 
   /** How the analysis learns its job ended, when a notification tells it; undefined: it polls. */
@@ -492,13 +501,13 @@ class MediaPipeline {
       ...analysisOptions(base.media.durationSeconds),
       // Histories from before cancelled runs waited for their analyses replay as they ran: the
       // cancellation resolved at once, without waiting for the activities to stop.
-      ...(patched(RECORD_CANCELLED) ? {} : { cancellationType: ActivityCancellationType.TRY_CANCEL }),
+      ...(this.has(RECORD_CANCELLED) ? {} : { cancellationType: ActivityCancellationType.TRY_CANCEL }),
       summary: `${kind} of ${base.mediaId}`,
     });
     // A branch waiting for a quota permit stays 'pending' in the progress query.
     const analyse = () => {
       this.setBranch(kind, 'running');
-      if (completion && patched(NOTIFIED_JOBS)) return this.waitThenRead(kind, input, completion);
+      if (completion && this.has(NOTIFIED_JOBS)) return this.waitThenRead(kind, input, completion);
       return activities[analysisActivityName(kind)](input);
     };
     try {
@@ -608,7 +617,7 @@ class MediaPipeline {
    * record stays the truth.
    */
   private async announce(facts: OutcomeFacts): Promise<void> {
-    if (!patched(ANNOUNCE_OUTCOMES)) return;
+    if (!this.has(ANNOUNCE_OUTCOMES)) return;
     const event = outcomeEvent(workflowInfo().runId, new Date(), facts);
     try {
       await CancellationScope.nonCancellable(() =>
@@ -648,7 +657,7 @@ class MediaPipeline {
     } catch (err) {
       // Runs from before best-effort stage writes failed here (recording the failure): replay
       // them that way, or their histories would diverge at the first failed stage write.
-      if (isCancellation(err) || !patched(BEST_EFFORT_STAGE_WRITES)) throw err;
+      if (isCancellation(err) || !this.has(BEST_EFFORT_STAGE_WRITES)) throw err;
       log.warn('stage not recorded; the run goes on', { mediaId, stage, ...failureCause(err) });
     }
   }

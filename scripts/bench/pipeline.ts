@@ -27,7 +27,9 @@ import { STEP_FUNCTIONS_USD_PER_TRANSITION, TEMPORAL_USD_PER_ACTION, heartbeatsR
 
 const run = promisify(execFile);
 const HEARTBEAT_TIMEOUT_SECONDS = 30; // workflows/policies.ts analysisOptions
-const JOB_FAMILY: Partial<Record<AnalysisKind, string>> = { ...REKOGNITION_FEATURE, transcript: 'Transcription' };
+const JOB_FAMILY: Partial<Record<AnalysisKind, string>> = { ...REKOGNITION_FEATURE, transcript: 'Transcription', faces: 'Face' };
+/** Faces is a FaceDetection job, or a FaceSearch one when someone is enrolled. */
+const familyOf = (kind: AnalysisKind, family: string) => (kind === 'faces' ? family.startsWith('Face') : JOB_FAMILY[kind] === family);
 
 /** A read of a finished job sends no heartbeat before the activity's 5 s liveness beat, then one per 24 s (activities/run-analysis.ts). */
 const READ_HEARTBEAT_AFTER_SECONDS = 5;
@@ -81,7 +83,7 @@ async function measureOne(fake: FakeAws, worker: Awaited<ReturnType<typeof start
   const analysisSpans = history.activities.filter((a) => Object.keys(JOB_FAMILY).includes(kindOf(a)));
   // The analysis knows its job's results when its last activity closes: the poll, or the read after the wait.
   const lagSeconds = jobs.map((job) => {
-    const closed = analysisSpans.filter((a) => JOB_FAMILY[kindOf(a)] === job.family).map((a) => a.closedAt ?? NaN);
+    const closed = analysisSpans.filter((a) => familyOf(kindOf(a), job.family)).map((a) => a.closedAt ?? NaN);
     return (Math.max(...closed) - (job.startedAt + job.durationMs)) / 1000;
   });
   const reads = analysisSpans.filter((a) => !a.summary.includes('waiting for its job') && mode === 'notification');
