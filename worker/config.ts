@@ -198,7 +198,21 @@ const workerEnv = z.object({
   REELSCOPE_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(4),
   REELSCOPE_SHUTDOWN_GRACE_SECONDS: positiveInt.max(120).default(25),
   REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
-  REELSCOPE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().optional(),
+  /**
+   * Sticky cache size. The SDK's own default is derived from V8's heap limit, not from the task's
+   * memory: max(10, (heap_size_limit MiB - 200) x 600 / 1024) with reuseV8Context, i.e. 895 under
+   * the image's --max-old-space-size=1536, about 1,200 with the CDK's half-the-task heap, 2,395 on a
+   * 24 GB machine with no flag. Measured (docs/BENCHMARKS.md section 4, bench:scale at 500 in flight):
+   * a cached analysis holds about 0.8 MiB of the workflow thread's heap (414 MiB used with 500
+   * cached; RSS 1,538 MiB with all 500 cached, 1,339 MiB with 100), while a cache smaller than the
+   * runs in flight replays them: at 100, 3,472 cache misses, 59% more worker CPU, 27% less throughput
+   * and a workflow-task schedule-to-start median of 5-10 s instead of 0.5-1 s. So the default holds
+   * issue 16's 500 analyses plus their announce children and the quota semaphores (at exactly 500
+   * the cache still missed 296 times), and caps the workflow side near 500 MiB whatever the heap
+   * flag says; beyond that, scale out rather than replay. The 1 GiB at 500 also needs V8's young
+   * generation bounded (--max-semi-space-size=16: 32 instead of 128 MiB per isolate, two isolates).
+   */
+  REELSCOPE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(600),
   REELSCOPE_METRICS_BIND_ADDRESS: z.string().regex(/^[\w.:[\]-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
   REELSCOPE_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   REELSCOPE_EVENT_BUS: z.string().min(1).max(1600).optional(),
@@ -257,12 +271,12 @@ export interface ArchiveSettings {
   archivePrefix: string;
 }
 
-/** How much one worker process takes on; the SDK's defaults where unset. */
+/** How much one worker process takes on; the SDK's defaults where unset (the sticky cache is always set). */
 export interface WorkerTuning {
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks?: number;
-  /** Sticky cache size: histories kept in memory so workflow tasks need not replay. */
-  maxCachedWorkflows?: number;
+  /** Sticky cache size: runs kept in memory so workflow tasks need not replay (REELSCOPE_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows: number;
   /** Drain time on SIGTERM; keep it under the orchestrator's stop timeout. */
   shutdownGraceSeconds: number;
 }

@@ -48,7 +48,7 @@ export function createReelscopeWorker(options: ReelscopeWorkerOptions): Promise<
       : {}),
     maxConcurrentActivityTaskExecutions: options.tuning.maxConcurrentActivities,
     ...(options.tuning.maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTaskExecutions: options.tuning.maxConcurrentWorkflowTasks } : {}),
-    ...(options.tuning.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.tuning.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: options.tuning.maxCachedWorkflows,
     // Fargate sends SIGTERM and kills after the stop timeout: finish in-flight activities inside it.
     shutdownGraceTime: `${options.tuning.shutdownGraceSeconds} seconds`,
   });
