@@ -65,7 +65,7 @@ ENV NODE_ENV=production \
     REELSCOPE_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     REELSCOPE_HEALTH_PORT=8080 \
     REELSCOPE_METRICS_BIND_ADDRESS=0.0.0.0:9464 \
-    NODE_OPTIONS=--max-old-space-size=1536
+    NODE_OPTIONS="--max-old-space-size=1536 --max-semi-space-size=16"
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=production-dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist

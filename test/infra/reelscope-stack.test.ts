@@ -269,7 +269,7 @@ describe('worker service', () => {
 
   it('sizes the Fargate task from config and gives V8 half of its memory', () => {
     expect(task).toMatchObject({ Cpu: '2048', Memory: '4096', RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc' });
-    expect(env['NODE_OPTIONS']).toBe('--max-old-space-size=2048 --enable-source-maps');
+    expect(env['NODE_OPTIONS']).toBe('--max-old-space-size=2048 --max-semi-space-size=16 --enable-source-maps');
     expect(env).toMatchObject({ REELSCOPE_BACKEND: 'aws', REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '50', REELSCOPE_HEALTH_PORT: '8080', REELSCOPE_METRICS_BIND_ADDRESS: '127.0.0.1:9464' });
   });
 

@@ -22,8 +22,8 @@ describe('configuration', () => {
     expect(() => loadIntakeConfig({ REELSCOPE_INCOMING_PREFIX: 'incoming' })).toThrow(/REELSCOPE_INCOMING_PREFIX: a key prefix ending in "\/"/);
   });
 
-  it('reads worker tuning and operations endpoints, leaving the SDK defaults where unset', () => {
-    expect(loadWorkerConfig({}).tuning).toEqual({ maxConcurrentActivities: 4, shutdownGraceSeconds: 25 });
+  it('reads worker tuning and operations endpoints, leaving the SDK defaults where unset, the sticky cache aside', () => {
+    expect(loadWorkerConfig({}).tuning).toEqual({ maxConcurrentActivities: 4, maxCachedWorkflows: 600, shutdownGraceSeconds: 25 });
     const config = loadWorkerConfig({
       REELSCOPE_MAX_CONCURRENT_ACTIVITIES: '50',
       REELSCOPE_MAX_CONCURRENT_WORKFLOW_TASKS: '20',
