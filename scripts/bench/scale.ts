@@ -21,6 +21,7 @@ import { JOB_FAMILIES } from '../../test/support/fake-aws';
 import { awsBackendEnv } from '../../test/support/fake-aws/worker-env';
 import { bundleWorkflows, startTestWorker } from '../../test/support/test-worker';
 import { startWorkerProcess } from '../../test/support/worker-process';
+import { startLocalRelay } from '../../relay/local-relay';
 import { buildWorkflowBundle } from '../build-workflow-bundle';
 import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
   fake.config.mediaDurationSeconds = () => 60;
   const bundlePath = (await buildWorkflowBundle(join(dataDir, 'workflow-bundle.js'))).path;
   const uploader = await startTestWorker(await bundleWorkflows());
+  // The completion relay, for settings whose worker waits for job notifications (the fake publishes Transcribe's always; the relay ignores those of polled jobs).
+  const relay = await startLocalRelay(uploader.client);
+  fake.config.notificationUrl = relay.url;
   const clip = join(dataDir, 'clip.mp4');
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
   console.log(
@@ -187,6 +191,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await relay.close();
     await uploader.stop();
     await bench.stop();
   }
