@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     .opts<{ levels: string; jobSeconds: string; workerEnv: string[]; append?: boolean }>();
   const workerSettings = (opts.workerEnv.length > 0 ? opts.workerEnv : ['']).map(parseWorkerEnv);
   const levels = opts.levels.split(',').map(Number);
-  const settings = { levels, jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200, workerEnv: workerSettings };
+  const settings = { levels, jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200 /* unless a --worker-env sets REELSCOPE_MAX_CONCURRENT_ACTIVITIES */, workerEnv: workerSettings };
   const output = benchOutput('scale');
   const earlier = opts.append ? await earlierRuns() : [];
   const rows: Record<string, unknown>[] = [];
@@ -114,6 +114,9 @@ async function main(): Promise<void> {
   // The completion relay, for settings whose worker waits for job notifications (the fake publishes Transcribe's always; the relay ignores those of polled jobs).
   const relay = await startLocalRelay(uploader.client);
   fake.config.notificationUrl = relay.url;
+  // The relay shares this busy process with 500 uploads and result waits, so a POST may time out; SQS would hand the message back
+  // after its visibility timeout (180 s, five receives in the CDK app), not after the tests' 200 ms, so redeliver on a scale like that.
+  fake.config.notificationRedelivery = { retries: 4, backoffMs: 5_000 };
   const clip = join(dataDir, 'clip.mp4');
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
   console.log(
@@ -165,6 +168,14 @@ async function main(): Promise<void> {
           stickyCacheMisses: metricSum(metrics, 'temporal_sticky_cache_miss(?:_total)?'),
           stickyCacheForcedEvictions: metricSum(metrics, 'temporal_sticky_cache_total_forced_eviction(?:_total)?'),
         };
+        // A dead-lettered notice leaves its wait to the safety net, which is what wall time then measures; say so in the row.
+        const published = fake.notifications().filter((n) => n.publishedAt >= started);
+        const notifications = {
+          published: published.length,
+          delivered: published.filter((n) => n.fate === 'delivered').length,
+          deadLettered: published.filter((n) => n.fate === 'dead-lettered').length,
+          retriedPosts: published.reduce((sum, n) => sum + Math.max(0, n.attempts - n.deliveries), 0),
+        };
         const loadAverage1m = { before: loadBefore, after: loadavg()[0]! };
         rows.push({
           startedAt: new Date(started).toISOString(),
@@ -178,6 +189,7 @@ async function main(): Promise<void> {
           shareOfOneCorePercent: (100 * cpu) / wallSeconds,
           ...percentiles,
           ...cache,
+          notifications,
           loadAverage1m,
           completed,
         });
