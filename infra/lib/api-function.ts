@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { recordTableDefinitions } from '../../local/record-tables';
 import { acknowledge, arnInFinding } from './acknowledge';
+import { grantFunctionBasics, repoFunction } from './repo-function';
 import type { TemporalSecrets } from './temporal-secrets';
 import { grantKnownPeopleEnrolment } from './worker-permissions';
 
@@ -48,7 +48,7 @@ export class ApiFunction extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const role = this.role;
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    grantFunctionBasics(role, logGroup, props.secrets, props.vpc);
 
     const incoming = bucket.arnForObjects(`${props.incomingPrefix}*`);
     const results = bucket.arnForObjects(`${props.resultsPrefix}*`);
@@ -93,40 +93,25 @@ export class ApiFunction extends Construct {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resources: [props.uploads.tableArn],
     }));
-    for (const secret of props.secrets.all()) secret.grantRead(role);
-    if (props.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, 'api', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+    this.function = repoFunction(this, {
+      entry: 'api/lambda.ts',
+      role,
+      logGroup,
       memorySize: props.memoryMiB,
       // The HTTP API gives up on an integration after 30 s; a cold start with a Temporal Cloud connection takes a few.
       timeout: Duration.seconds(29),
-      role,
-      logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
-        externalModules: [],
-        // The portal the API serves at / is built beside the handler (api/lambda.ts looks there),
-        // with the same esbuild, so the page and the API in one deployment always match.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `"${process.execPath}" "${path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')}" "${path.join(inputDir, 'portal', 'build.ts')}" "${path.join(outputDir, 'portal')}"`,
-          ],
-        },
+      environment: props.environment,
+      vpc: props.vpc,
+      // The portal the API serves at / is built beside the handler (api/lambda.ts looks there),
+      // with the same esbuild, so the page and the API in one deployment always match.
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) => [
+          `"${process.execPath}" "${path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')}" "${path.join(inputDir, 'portal', 'build.ts')}" "${path.join(outputDir, 'portal')}"`,
+        ],
       },
-      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
     });
 
     acknowledge(

@@ -1,21 +1,18 @@
-import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WORKFLOW_ID_PREFIX } from '../../common/constants';
 import { acknowledge } from './acknowledge';
+import { grantFunctionBasics, repoFunction } from './repo-function';
 import type { TemporalSecrets } from './temporal-secrets';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Connecting to Temporal Cloud on a cold start takes a second or two; completing a wait is ms. */
 const FUNCTION_TIMEOUT = Duration.seconds(30);
@@ -141,41 +138,22 @@ export class CompletionRelay extends Construct {
     }));
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: log writes to
-    // this one group, the Temporal secrets, and the queue it reads (granted by the event source).
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    for (const secret of props.secrets.all()) secret.grantRead(role);
-    // Lambda adds the VPC policy only to roles it creates itself.
-    if (props.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    // Beyond the basics, only the queue it reads (granted by the event source).
+    grantFunctionBasics(role, logGroup, props.secrets, props.vpc);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, 'relay', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: FUNCTION_TIMEOUT,
+    this.function = repoFunction(this, {
+      entry: 'relay/lambda.ts',
       role,
       logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
+      memorySize: 512,
+      timeout: FUNCTION_TIMEOUT,
       environment: {
         ...props.temporalEnvironment,
         ...props.secrets.environment(),
         POWERTOOLS_SERVICE_NAME: 'reelscope-completion-relay',
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
-        externalModules: [],
-      },
-      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
+      vpc: props.vpc,
     });
     // No batching window: a notification is relayed as soon as it is polled (lag target p95 <= 2 s).
     // Failed messages are reported one by one, so a batch's relayed messages are not received again.

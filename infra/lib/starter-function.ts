@@ -1,20 +1,17 @@
-import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge';
+import { grantFunctionBasics, repoFunction } from './repo-function';
 import type { TemporalSecrets } from './temporal-secrets';
-
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface StarterFunctionProps {
   bucket: s3.IBucket;
@@ -54,27 +51,17 @@ export class StarterFunction extends Construct {
     });
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
-    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy: log writes to
-    // this one group, the secrets, and nothing else (the starter never touches S3 or DynamoDB).
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    for (const secret of props.secrets.all()) secret.grantRead(role);
-    // Lambda adds the VPC policy only to roles it creates itself.
-    if (props.vpc) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    // The basics and nothing else: the starter never touches S3 or DynamoDB.
+    grantFunctionBasics(role, logGroup, props.secrets, props.vpc);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, 'starter', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+    this.function = repoFunction(this, {
+      entry: 'starter/lambda.ts',
+      role,
+      logGroup,
       memorySize: 512,
       // Connecting to Temporal Cloud on a cold start takes a second or two; a start call is ms.
       timeout: Duration.seconds(30),
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         ...props.temporalEnvironment,
         ...props.secrets.environment(),
@@ -83,18 +70,9 @@ export class StarterFunction extends Construct {
         REELSCOPE_SUFFIXES: props.suffixes.join(','),
         REELSCOPE_MIN_SIZE_BYTES: String(props.minSizeBytes),
         POWERTOOLS_SERVICE_NAME: 'reelscope-starter',
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.extraEnvironment,
       },
-      bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The SDK is bundled, not taken from the runtime: the versions tested are the versions run.
-        externalModules: [],
-      },
-      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } } : {}),
+      vpc: props.vpc,
     });
     this.function.configureAsyncInvoke({
       retryAttempts: 2,

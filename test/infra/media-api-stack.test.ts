@@ -260,6 +260,8 @@ describe('API function', () => {
 
     expect(statements).toEqual([
       { Sid: 'OwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(template, 'AWS::Logs::LogGroup', 'ApiFunctionLogs') },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsCloudCredential') },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsPayloadKeys') },
       { Sid: 'SignAndFinishUploads', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('incoming/') },
       // The source link of an archived media signs the copy under processed/.
       { Sid: 'CheckUploadsReadResults', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [objects('incoming/'), objects('results/'), objects('processed/')] },
@@ -274,8 +276,6 @@ describe('API function', () => {
       },
       { Sid: 'ReadMediaRecords', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [records, index('byTenantUpdatedAt'), index('byTenantStatus')] },
       { Sid: 'UploadSessions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: arnOf(template, 'AWS::DynamoDB::Table', 'UploadSessionsTable') },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsCloudCredential') },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ref(template, 'AWS::SecretsManager::Secret', 'SecretsPayloadKeys') },
     ]);
     expect(JSON.stringify(statements)).not.toMatch(/"\*"|Scan|BatchWrite/);
     // Deleting is for known people only: nothing of the media, its results or its records.
