@@ -209,8 +209,10 @@ const workerEnv = z.object({
    * and a workflow-task schedule-to-start median of 5-10 s instead of 0.5-1 s. So the default holds
    * issue 16's 500 analyses plus their announce children and the quota semaphores (at exactly 500
    * the cache still missed 296 times), and caps the workflow side near 500 MiB whatever the heap
-   * flag says; beyond that, scale out rather than replay. The 1 GiB at 500 also needs V8's young
-   * generation bounded (--max-semi-space-size=16: 32 instead of 128 MiB per isolate, two isolates).
+   * flag says; beyond that, scale out rather than replay. Bounding V8's young generation too
+   * (--max-semi-space-size=16 in the image: 32 instead of 128 MiB per isolate, two isolates) took
+   * 500 in flight from 1,361 to 1,149 MiB, still above issue 16's 1 GiB; activity slots (50 or 200)
+   * barely move it, the cached runs do.
    */
   REELSCOPE_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(600),
   REELSCOPE_METRICS_BIND_ADDRESS: z.string().regex(/^[\w.:[\]-]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
