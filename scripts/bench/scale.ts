@@ -1,5 +1,6 @@
 /**
- * Videos in flight on one worker process (production start, prebuilt bundle) on this
+ * Videos in flight on one worker process (started as the image starts it: tsc's output run by
+ * plain node, prebuilt bundle) on this
  * machine: the aws backend against the fake AWS (jobs of a fixed time, account quotas raised
  * so the orchestration, not AWS, is what is measured), N videos started at once. Prints RSS
  * and CPU of the worker, throughput, and workflow/activity task schedule-to-start
@@ -9,7 +10,7 @@
  * every level runs once per setting, and `--worker-env ''` is the worker as configured by default.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -27,6 +28,7 @@ import { benchOutput } from './bench-output';
 import { runBench, startBenchStack } from './bench-stack';
 
 const run = promisify(execFile);
+const REPO_ROOT = join(__dirname, '..', '..');
 const CLOCK_TICKS = 100; // getconf CLK_TCK on Linux
 
 /** RSS (MB) and cumulative CPU seconds of a process and its children (ffmpeg, ffprobe). */
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     .opts<{ levels: string; jobSeconds: string; workerEnv: string[]; append?: boolean }>();
   const workerSettings = (opts.workerEnv.length > 0 ? opts.workerEnv : ['']).map(parseWorkerEnv);
   const levels = opts.levels.split(',').map(Number);
-  const settings = { levels, jobSeconds: Number(opts.jobSeconds), mediaSeconds: 3, activitySlots: 200 /* unless a --worker-env sets REELSCOPE_MAX_CONCURRENT_ACTIVITIES */, workerEnv: workerSettings };
+  const settings = { levels, jobSeconds: Number(opts.jobSeconds), workerEntry: 'tsc -p tsconfig.build.json, node worker/main.js', mediaSeconds: 3, activitySlots: 200 /* unless a --worker-env sets REELSCOPE_MAX_CONCURRENT_ACTIVITIES */, workerEnv: workerSettings };
   const output = benchOutput('scale');
   const earlier = opts.append ? await earlierRuns() : [];
   const rows: Record<string, unknown>[] = [];
@@ -110,6 +112,10 @@ async function main(): Promise<void> {
   fake.config.concurrentJobLimit = { rekognition: 100_000, transcribe: 100_000 };
   fake.config.mediaDurationSeconds = () => 60;
   const bundlePath = (await buildWorkflowBundle(join(dataDir, 'workflow-bundle.js'))).path;
+  // Compiled as the image compiles it. Inside the repository so that node resolves node_modules from it.
+  const compiledDir = join(REPO_ROOT, '.data', `bench-scale-dist-${process.pid}`);
+  await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', compiledDir]);
+  const compiledEntry = join(compiledDir, 'worker', 'main.js');
   const uploader = await startTestWorker(await bundleWorkflows());
   // The completion relay, for settings whose worker waits for job notifications (the fake publishes Transcribe's always; the relay ignores those of polled jobs).
   const relay = await startLocalRelay(uploader.client);
@@ -137,7 +143,7 @@ async function main(): Promise<void> {
         REELSCOPE_METRICS_BIND_ADDRESS: `127.0.0.1:${metricsPort}`,
         ...workerEnv,
       });
-      const worker = await startWorkerProcess(env);
+      const worker = await startWorkerProcess(env, { compiledEntry });
       const pid = worker.child.pid!;
       try {
         const inputs = await Promise.all(Array.from({ length: level }, (_, i) => uploader.upload(clip, { name: `scale-${level}-${i}.mp4` })));
@@ -204,6 +210,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await relay.close();
+    await rm(compiledDir, { recursive: true, force: true });
     await uploader.stop();
     await bench.stop();
   }

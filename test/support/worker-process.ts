@@ -13,12 +13,24 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
+export interface WorkerProcessOptions {
+  timeoutMs?: number;
+  /**
+   * The compiled entry point (`worker/main.js` of a `tsc -p tsconfig.build.json` output), run by
+   * plain node as the image runs it. Without it, `worker/main.ts` runs through tsx, whose loader
+   * thread and compiled sources add to the process's memory.
+   */
+  compiledEntry?: string;
+}
+
 /**
- * Starts `worker/main.ts` as its own process, the way production runs it, and resolves once
- * it polls its task queue.
+ * Starts the worker as its own process, the way production runs it, and resolves once it
+ * polls its task queue.
  */
-export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
+export async function startWorkerProcess(env: Record<string, string>, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const args = options.compiledEntry ? [options.compiledEntry] : ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
