@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import { freePort } from '../../local/free-port';
 import { startAnalysis } from '../../intake/start-analysis';
@@ -118,7 +119,9 @@ async function main(): Promise<void> {
   const compiledEntry = join(compiledDir, 'worker', 'main.js');
   const uploader = await startTestWorker(await bundleWorkflows());
   // The completion relay, for settings whose worker waits for job notifications (the fake publishes Transcribe's always; the relay ignores those of polled jobs).
-  const relay = await startLocalRelay(uploader.client);
+  // Its own connection, as the Lambda has: on the uploader's, its completions queue behind 500 result long-polls (HTTP/2 streams) past the fake's POST timeout.
+  const relayConnection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] as string });
+  const relay = await startLocalRelay(new Client({ connection: relayConnection, dataConverter: uploader.client.options.dataConverter }));
   fake.config.notificationUrl = relay.url;
   // The relay shares this busy process with 500 uploads and result waits, so a POST may time out; SQS would hand the message back
   // after its visibility timeout (180 s, five receives in the CDK app), not after the tests' 200 ms, so redeliver on a scale like that.
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await relay.close();
+    await relayConnection.close();
     await rm(compiledDir, { recursive: true, force: true });
     await uploader.stop();
     await bench.stop();
