@@ -85,10 +85,14 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
     it('runs a label job from IN_PROGRESS to SUCCEEDED and pages 2500 labels in time order', async () => {
       // Arrange
       fake.config.resultCounts.LabelDetection = 2500;
+      // Long enough that the first Get sees it running on a loaded machine; the test ends it below.
+      fake.config.jobDurationMs.LabelDetection = 60_000;
       const { JobId } = await rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, MinConfidence: 70, ClientRequestToken: 'labels-1' }));
+      fake.config.jobDurationMs.LabelDetection = 100;
 
       // Act
       const running = await rekognition.send(new GetLabelDetectionCommand({ JobId }));
+      fake.jobs().find((job) => job.id === JobId)!.durationMs = 0;
       await until(() => rekognition.send(new GetLabelDetectionCommand({ JobId, MaxResults: 1 })), (r) => r.JobStatus !== 'IN_PROGRESS');
       const pages: GetLabelDetectionCommandOutput[] = [];
       for await (const page of paginateGetLabelDetection({ client: rekognition }, { JobId, SortBy: 'TIMESTAMP' })) pages.push(page);
