@@ -246,12 +246,16 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
     it('refuses a Start* at the concurrent-job quota with LimitExceededException and counts the peak', async () => {
       // Arrange
       fake.config.concurrentJobLimit.rekognition = 3;
-      await Promise.all(['a', 'b', 'c'].map((t) => rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, ClientRequestToken: t }))));
+      // The three hold the quota until the test ends them, however slow the machine.
+      fake.config.jobDurationMs.LabelDetection = 60_000;
+      const holding = await Promise.all(['a', 'b', 'c'].map((t) => rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, ClientRequestToken: t }))));
+      fake.config.jobDurationMs.LabelDetection = 100;
 
       // Act
       const over = rekognition.send(new StartTextDetectionCommand({ Video: VIDEO }));
       const repeat = await rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, ClientRequestToken: 'a' }));
       await expect(over).rejects.toMatchObject({ name: 'LimitExceededException', $metadata: { httpStatusCode: 400 } });
+      for (const job of fake.jobs()) if (holding.some((h) => h.JobId === job.id)) job.durationMs = 0;
       await until(async () => fake.counters.runningJobs('rekognition'), (n) => n === 0);
       const later = await rekognition.send(new StartTextDetectionCommand({ Video: VIDEO }));
 
