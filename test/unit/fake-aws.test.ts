@@ -351,21 +351,20 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
 
     it('answers QUEUED, then IN_PROGRESS, then COMPLETED, as TranscriptionJobStatus allows', async () => {
       // Arrange
-      fake.config.jobDurationMs.Transcription = 300;
-      fake.config.transcriptionQueuedMs = 100;
+      // Each stage lasts until the test moves the job on, so no stage is missed on a slow machine.
+      fake.config.jobDurationMs.Transcription = 60_000;
+      fake.config.transcriptionQueuedMs = 60_000;
       const name = `fake-aws-queued-${Date.now()}`;
-      const seen: string[] = [];
+      const status = async () => (await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name }))).TranscriptionJob?.TranscriptionJobStatus;
 
       // Act
       const started = await startJob(name);
-      await until(
-        async () => {
-          const status = (await transcribe.send(new GetTranscriptionJobCommand({ TranscriptionJobName: name }))).TranscriptionJob?.TranscriptionJobStatus ?? '';
-          if (seen[seen.length - 1] !== status) seen.push(status);
-          return status;
-        },
-        (status) => status === 'COMPLETED',
-      );
+      const seen = [await status()];
+      fake.config.transcriptionQueuedMs = 0;
+      seen.push(await status());
+      for (const job of fake.jobs()) if (job.id === name) job.durationMs = 0;
+      seen.push(await status());
+      fake.config.transcriptionQueuedMs = 100;
       const queued = await startJob(`${name}-b`);
 
       // Assert
