@@ -45,6 +45,11 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 /** The error a call fails with, or undefined when it succeeds: asserted after the act, never left unhandled. */
 const failure = (call: Promise<unknown>): Promise<unknown> => call.then(() => undefined, (err: unknown) => err);
 
+/** Ends these jobs now: tests that must see a job running start it long and end it themselves, so a slow machine cannot skip a state. */
+function endJobsNow(fake: FakeAws, ids: (string | undefined)[]): void {
+  for (const job of fake.jobs()) if (ids.includes(job.id)) job.durationMs = 0;
+}
+
 describe('fake AWS (real SDK clients over HTTP)', () => {
   let fake: FakeAws;
   let s3: S3Client;
@@ -92,7 +97,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
 
       // Act
       const running = await rekognition.send(new GetLabelDetectionCommand({ JobId }));
-      fake.jobs().find((job) => job.id === JobId)!.durationMs = 0;
+      endJobsNow(fake, [JobId]);
       await until(() => rekognition.send(new GetLabelDetectionCommand({ JobId, MaxResults: 1 })), (r) => r.JobStatus !== 'IN_PROGRESS');
       const pages: GetLabelDetectionCommandOutput[] = [];
       for await (const page of paginateGetLabelDetection({ client: rekognition }, { JobId, SortBy: 'TIMESTAMP' })) pages.push(page);
@@ -255,7 +260,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       const over = rekognition.send(new StartTextDetectionCommand({ Video: VIDEO }));
       const repeat = await rekognition.send(new StartLabelDetectionCommand({ Video: VIDEO, ClientRequestToken: 'a' }));
       await expect(over).rejects.toMatchObject({ name: 'LimitExceededException', $metadata: { httpStatusCode: 400 } });
-      for (const job of fake.jobs()) if (holding.some((h) => h.JobId === job.id)) job.durationMs = 0;
+      endJobsNow(fake, holding.map((h) => h.JobId));
       await until(async () => fake.counters.runningJobs('rekognition'), (n) => n === 0);
       const later = await rekognition.send(new StartTextDetectionCommand({ Video: VIDEO }));
 
@@ -362,7 +367,7 @@ describe('fake AWS (real SDK clients over HTTP)', () => {
       const seen = [await status()];
       fake.config.transcriptionQueuedMs = 0;
       seen.push(await status());
-      for (const job of fake.jobs()) if (job.id === name) job.durationMs = 0;
+      endJobsNow(fake, [name]);
       seen.push(await status());
       fake.config.transcriptionQueuedMs = 100;
       const queued = await startJob(`${name}-b`);
