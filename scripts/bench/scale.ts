@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const compiledEntry = join(compiledDir, 'worker', 'main.js');
   const uploader = await startTestWorker(await bundleWorkflows());
   // The completion relay, for settings whose worker waits for job notifications (the fake publishes Transcribe's always; the relay ignores those of polled jobs).
-  // Its own connection, as the Lambda has: on the uploader's, its completions queue behind 500 result long-polls (HTTP/2 streams) past the fake's POST timeout.
+  // Its own connection, as the Lambda has (sharing the uploader's did not explain the notices lost at 200 slots: BENCHMARKS §4).
   const relayConnection = await Connection.connect({ address: process.env['TEMPORAL_ADDRESS'] as string });
   const relay = await startLocalRelay(new Client({ connection: relayConnection, dataConverter: uploader.client.options.dataConverter }));
   fake.config.notificationUrl = relay.url;
